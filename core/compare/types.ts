@@ -1,0 +1,44 @@
+/**
+ * The comparison engine's surface: image files in, metrics and heatmap PNG bytes out. Runs in worker threads
+ * so a run's HTTP traffic and progress output are never blocked by pixel work.
+ */
+import type { Bounds } from '../../shared/model.ts';
+
+export interface CompareTask {
+  /** Output of side A (file path). */
+  a: string;
+  /** Output of side B (file path). */
+  b: string;
+  /** The image each side edited for this turn (turn 1: the suite input; turn N: that side's turn N−1 output). */
+  sourceA?: string;
+  sourceB?: string;
+  /** pixelmatch per-pixel threshold (YIQ, 0..1). Default 0.1: ignores ±2 numeric drift, catches a changed glyph. */
+  threshold?: number;
+  /** Longest edge of the downsampled copy SSIM and PSNR run on. Default 256. */
+  metricsSize?: number;
+}
+
+export interface PixelDiffOutput {
+  pixels: number | null;
+  ratio: number | null;
+  /** Heatmap PNG bytes; null when the sizes differ. */
+  heatmapPng: Uint8Array | null;
+  bounds: Bounds | null;
+  width: number;
+  height: number;
+  /** "WxH" of each image when they differ; the first image's size is the one reported above. */
+  sizeMismatch: { first: string; second: string } | null;
+}
+
+export interface CompareOutput {
+  ab: PixelDiffOutput & { ssim: number | null; psnr: number | null; identical: boolean };
+  vsSource: { A: PixelDiffOutput | null; B: PixelDiffOutput | null };
+  threshold: number;
+  metricsSize: number;
+}
+
+export interface ComparePool {
+  compare(task: CompareTask): Promise<CompareOutput>;
+  /** Finish in-flight work, then stop the workers. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,146 @@
+/**
+ * report.json: the source of truth of a finished (or partial) run. report.html and report.csv are rendered
+ * from it, `omni-review report` re-renders them from it, and the UI exports it with verdicts attached.
+ *
+ * Paths inside are relative to the report file (POSIX separators), never absolute: a report folder can be
+ * moved, zipped or attached to a CI job.
+ */
+import { z } from 'zod';
+import {
+  BackendKindSchema,
+  BoundsSchema,
+  CategorySchema,
+  JobErrorSchema,
+  ServerInfoSchema,
+  VerdictSchema,
+} from './model.ts';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const ReportPixelDiffSchema = z
+  .object({
+    pixels: z.number().int().nullable(),
+    ratio: z.number().nullable(),
+    /** Heatmap PNG path relative to the report; null when sizes differ. */
+    heatmap: z.string().nullable(),
+    bounds: BoundsSchema.nullable(),
+    sizeMismatch: z.object({ first: z.string(), second: z.string() }).strict().nullable(),
+  })
+  .strict();
+export type ReportPixelDiff = z.infer<typeof ReportPixelDiffSchema>;
+
+export const ReportSideSchema = z
+  .object({
+    status: z.enum(['ok', 'error', 'pending', 'skipped']),
+    error: JobErrorSchema.nullable(),
+    /** Output image path relative to the report; null when the job has no image. */
+    image: z.string().nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    requestedSize: z.string(),
+    timings: z
+      .object({
+        e2eMs: z.number().nullable(),
+        stages: z.record(z.string(), z.number()),
+        serverStageDurations: z.record(z.string(), z.number()).optional(),
+        serverTimings: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict(),
+    peakMemoryMb: z.number().nullable(),
+    endpoint: z.string().nullable(),
+    attempts: z.number().int(),
+  })
+  .strict();
+export type ReportSide = z.infer<typeof ReportSideSchema>;
+
+export const ReportPairSchema = z
+  .object({
+    key: z.string(),
+    caseId: z.string(),
+    title: z.string().nullable(),
+    turn: z.number().int().min(1),
+    turns: z.number().int().min(1),
+    repeat: z.number().int().min(1),
+    category: CategorySchema,
+    tags: z.array(z.string()),
+    prompt: z.string(),
+    negativePrompt: z.string().nullable(),
+    expectedText: z.array(z.string()),
+    /** Source images of turn 1 (relative paths); later turns edit each side's own previous output. */
+    sources: z.array(z.string()),
+    A: ReportSideSchema,
+    B: ReportSideSchema,
+    /** A ↔ B diff; null until both sides have an image. */
+    diff: ReportPixelDiffSchema.extend({
+      ssim: z.number().nullable(),
+      psnr: z.number().nullable(),
+      identical: z.boolean(),
+    })
+      .strict()
+      .nullable(),
+    vsSource: z.object({ A: ReportPixelDiffSchema.nullable(), B: ReportPixelDiffSchema.nullable() }).strict(),
+    verdicts: z.array(VerdictSchema),
+  })
+  .strict();
+export type ReportPair = z.infer<typeof ReportPairSchema>;
+
+export const ReportBackendSchema = z
+  .object({
+    kind: BackendKindSchema,
+    url: z.string(),
+    simulated: z.boolean(),
+    label: z.string(),
+    concurrency: z.number().int(),
+    timeoutMs: z.number().int(),
+    faults: z.string(),
+    server: ServerInfoSchema.nullable(),
+  })
+  .strict();
+export type ReportBackend = z.infer<typeof ReportBackendSchema>;
+
+export const LatencySummarySchema = z
+  .object({ n: z.number().int(), mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() })
+  .strict();
+
+export const ReportSchema = z
+  .object({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    generatedAt: z.string(),
+    tool: z.object({ name: z.literal('omni-review'), version: z.string() }).strict(),
+    run: z
+      .object({
+        id: z.string(),
+        createdAt: z.string(),
+        /** complete: every job finished (ok or error); partial: some jobs never ran (cancelled / crashed). */
+        status: z.enum(['complete', 'partial']),
+        suite: z.object({ name: z.string(), source: z.string(), cases: z.number().int() }).strict(),
+        backends: z.object({ A: ReportBackendSchema, B: ReportBackendSchema }).strict(),
+        params: z
+          .object({
+            repeats: z.number().int(),
+            retries: z.number().int(),
+            overrides: z.record(z.string(), z.unknown()),
+          })
+          .strict(),
+      })
+      .strict(),
+    summary: z
+      .object({
+        pairs: z.number().int(),
+        bothOk: z.number().int(),
+        errors: z.object({ A: z.number().int(), B: z.number().int() }).strict(),
+        e2eMs: z.object({ A: LatencySummarySchema, B: LatencySummarySchema }).strict(),
+        /** (B − A) / B on mean e2e over pairs where both sides are ok; null without such pairs. */
+        improvement: z.number().nullable(),
+        /** Mean ms per stage, per side, over ok jobs. */
+        stageMeansMs: z.object({ A: z.record(z.string(), z.number()), B: z.record(z.string(), z.number()) }).strict(),
+        peakMemoryMb: z.object({ A: z.number().nullable(), B: z.number().nullable() }).strict(),
+        meanDiffRatio: z.number().nullable(),
+        meanSsim: z.number().nullable(),
+        verdicts: z.record(z.string(), z.number().int()),
+      })
+      .strict(),
+    pairs: z.array(ReportPairSchema),
+  })
+  .strict();
+export type Report = z.infer<typeof ReportSchema>;
