@@ -30,6 +30,13 @@ const ALIASES: Readonly<Record<string, CanonicalStage>> = {
  */
 const NOT_STAGES = new Set(['total', 'pipeline_total', 'unit', 'method', 'warm', 'transformer_calls']);
 
+/** vLLM-Omni's profiler also wraps the whole pipeline call as "<PipelineClass>.forward": a total, not a stage. */
+const PIPELINE_TOTAL = /^[A-Za-z0-9_]+Pipeline\.forward$/;
+
+function isStageKey(key: string): boolean {
+  return !NOT_STAGES.has(key) && !PIPELINE_TOTAL.test(key);
+}
+
 /** The canonical name for one server key, or the key itself when it has none. */
 export function canonicalStageName(serverKey: string): string {
   if (CANONICAL.has(serverKey)) return serverKey;
@@ -53,7 +60,7 @@ export function stagesFromStageDurations(stageDurations: Readonly<Record<string,
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(stageDurations)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) continue;
-    if (NOT_STAGES.has(key)) continue;
+    if (!isStageKey(key)) continue;
     addInto(out, canonicalStageName(key), value * 1000);
   }
   return out;
@@ -67,7 +74,7 @@ export function stagesFromBaselineTimings(timings: Readonly<Record<string, unkno
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(timings)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) continue;
-    if (NOT_STAGES.has(key)) continue;
+    if (!isStageKey(key)) continue;
     addInto(out, canonicalStageName(key), value);
   }
   return out;

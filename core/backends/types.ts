@@ -31,7 +31,8 @@ export interface ImageResponse {
   mime: string;
   /**
    * Canonical stage → ms: the server's stages mapped by shared/stages.ts plus client-measured `upload` and
-   * `download`. (`queue` is the runner's: time waiting for a concurrency slot.)
+   * `download`. A server-reported queue wait (the baseline's `queue_wait`) arrives as `queue`; the runner adds
+   * its own wait for a concurrency slot to it, so `queue` is all the time the request spent waiting.
    */
   stages: Record<string, number>;
   /** Client wall clock from the first byte sent to the image bytes in hand, ms. */
@@ -63,6 +64,10 @@ export interface BackendAdapter {
   connect(options?: ConnectOptions): Promise<ServerInfo>;
   /** Send one request. Throws BackendError on any failure (HTTP error shapes, garbage, timeouts). */
   send(request: ImageRequest, options: SendOptions): Promise<ImageResponse>;
+  /** What the adapter knows now (paths may change after a runtime fallback to the chat endpoint). */
+  serverInfo?(): ServerInfo;
+  /** Release keep-alive sockets. */
+  close?(): void;
 }
 
 /** Every adapter failure, already phrased for a person (what failed, where, what to do). */
