@@ -1,0 +1,468 @@
+/**
+ * Suite loader: YAML file → the shared `Suite` model (camelCase, inputs as absolute paths, expected text filled
+ * in), with every input image checked. Anything wrong becomes a SuiteError whose one-line message names the file,
+ * line, column and field and says what to do, because a suite is hand-written and the CLI shows only that line.
+ *
+ * Problems are collected rather than thrown at the first one, so a user fixing a suite sees all of them at once
+ * (SuiteError.errors); the message describes the first in file order.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, isAlias, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { CATEGORIES, SuiteSchema, type Category, type GenParams, type Suite, type SuiteCase, type Turn } from '../../shared/model.ts';
+import { quotedSpans } from '../../shared/expected-text.ts';
+import { FileSuiteSchema, problemsFromIssues, quote, withoutExplainedAbsences, type FileCase, type FileParams, type FileSuite, type Problem } from './file-schema.ts';
+import { checkInputImage, type InputCheck, type InputImageInfo } from './inputs.ts';
+import { checkSize } from './size.ts';
+import { SuiteError, makeIssue, type SuiteIssue } from './suite-error.ts';
+import { YamlLocator, formatFieldPath, type FieldPath } from './yaml-locate.ts';
+
+export { SuiteError, type SuiteIssue } from './suite-error.ts';
+export type { InputImageInfo } from './inputs.ts';
+
+export interface LoadedSuite {
+  suite: Suite;
+  /** Absolute path of the suite file (loadSuiteFile), or the fileName given to parseSuiteText. */
+  file: string;
+  /** Absolute directory that input paths were resolved against. */
+  baseDir: string;
+  /** Every input image of the suite, keyed by absolute path (the same strings as in suite.cases[].inputs). */
+  inputs: Map<string, InputImageInfo>;
+}
+
+export interface ParseSuiteOptions {
+  /** How to name the file in messages, e.g. "fixtures/suites/demo.yaml" as the user typed it. */
+  fileName: string;
+  /** Directory that relative input paths are resolved against (normally the suite file's directory). */
+  baseDir: string;
+}
+
+/** Categories that edit an input image; `generation` is text-to-image and takes none. */
+const EDIT_CATEGORIES: ReadonlySet<Category> = new Set(['text-rendering', 'style-transfer', 'multi-turn', 'edit']);
+/** How many input images are checked at once (each check opens a file). */
+const INPUT_CHECK_CONCURRENCY = 8;
+
+/** Read and load a suite file. `file` is shown in messages as given (relative paths stay relative). */
+export async function loadSuiteFile(file: string): Promise<LoadedSuite> {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    const [problem, hint] =
+      code === 'ENOENT'
+        ? [`suite file not found (looked for ${absolute})`, 'Check the path; it is relative to the current directory.']
+        : code === 'EISDIR'
+          ? [`is a directory, not a suite file (${absolute})`, 'Pass a .yaml suite file, e.g. fixtures/suites/demo.yaml.']
+          : code === 'EACCES' || code === 'EPERM'
+            ? [`cannot read the suite file: permission denied (${absolute})`, 'Make the file readable.']
+            : [`cannot read the suite file: ${code || String(error)} (${absolute})`, 'Check the path and try again.'];
+    throw new SuiteError([makeIssue({ file, line: null, column: null, field: '', problem, hint })]);
+  }
+  const loaded = await parseSuiteText(text, { fileName: file, baseDir: path.dirname(absolute) });
+  return { ...loaded, file: absolute };
+}
+
+/** Parse suite YAML text. Relative inputs resolve against `options.baseDir`; messages name `options.fileName`. */
+export async function parseSuiteText(text: string, options: ParseSuiteOptions): Promise<LoadedSuite> {
+  const baseDir = path.resolve(options.baseDir);
+  const lineCounter = new LineCounter();
+  // merge: `<<: *anchor` is the usual way to share params between cases; uniqueKeys: a repeated key is an error.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+  const locator = new YamlLocator(doc, lineCounter);
+  const toIssues = (problems: Array<Problem & { at?: { line: number; column: number } }>): SuiteIssue[] =>
+    problems
+      .map((p) => {
+        const at = p.at ?? locator.locate(p.path);
+        return makeIssue({ file: options.fileName, line: at.line, column: at.column, field: formatFieldPath(p.path), problem: p.problem, hint: p.hint });
+      })
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+
+  if (doc.errors.length > 0) {
+    throw new SuiteError(toIssues(doc.errors.map((e) => syntaxProblem(e, text, doc, locator))));
+  }
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw new SuiteError(toIssues([aliasProblem(doc, locator, error)]));
+  }
+  if (raw === null || raw === undefined) {
+    throw new SuiteError(toIssues([{ path: [], problem: 'the suite file is empty', hint: 'A suite needs name: and cases:; see docs/suite-format.md.', at: { line: 1, column: 1 } }]));
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    const what = Array.isArray(raw) ? 'a list' : 'a single value';
+    throw new SuiteError(
+      toIssues([{ path: [], problem: `the suite file must be a mapping with name: and cases:, not ${what}`, hint: 'See docs/suite-format.md for an example.' }]),
+    );
+  }
+  coerceTextLeaves(raw as Record<string, unknown>, locator);
+
+  const problems: Problem[] = [];
+  const parsed = FileSuiteSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, raw));
+  problems.push(...checkSemantics(raw as Record<string, unknown>, locator));
+  const { inputs, problems: inputProblems } = await checkInputs(raw as Record<string, unknown>, baseDir);
+  problems.push(...inputProblems);
+  if (problems.length > 0 || !parsed.success) throw new SuiteError(toIssues(withoutExplainedAbsences(problems)));
+
+  const suite = buildSuite(parsed.data, baseDir);
+  // A safety net: the file schema and the checks above should make this unreachable.
+  const checked = SuiteSchema.safeParse(suite);
+  if (!checked.success) {
+    throw new SuiteError(
+      toIssues(
+        checked.error.issues.map((issue) => ({
+          path: fileFieldPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol'), parsed.data),
+          problem: issue.message,
+          hint: 'See docs/suite-format.md.',
+        })),
+      ),
+    );
+  }
+  return { suite: checked.data, file: options.fileName, baseDir, inputs };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// YAML-level problems
+// ---------------------------------------------------------------------------------------------------------
+
+function syntaxProblem(error: YAMLError, text: string, doc: Document, locator: YamlLocator): Problem & { at: { line: number; column: number } } {
+  const at = locator.position(error.pos[0]);
+  const detail = error.message.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      // The error spans one character; the key runs to its ": ".
+      const key = /^\s*([^\n]+?)\s*:(\s|$)/.exec(text.slice(error.pos[0]))?.[1] ?? 'this key';
+      return { path: [], at, problem: `duplicate key ${quote(key)} in the same mapping`, hint: 'Each key may appear once; remove or rename one.' };
+    }
+    case 'MULTIPLE_DOCS':
+      return { path: [], at, problem: 'a suite file holds one YAML document, but a second one starts here (---)', hint: 'Remove the --- line, or split the file into two suites.' };
+    case 'BAD_INDENT': {
+      // "Flow sequence … must end with a ]" is detected where the next block starts; point at the open bracket.
+      const open = /^Flow (sequence|mapping)/.test(detail) ? unclosedFlowStart(doc, error.pos[0]) : undefined;
+      if (open === undefined) return { path: [], at, problem: `YAML syntax error: ${lowerFirst(detail)}`, hint: GENERIC_SYNTAX_HINT };
+      const bracket = detail.startsWith('Flow sequence') ? ['[', ']'] : ['{', '}'];
+      return {
+        path: [],
+        at: locator.position(open),
+        problem: `YAML syntax error: this ${bracket[0]} is never closed`,
+        hint: `Close it with ${bracket[1]} on the same line, or indent the following lines deeper than the key.`,
+      };
+    }
+    case 'UNEXPECTED_TOKEN':
+      return {
+        path: [],
+        at,
+        problem: `YAML syntax error: ${lowerFirst(detail)}`,
+        hint: `${GENERIC_SYNTAX_HINT} A value with quotes inside is easiest in single quotes (prompt: 'Add a sign "OPEN"') or as a block (prompt: >- and the text indented below).`,
+      };
+    case 'TAB_AS_INDENT':
+      return { path: [], at, problem: 'YAML does not allow tabs for indentation', hint: 'Indent with spaces.' };
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return {
+        path: [],
+        at,
+        problem: `YAML syntax error: ${lowerFirst(detail)}`,
+        hint: "A value that contains \": \" must be quoted: wrap it in single quotes, e.g. prompt: 'Add a sign: \"OPEN\"'.",
+      };
+    default:
+      return { path: [], at, problem: `YAML syntax error: ${lowerFirst(detail)}`, hint: GENERIC_SYNTAX_HINT };
+  }
+}
+
+const GENERIC_SYNTAX_HINT = 'Check the indentation, quotes and brackets around this position.';
+
+/** Start offset of the innermost flow collection ([…] or {…}) that begins before `offset` and runs up to it. */
+function unclosedFlowStart(doc: Document, offset: number): number | undefined {
+  let best: number | undefined;
+  const consider = (node: { flow?: boolean; range?: readonly [number, number, number] | null }): void => {
+    const range = node.range;
+    if (node.flow && range && range[0] < offset && range[2] >= offset && (best === undefined || range[0] > best)) best = range[0];
+  };
+  visit(doc, { Seq: (_, node) => consider(node), Map: (_, node) => consider(node) });
+  return best;
+}
+
+function aliasProblem(doc: Document, locator: YamlLocator, error: unknown): Problem & { at: { line: number; column: number } } {
+  let at = { line: 1, column: 1 };
+  let name: string | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined) {
+        at = locator.position(node.range?.[0] ?? 0);
+        name = node.source;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (name !== undefined) {
+    return { path: [], at, problem: `unknown alias *${name}`, hint: `Define the anchor &${name} before the first *${name} that uses it.` };
+  }
+  const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+  return { path: [], at, problem: `cannot expand the YAML aliases: ${detail}`, hint: 'Use fewer aliases (anchors are for small shared blocks such as params).' };
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Normalising and checking the parsed value
+// ---------------------------------------------------------------------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * YAML reads `expected_text: [2025]` or `id: 42` as numbers. Where the file means text, take the scalar's source
+ * as written (so `007` stays "007") instead of failing on a type the user never chose.
+ */
+function coerceTextLeaves(root: Record<string, unknown>, locator: YamlLocator): void {
+  const fix = (holder: Record<string | number, unknown>, key: string | number, at: FieldPath): void => {
+    const value = holder[key];
+    if (typeof value !== 'number' && typeof value !== 'boolean') return;
+    const node = locator.node(at);
+    holder[key] = isScalar(node) && typeof node.source === 'string' ? node.source : String(value);
+  };
+  const fixList = (holder: Record<string, unknown>, key: string, at: FieldPath): void => {
+    const list = holder[key];
+    if (Array.isArray(list)) list.forEach((_, i) => fix(list as unknown as Record<number, unknown>, i, [...at, key, i]));
+  };
+  fix(root, 'name', ['name']);
+  fix(root, 'description', ['description']);
+  const cases = root['cases'];
+  if (!Array.isArray(cases)) return;
+  cases.forEach((c: unknown, i) => {
+    if (!isRecord(c)) return;
+    const at = ['cases', i];
+    for (const key of ['id', 'title', 'input', 'prompt', 'negative_prompt']) fix(c, key, [...at, key]);
+    for (const key of ['inputs', 'expected_text', 'tags']) fixList(c, key, at);
+    const turns = c['turns'];
+    if (!Array.isArray(turns)) return;
+    turns.forEach((t: unknown, j) => {
+      if (!isRecord(t)) return;
+      for (const key of ['prompt', 'negative_prompt']) fix(t, key, [...at, 'turns', j, key]);
+      fixList(t, 'expected_text', [...at, 'turns', j]);
+    });
+  });
+}
+
+const has = (c: Record<string, unknown>, key: string): boolean => c[key] !== undefined;
+
+/** Of two keys present in the same case, the one written later (where the conflict becomes visible). */
+function laterKey(locator: YamlLocator, at: FieldPath, a: string, b: string): string {
+  const pa = locator.locate([...at, a]);
+  const pb = locator.locate([...at, b]);
+  return pa.line > pb.line || (pa.line === pb.line && pa.column > pb.column) ? a : b;
+}
+
+function promptsOf(c: Record<string, unknown>): Array<{ prompt: unknown; expected: unknown }> {
+  if (Array.isArray(c['turns'])) {
+    return c['turns'].map((t: unknown) => (isRecord(t) ? { prompt: t['prompt'], expected: t['expected_text'] } : { prompt: undefined, expected: undefined }));
+  }
+  return has(c, 'prompt') ? [{ prompt: c['prompt'], expected: c['expected_text'] }] : [];
+}
+
+/** Rules that span fields (and so are not in the zod schema): shorthand vs turns, inputs per category, ids, sizes. */
+function checkSemantics(root: Record<string, unknown>, locator: YamlLocator): Problem[] {
+  const problems: Problem[] = [];
+  const defaults = root['defaults'];
+  if (isRecord(defaults) && typeof defaults['size'] === 'string') {
+    const bad = checkSize(defaults['size']);
+    if (bad) problems.push({ path: ['defaults', 'size'], ...bad });
+  }
+  const cases = root['cases'];
+  if (!Array.isArray(cases)) return problems;
+  const firstById = new Map<string, number>();
+  cases.forEach((c: unknown, i) => {
+    if (!isRecord(c)) return;
+    const at: FieldPath = ['cases', i];
+
+    if (typeof c['id'] === 'string') {
+      const first = firstById.get(c['id']);
+      if (first === undefined) firstById.set(c['id'], i);
+      else {
+        const line = locator.locate(['cases', first, 'id']).line;
+        problems.push({
+          path: [...at, 'id'],
+          problem: `duplicate case id ${quote(c['id'])} (first used by cases[${first}] on line ${line})`,
+          hint: 'Case ids must be unique; rename one of them.',
+        });
+      }
+    }
+
+    const hasTurns = has(c, 'turns');
+    if (has(c, 'prompt') && hasTurns) {
+      problems.push({ path: [...at, laterKey(locator, at, 'prompt', 'turns')], problem: 'has both prompt and turns', hint: 'Use prompt: for a single turn, or turns: for a chain, not both.' });
+    } else if (!has(c, 'prompt') && !hasTurns) {
+      problems.push({
+        path: at,
+        problem: 'has neither prompt nor turns',
+        hint: 'Add prompt: <instruction>, or turns: with one {prompt: …} per turn.',
+        absent: { at, keys: ['prompt', 'turns'] },
+      });
+    }
+    if (hasTurns) {
+      for (const key of ['negative_prompt', 'expected_text']) {
+        if (has(c, key)) problems.push({ path: [...at, key], problem: `${key} is per turn when the case has turns`, hint: `Move ${key} into the turns it applies to.` });
+      }
+    }
+
+    const hasInput = has(c, 'input');
+    const hasInputs = has(c, 'inputs');
+    if (hasInput && hasInputs) {
+      problems.push({ path: [...at, laterKey(locator, at, 'input', 'inputs')], problem: 'has both input and inputs', hint: 'Use input: for one image or inputs: [a, b] for several.' });
+    }
+    const category = c['category'];
+    if (typeof category === 'string' && (CATEGORIES as readonly string[]).includes(category)) {
+      if (category === 'generation' && (hasInput || hasInputs)) {
+        problems.push({
+          path: [...at, hasInput ? 'input' : 'inputs'],
+          problem: 'a generation case takes no input image (it is text-to-image)',
+          hint: 'Remove the input, or change the category to edit.',
+        });
+      } else if (EDIT_CATEGORIES.has(category as Category) && !hasInput && !hasInputs) {
+        problems.push({
+          path: [...at, 'input'],
+          problem: `a ${category} case needs an input image`,
+          hint: 'Add input: <image path relative to the suite file>, or use category generation for text-to-image.',
+          absent: { at, keys: ['input', 'inputs'] },
+        });
+      }
+      const turns = promptsOf(c);
+      if (category === 'multi-turn' && turns.length === 1) {
+        problems.push({
+          path: [...at, hasTurns ? 'turns' : 'prompt'],
+          problem: 'a multi-turn case needs at least 2 turns',
+          hint: 'Write turns: with one {prompt: …} per step of the chain, or pick another category.',
+        });
+      }
+      const allPromptsText = turns.length > 0 && turns.every((t) => typeof t.prompt === 'string');
+      const anyText = turns.some((t) => (Array.isArray(t.expected) ? t.expected.length > 0 : typeof t.prompt === 'string' && quotedSpans(t.prompt).length > 0));
+      if (category === 'text-rendering' && allPromptsText && !anyText) {
+        problems.push({
+          path: [...at, hasTurns ? 'turns' : 'prompt'],
+          problem: 'a text-rendering case has no text to check',
+          hint: 'Put the text to render in double quotes in the prompt, or list it in expected_text.',
+        });
+      }
+    }
+
+    const params = c['params'];
+    if (isRecord(params) && typeof params['size'] === 'string') {
+      const bad = checkSize(params['size']);
+      if (bad) problems.push({ path: [...at, 'params', 'size'], ...bad });
+    }
+  });
+  return problems;
+}
+
+/** Check every distinct input image once; a bad image gives one problem per place that names it. */
+async function checkInputs(root: Record<string, unknown>, baseDir: string): Promise<{ inputs: Map<string, InputImageInfo>; problems: Problem[] }> {
+  const references: Array<{ path: FieldPath; written: string; absolute: string }> = [];
+  const cases = root['cases'];
+  if (Array.isArray(cases)) {
+    cases.forEach((c: unknown, i) => {
+      if (!isRecord(c)) return;
+      const add = (written: unknown, at: FieldPath): void => {
+        if (typeof written === 'string' && written.trim() !== '') references.push({ path: at, written, absolute: path.resolve(baseDir, written) });
+      };
+      add(c['input'], ['cases', i, 'input']);
+      const list = c['inputs'];
+      if (Array.isArray(list)) list.forEach((written: unknown, k) => add(written, ['cases', i, 'inputs', k]));
+    });
+  }
+
+  // One check per spelling of a path (messages quote the path as written); usually one per file.
+  const keyOf = (r: { written: string; absolute: string }): string => `${r.absolute}\0${r.written}`;
+  const unique = [...new Map(references.map((r) => [keyOf(r), r])).values()];
+  const results = new Map<string, InputCheck>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < unique.length) {
+      const ref = unique[next++] as (typeof unique)[number];
+      results.set(keyOf(ref), await checkInputImage(ref.written, ref.absolute));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INPUT_CHECK_CONCURRENCY, unique.length) }, worker));
+
+  const inputs = new Map<string, InputImageInfo>();
+  const problems: Problem[] = [];
+  for (const ref of references) {
+    const result = results.get(keyOf(ref));
+    if (result === undefined) continue;
+    if (result.ok) inputs.set(ref.absolute, result.info);
+    else problems.push({ path: ref.path, problem: result.problem, hint: result.hint });
+  }
+  return { inputs, problems };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// File shape → shared model
+// ---------------------------------------------------------------------------------------------------------
+
+function toParams(p: FileParams | undefined): GenParams {
+  const out: GenParams = {};
+  if (p?.seed !== undefined) out.seed = p.seed;
+  if (p?.steps !== undefined) out.steps = p.steps;
+  if (p?.true_cfg_scale !== undefined) out.trueCfgScale = p.true_cfg_scale;
+  if (p?.size !== undefined) out.size = p.size;
+  return out;
+}
+
+function toTurn(prompt: string, negativePrompt: string | undefined, expectedText: string[] | undefined): Turn {
+  const turn: Turn = { prompt, expectedText: expectedText ?? quotedSpans(prompt) };
+  if (negativePrompt !== undefined) turn.negativePrompt = negativePrompt;
+  return turn;
+}
+
+function toCase(c: FileCase, baseDir: string): SuiteCase {
+  const written = c.inputs ?? (c.input !== undefined ? [c.input] : []);
+  const turns = c.turns
+    ? c.turns.map((t) => toTurn(t.prompt, t.negative_prompt, t.expected_text))
+    : [toTurn(c.prompt ?? '', c.negative_prompt, c.expected_text)];
+  const out: SuiteCase = {
+    id: c.id,
+    category: c.category,
+    inputs: written.map((p) => path.resolve(baseDir, p)),
+    turns,
+    params: toParams(c.params),
+    tags: c.tags ?? [],
+  };
+  if (c.title !== undefined) out.title = c.title;
+  return out;
+}
+
+function buildSuite(file: FileSuite, baseDir: string): Suite {
+  const suite: Suite = { name: file.name, defaults: toParams(file.defaults), cases: file.cases.map((c) => toCase(c, baseDir)) };
+  if (file.description !== undefined) suite.description = file.description;
+  return suite;
+}
+
+const SNAKE: Readonly<Record<string, string>> = { negativePrompt: 'negative_prompt', expectedText: 'expected_text', trueCfgScale: 'true_cfg_scale' };
+
+/** A path in the model (camelCase, always turns/inputs) → the path in the file as this suite wrote it. */
+function fileFieldPath(modelPath: FieldPath, file: FileSuite): FieldPath {
+  const out: Array<string | number> = [];
+  for (let i = 0; i < modelPath.length; i++) {
+    const segment = modelPath[i] as string | number;
+    const c = modelPath[0] === 'cases' && typeof modelPath[1] === 'number' ? file.cases[modelPath[1]] : undefined;
+    if (i === 2 && c && segment === 'turns' && c.turns === undefined) {
+      i++; // shorthand prompt: turns[0].x is written as x on the case
+      continue;
+    }
+    if (i === 2 && c && segment === 'inputs' && c.inputs === undefined) {
+      out.push('input');
+      i++;
+      continue;
+    }
+    out.push(typeof segment === 'string' ? (SNAKE[segment] ?? segment) : segment);
+  }
+  return out;
+}
