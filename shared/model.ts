@@ -293,7 +293,8 @@ export const JobResultSchema = z
     peakMemoryMb: z.number().nullable(),
     /** e.g. "POST /v1/images/edits" */
     endpoint: z.string(),
-    attempts: z.number().int().min(1),
+    /** Requests actually sent; 0 for a turn skipped because an earlier turn failed. */
+    attempts: z.number().int().min(0),
     startedAt: z.string(),
     finishedAt: z.string(),
   })
@@ -326,6 +327,11 @@ export const PixelDiffSchema = z
       .object({ first: z.string(), second: z.string() })
       .strict()
       .nullable(),
+    /**
+     * Output-vs-source diffs only: "WxH" of the source when it was resized to the output's size before the
+     * diff (the backend returned another size); null when the sizes matched. Optional: added after v1.
+     */
+    sourceResizedFrom: z.string().nullable().optional(),
   })
   .strict();
 export type PixelDiff = z.infer<typeof PixelDiffSchema>;

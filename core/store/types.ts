@@ -40,7 +40,11 @@ export interface RunStore {
   jobs(): Job[];
   setJobStatus(id: string, status: JobStatus, attempts?: number): void;
 
-  /** Save a result and set its job's status in one transaction. */
+  /**
+   * Save a result (replacing an earlier one of the job) and set its job's status and attempts in one
+   * transaction. The job status is the result's status, except that an error of kind `skipped` (a chain turn
+   * after a failed turn) sets `skipped`.
+   */
   saveResult(result: JobResult): void;
   results(): JobResult[];
 

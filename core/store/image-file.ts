@@ -1,0 +1,125 @@
+/**
+ * Content-addressed image files: naming, format sniffing, decode check and crash-safe writes.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Dimensions, ImageId } from '../../shared/model.ts';
+
+export interface ImageFormat {
+  mime: 'image/png' | 'image/jpeg' | 'image/webp';
+  ext: 'png' | 'jpg' | 'webp';
+  /** sharp's name for the format. */
+  sharpFormat: 'png' | 'jpeg' | 'webp';
+}
+
+const PNG: ImageFormat = { mime: 'image/png', ext: 'png', sharpFormat: 'png' };
+const JPEG: ImageFormat = { mime: 'image/jpeg', ext: 'jpg', sharpFormat: 'jpeg' };
+const WEBP: ImageFormat = { mime: 'image/webp', ext: 'webp', sharpFormat: 'webp' };
+
+/** A buffer that is not a decodable PNG, JPEG or WebP. The runner turns it into a job error `invalid-image`. */
+export class InvalidImageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidImageError';
+  }
+}
+
+export function imageIdOf(bytes: Uint8Array): ImageId {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + prefix.length) return false;
+  return prefix.every((b, i) => bytes[offset + i] === b);
+}
+
+/** The format from the magic bytes, or null. */
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return PNG;
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return JPEG;
+  // RIFF <size:4> WEBP
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return WEBP;
+  return null;
+}
+
+export function extForMime(mime: string): string {
+  for (const f of [PNG, JPEG, WEBP]) if (f.mime === mime) return f.ext;
+  return 'bin';
+}
+
+function firstBytesHex(bytes: Uint8Array): string {
+  return Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ') || '(empty)';
+}
+
+/**
+ * Check that `bytes` is a whole, decodable image and return its format and size. The header alone is not
+ * enough: a truncated PNG has a valid header, so the pixels are decoded once (in sharp's thread pool).
+ */
+export async function inspectImage(bytes: Uint8Array): Promise<ImageFormat & Dimensions> {
+  const format = sniffImageFormat(bytes);
+  if (!format) {
+    throw new InvalidImageError(
+      `image rejected: ${bytes.length} bytes that are not a PNG, JPEG or WebP (first bytes: ${firstBytesHex(bytes)})`,
+    );
+  }
+  try {
+    const meta = await sharp(bytes).metadata();
+    if (meta.format !== format.sharpFormat || !meta.width || !meta.height) {
+      throw new Error(`header says ${meta.format ?? 'unknown'} ${meta.width ?? '?'}x${meta.height ?? '?'}`);
+    }
+    await sharp(bytes).raw().toBuffer();
+    return { ...format, width: meta.width, height: meta.height };
+  } catch (error) {
+    throw new InvalidImageError(
+      `image rejected: ${bytes.length} bytes look like ${format.ext.toUpperCase()} but do not decode ` +
+        `(${(error as Error).message}); the server sent a truncated or corrupt image`,
+      { cause: error },
+    );
+  }
+}
+
+/** images/<first 2 hex>/<sha256>.<ext>, POSIX separators. */
+export function imageRelPath(id: ImageId, ext: string): string {
+  return `images/${id.slice(0, 2)}/${id}.${ext}`;
+}
+
+/** fsync a directory so a rename or a new entry in it survives a power cut. Not supported everywhere (Windows). */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort: platforms that cannot fsync a directory still get the atomic rename.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Write `bytes` to `finalPath` so that the path either does not exist or holds all of them: a temp file in the
+ * same folder (same file system, so the rename is atomic), fsynced, renamed over, then the folder fsynced.
+ * A crash leaves at most a `.tmp` file, never a partial image under the final name.
+ */
+export async function writeFileAtomic(finalPath: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.dirname(finalPath);
+  const created = await mkdir(dir, { recursive: true });
+  if (created !== undefined) await syncDir(path.dirname(created));
+  const tmp = path.join(dir, `.${path.basename(finalPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, finalPath);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  await syncDir(dir);
+}

@@ -1,0 +1,440 @@
+/**
+ * The run folder (see ./types.ts): run.sqlite through the built-in node:sqlite, beside content-addressed
+ * image files. Every write is one transaction that has committed (WAL, synchronous=FULL) when the method
+ * returns; every JSON column is validated with the shared zod schemas on the way in and on the way out.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { z } from 'zod';
+import {
+  ComparisonSchema,
+  JobRequestSchema,
+  JobResultSchema,
+  JobSchema,
+  JobStatusSchema,
+  RunConfigSchema,
+  ServerInfoSchema,
+  SideSchema,
+  VerdictSchema,
+  type Comparison,
+  type ImageId,
+  type Job,
+  type JobResult,
+  type JobStatus,
+  type RunConfig,
+  type ServerInfo,
+  type Side,
+  type Verdict,
+} from '../../shared/model.ts';
+import { imageIdOf, imageRelPath, inspectImage, writeFileAtomic } from './image-file.ts';
+import { assertSchemaSupported, migrate } from './migrations.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
+import type { RunStore, StoredImage } from './types.ts';
+
+export { InvalidImageError, imageIdOf } from './image-file.ts';
+
+export const DB_FILE = 'run.sqlite';
+/** How long a write waits for another connection's write lock (a reader such as the UI in another process). */
+const BUSY_TIMEOUT_MS = 5000;
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+export interface OpenRunStoreOptions {
+  /** Create a new run in `dir` (made if missing) with this configuration. `dir` must not already hold a run. */
+  create?: RunConfig;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function describeIssues(error: z.ZodError): string {
+  const shown = error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
+
+/** Validate before writing, so nothing malformed reaches the file. */
+function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new Error(`cannot save ${what}: ${describeIssues(r.error)}`);
+  return r.data;
+}
+
+/** Parse and validate a JSON column read back from the file. */
+function column<T>(schema: z.ZodType<T>, text: unknown, where: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(String(text));
+  } catch (error) {
+    throw new Error(`${where} is not valid JSON (${(error as Error).message}): the run file is damaged`, {
+      cause: error,
+    });
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new Error(
+      `${where} does not match this omni-review's model (${describeIssues(r.error)}): the run file is damaged ` +
+        'or was written by another version',
+    );
+  }
+  return r.data;
+}
+
+/** A job's status after its result is saved: a chain that was skipped is recorded as an error of kind `skipped`. */
+export function jobStatusForResult(result: JobResult): JobStatus {
+  return result.error?.kind === 'skipped' ? 'skipped' : result.status;
+}
+
+type Row = Record<string, unknown>;
+
+class SqliteRunStore implements RunStore {
+  readonly dir: string;
+  readonly config: RunConfig;
+  private readonly db: DatabaseSync;
+  private readonly dbFile: string;
+  private readonly lock: RunLock;
+  private closed = false;
+  private readonly stmt: Record<string, StatementSync>;
+
+  constructor(dir: string, dbFile: string, db: DatabaseSync, config: RunConfig, lock: RunLock) {
+    this.dir = dir;
+    this.dbFile = dbFile;
+    this.db = db;
+    this.config = config;
+    this.lock = lock;
+    this.stmt = {
+      getImage: db.prepare('SELECT id, mime, width, height, bytes, rel_path FROM images WHERE id = ?'),
+      insertImage: db.prepare(
+        `INSERT INTO images (id, mime, width, height, bytes, rel_path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
+      ),
+      insertJob: db.prepare(
+        `INSERT INTO jobs (id, case_id, side, turn, repeat, status, attempts, request, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+      ),
+      jobs: db.prepare('SELECT id, case_id, side, turn, repeat, status, attempts, request FROM jobs ORDER BY seq'),
+      getJob: db.prepare('SELECT id, case_id, side, turn, repeat FROM jobs WHERE id = ?'),
+      setStatus: db.prepare('UPDATE jobs SET status = ?, updated_at = ? WHERE id = ?'),
+      setStatusAttempts: db.prepare('UPDATE jobs SET status = ?, attempts = ?, updated_at = ? WHERE id = ?'),
+      upsertResult: db.prepare(
+        `INSERT INTO results (job_id, status, image_id, result, saved_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(job_id) DO UPDATE SET status = excluded.status, image_id = excluded.image_id,
+           result = excluded.result, saved_at = excluded.saved_at`,
+      ),
+      results: db.prepare('SELECT r.job_id, r.result FROM results r JOIN jobs j ON j.id = r.job_id ORDER BY j.seq'),
+      upsertComparison: db.prepare(
+        `INSERT INTO comparisons (pair_key, comparison, saved_at) VALUES (?, ?, ?)
+         ON CONFLICT(pair_key) DO UPDATE SET comparison = excluded.comparison, saved_at = excluded.saved_at`,
+      ),
+      comparisons: db.prepare('SELECT pair_key, comparison FROM comparisons ORDER BY rowid'),
+      upsertServerInfo: db.prepare(
+        `INSERT INTO server_info (side, info, saved_at) VALUES (?, ?, ?)
+         ON CONFLICT(side) DO UPDATE SET info = excluded.info, saved_at = excluded.saved_at`,
+      ),
+      serverInfo: db.prepare('SELECT info FROM server_info WHERE side = ?'),
+      upsertVerdict: db.prepare(
+        `INSERT INTO verdicts (id, pair_key, reviewer, verdict, data, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET pair_key = excluded.pair_key, reviewer = excluded.reviewer,
+           verdict = excluded.verdict, data = excluded.data, created_at = excluded.created_at`,
+      ),
+      deleteVerdict: db.prepare('DELETE FROM verdicts WHERE id = ?'),
+      verdicts: db.prepare('SELECT id, data FROM verdicts ORDER BY created_at, rowid'),
+    };
+  }
+
+  private where(table: string, key: string): string {
+    return `${this.dbFile}: ${table} ${key}`;
+  }
+
+  private s(name: string): StatementSync {
+    if (this.closed) throw new Error(`run store ${this.dir} is closed`);
+    const st = this.stmt[name];
+    if (!st) throw new Error(`internal: no statement ${name}`);
+    return st;
+  }
+
+  /** One transaction: BEGIN IMMEDIATE takes the write lock up front, so it cannot deadlock on an upgrade. */
+  private transaction<T>(fn: () => T): T {
+    if (this.closed) throw new Error(`run store ${this.dir} is closed`);
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const value = fn();
+      this.db.exec('COMMIT');
+      return value;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  // -- images --------------------------------------------------------------------------------------------
+
+  async putImage(bytes: Uint8Array): Promise<StoredImage> {
+    const id = imageIdOf(bytes);
+    const known = this.getImage(id);
+    if (known && existsSync(path.join(this.dir, known.relPath))) return known;
+    const info = await inspectImage(bytes);
+    const relPath = imageRelPath(id, info.ext);
+    // File first, row second: a crash in between leaves a harmless orphan file that the next put reuses.
+    await writeFileAtomic(path.join(this.dir, relPath), bytes);
+    this.s('insertImage').run(id, info.mime, info.width, info.height, bytes.length, relPath, now());
+    const stored = this.getImage(id);
+    if (!stored) throw new Error(`internal: image ${id} missing right after it was saved`);
+    return stored;
+  }
+
+  getImage(id: ImageId): StoredImage | undefined {
+    const row = this.s('getImage').get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      id: String(row.id),
+      mime: String(row.mime),
+      width: Number(row.width),
+      height: Number(row.height),
+      bytes: Number(row.bytes),
+      relPath: String(row.rel_path),
+    };
+  }
+
+  imagePath(id: ImageId): string {
+    const image = this.getImage(id);
+    if (!image) throw new Error(`image ${id} is not in the run ${this.dir}`);
+    return path.join(this.dir, ...image.relPath.split('/'));
+  }
+
+  // -- jobs and results ----------------------------------------------------------------------------------
+
+  addJobs(jobs: Job[]): void {
+    const valid = jobs.map((j, i) => checked(JobSchema, j, `job ${j?.id ?? `#${i}`}`));
+    this.transaction(() => {
+      const t = now();
+      for (const j of valid) {
+        this.s('insertJob').run(j.id, j.caseId, j.side, j.turn, j.repeat, j.status, j.attempts, JSON.stringify(j.request), t);
+      }
+    });
+  }
+
+  jobs(): Job[] {
+    return (this.s('jobs').all() as Row[]).map((row) => {
+      const where = this.where('job', String(row.id));
+      const job = {
+        id: String(row.id),
+        caseId: String(row.case_id),
+        side: row.side,
+        turn: Number(row.turn),
+        repeat: Number(row.repeat),
+        status: row.status,
+        attempts: Number(row.attempts),
+        request: column(JobRequestSchema, row.request, `${where} request`),
+      };
+      const r = JobSchema.safeParse(job);
+      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error)}): the run file is damaged`);
+      return r.data;
+    });
+  }
+
+  setJobStatus(id: string, status: JobStatus, attempts?: number): void {
+    const valid = checked(JobStatusSchema, status, `status of job ${id}`);
+    if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 0)) {
+      throw new Error(`cannot save job ${id}: attempts must be a whole number ≥ 0, got ${attempts}`);
+    }
+    const change =
+      attempts === undefined
+        ? this.s('setStatus').run(valid, now(), id)
+        : this.s('setStatusAttempts').run(valid, attempts, now(), id);
+    if (Number(change.changes) === 0) throw new Error(`cannot set the status of job ${id}: no such job in ${this.dir}`);
+  }
+
+  saveResult(result: JobResult): void {
+    const r = checked(JobResultSchema, result, `result of job ${result?.jobId}`);
+    const job = this.s('getJob').get(r.jobId) as Row | undefined;
+    if (!job) throw new Error(`cannot save result: no job ${r.jobId} in ${this.dir}`);
+    if (job.case_id !== r.caseId || job.side !== r.side || Number(job.turn) !== r.turn || Number(job.repeat) !== r.repeat) {
+      throw new Error(`cannot save result of job ${r.jobId}: its case/side/turn/repeat do not match the job`);
+    }
+    if (r.status === 'ok' && !r.imageId) throw new Error(`cannot save result of job ${r.jobId}: status ok needs an imageId`);
+    if (r.imageId && !this.getImage(r.imageId)) {
+      throw new Error(`cannot save result of job ${r.jobId}: image ${r.imageId} was not stored first (putImage)`);
+    }
+    this.transaction(() => {
+      const t = now();
+      this.s('upsertResult').run(r.jobId, r.status, r.imageId ?? null, JSON.stringify(r), t);
+      this.s('setStatusAttempts').run(jobStatusForResult(r), r.attempts, t, r.jobId);
+    });
+  }
+
+  results(): JobResult[] {
+    return (this.s('results').all() as Row[]).map((row) =>
+      column(JobResultSchema, row.result, this.where('result of job', String(row.job_id))),
+    );
+  }
+
+  // -- comparisons, server info, verdicts ----------------------------------------------------------------
+
+  saveComparison(comparison: Comparison): void {
+    const c = checked(ComparisonSchema, comparison, `comparison ${comparison?.pairKey}`);
+    for (const id of [c.ab.heatmapId, c.vsSource.A?.heatmapId, c.vsSource.B?.heatmapId]) {
+      if (id && !this.getImage(id)) {
+        throw new Error(`cannot save comparison ${c.pairKey}: heatmap image ${id} was not stored first (putImage)`);
+      }
+    }
+    this.transaction(() => this.s('upsertComparison').run(c.pairKey, JSON.stringify(c), now()));
+  }
+
+  comparisons(): Comparison[] {
+    return (this.s('comparisons').all() as Row[]).map((row) =>
+      column(ComparisonSchema, row.comparison, this.where('comparison', String(row.pair_key))),
+    );
+  }
+
+  saveServerInfo(side: Side, info: ServerInfo): void {
+    const s = checked(SideSchema, side, 'server info side');
+    const i = checked(ServerInfoSchema, info, `server info of side ${side}`);
+    this.transaction(() => this.s('upsertServerInfo').run(s, JSON.stringify(i), now()));
+  }
+
+  serverInfo(side: Side): ServerInfo | null {
+    const row = this.s('serverInfo').get(side) as Row | undefined;
+    return row ? column(ServerInfoSchema, row.info, this.where('server info of side', side)) : null;
+  }
+
+  /** Adds the verdict, or replaces the one with the same id (an edit). */
+  addVerdict(verdict: Verdict): void {
+    const v = checked(VerdictSchema, verdict, `verdict ${verdict?.id}`);
+    this.transaction(() =>
+      this.s('upsertVerdict').run(v.id, v.pairKey, v.reviewer, v.verdict, JSON.stringify(v), v.createdAt),
+    );
+  }
+
+  deleteVerdict(id: string): boolean {
+    return this.transaction(() => Number(this.s('deleteVerdict').run(id).changes) > 0);
+  }
+
+  verdicts(): Verdict[] {
+    return (this.s('verdicts').all() as Row[]).map((row) =>
+      column(VerdictSchema, row.data, this.where('verdict', String(row.id))),
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.close();
+    } finally {
+      this.lock.release();
+    }
+  }
+}
+
+function openDatabase(dbFile: string): DatabaseSync {
+  const db = new DatabaseSync(dbFile);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Refuse a newer schema before writing anything to the file (switching the journal mode is a write).
+    assertSchemaSupported(db, dbFile);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    return db;
+  } catch (error) {
+    db.close();
+    const message = (error as Error).message;
+    if (/not a database|malformed|file is encrypted/i.test(message)) {
+      throw new Error(`${dbFile}: cannot open (${message}): not an omni-review run database, or it is damaged`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function readConfig(db: DatabaseSync, dbFile: string): RunConfig {
+  const row = db.prepare('SELECT config FROM run_config WHERE id = 1').get() as Row | undefined;
+  if (!row) {
+    throw new Error(`${dbFile} holds no run configuration: the run was never fully created; delete the folder and start again`);
+  }
+  return column(RunConfigSchema, row.config, `${dbFile}: run configuration`);
+}
+
+/**
+ * Open the run in `dir`, or create one with `options.create`. Takes the folder's lock (released by close()),
+ * brings the schema up to date, and reads the configuration.
+ */
+export async function openRunStore(dir: string, options: OpenRunStoreOptions = {}): Promise<RunStore> {
+  const absDir = path.resolve(dir);
+  const dbFile = path.join(absDir, DB_FILE);
+  const createConfig = options.create ? checked(RunConfigSchema, options.create, 'run configuration') : undefined;
+  const alreadyRun = (): Error =>
+    new Error(`${absDir} already holds a run (${DB_FILE} exists): choose a new folder, or open it to resume that run`);
+  if (createConfig) {
+    if (existsSync(dbFile)) throw alreadyRun();
+    await mkdir(absDir, { recursive: true });
+  } else if (!existsSync(dbFile)) {
+    throw new Error(`${dbFile} not found: not a run folder created by \`omni-review run\``);
+  }
+  const lock = acquireRunLock(absDir);
+  let db: DatabaseSync | undefined;
+  try {
+    // Re-check under the lock: another process may have created the run in between.
+    if (createConfig && existsSync(dbFile)) throw alreadyRun();
+    db = openDatabase(dbFile);
+    migrate(db, dbFile);
+    if (createConfig) {
+      const config = createConfig;
+      db.prepare('INSERT INTO run_config (id, run_id, created_at, config) VALUES (1, ?, ?, ?)').run(
+        config.id,
+        config.createdAt,
+        JSON.stringify(config),
+      );
+    }
+    const config = readConfig(db, dbFile);
+    return new SqliteRunStore(absDir, dbFile, db, config, lock);
+  } catch (error) {
+    db?.close();
+    lock.release();
+    throw error;
+  }
+}
+
+/** True when `dir` holds a run.sqlite that is an SQLite database (its 16-byte header). Never opens it for writing. */
+export async function isRunFolder(dir: string): Promise<boolean> {
+  const file = path.join(dir, DB_FILE);
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    const handle = await open(file, 'r');
+    try {
+      const header = Buffer.alloc(SQLITE_HEADER.length);
+      const { bytesRead } = await handle.read(header, 0, header.length, 0);
+      return bytesRead === header.length && header.toString('latin1') === SQLITE_HEADER;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Absolute paths of the direct sub-folders of `workspaceDir` that are runs, sorted by name. [] when it does not exist. */
+export async function listRunFolders(workspaceDir: string): Promise<string[]> {
+  const root = path.resolve(workspaceDir);
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const found: string[] = [];
+  for (const name of dirs) {
+    const candidate = path.join(root, name);
+    if (await isRunFolder(candidate)) found.push(candidate);
+  }
+  return found;
+}
