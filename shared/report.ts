@@ -25,6 +25,8 @@ export const ReportPixelDiffSchema = z
     heatmap: z.string().nullable(),
     bounds: BoundsSchema.nullable(),
     sizeMismatch: z.object({ first: z.string(), second: z.string() }).strict().nullable(),
+    /** vsSource only: "WxH" of the source when it was resized to the output's size first; null when not. */
+    sourceResizedFrom: z.string().nullable().optional(),
   })
   .strict();
 export type ReportPixelDiff = z.infer<typeof ReportPixelDiffSchema>;
@@ -129,7 +131,13 @@ export const ReportSchema = z
         pairs: z.number().int(),
         bothOk: z.number().int(),
         errors: z.object({ A: z.number().int(), B: z.number().int() }).strict(),
+        /** Per side over every ok job of that side. */
         e2eMs: z.object({ A: LatencySummarySchema, B: LatencySummarySchema }).strict(),
+        /**
+         * Per side over the pairs where both sides are ok: the like-for-like numbers the improvement is
+         * computed from ("0.3551 s vs 1.2536 s → 71.68 %"). Optional: added after v1.
+         */
+        pairedE2eMs: z.object({ A: LatencySummarySchema, B: LatencySummarySchema }).strict().optional(),
         /** (B − A) / B on mean e2e over pairs where both sides are ok; null without such pairs. */
         improvement: z.number().nullable(),
         /** Mean ms per stage, per side, over ok jobs. */

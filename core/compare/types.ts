@@ -28,6 +28,11 @@ export interface PixelDiffOutput {
   height: number;
   /** "WxH" of each image when they differ; the first image's size is the one reported above. */
   sizeMismatch: { first: string; second: string } | null;
+  /**
+   * Output-vs-source diffs only: "WxH" of the source when it was resized to the output's size before the diff
+   * (a backend that returned another size); null when the sizes already matched. Absent for A ↔ B.
+   */
+  sourceResizedFrom?: string | null;
 }
 
 export interface CompareOutput {

@@ -1,0 +1,149 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareImages } from './compare-images.ts';
+import { countMask, DIFF_COLOR, maskFromDiffImage } from './metrics.ts';
+import { BASE_HEIGHT as H, BASE_WIDTH as W, baseRgba, decodePng, fillRect, imageDir, type ImageDir } from './test-fixtures/images.ts';
+
+const RECT = { x: 22, y: 6, width: 10, height: 7 };
+
+let imgs: ImageDir;
+let base: string;
+let baseCopy: string;
+let changed: string;
+
+beforeAll(async () => {
+  imgs = await imageDir();
+  const px = baseRgba();
+  base = await imgs.write('base.png', px, W, H);
+  baseCopy = await imgs.write('base-copy.png', px, W, H);
+  changed = await imgs.write('changed.png', fillRect(px, W, RECT, [250, 250, 20]), W, H);
+});
+afterAll(async () => {
+  await imgs.cleanup();
+});
+
+describe('compareImages A ↔ B', () => {
+  it('reports identical pixels as identical: no changes, SSIM 1, PSNR null', async () => {
+    const out = await compareImages({ a: base, b: baseCopy });
+    expect(out.ab).toMatchObject({
+      pixels: 0,
+      ratio: 0,
+      bounds: null,
+      width: W,
+      height: H,
+      sizeMismatch: null,
+      identical: true,
+      ssim: 1,
+      psnr: null,
+    });
+    expect(out.threshold).toBe(0.1);
+    expect(out.metricsSize).toBe(256);
+    expect(out.vsSource).toEqual({ A: null, B: null });
+  });
+
+  it('finds a changed rectangle with its exact pixel count and bounds, and paints it red in the heatmap', async () => {
+    const out = await compareImages({ a: base, b: changed });
+    expect(out.ab.pixels).toBe(RECT.width * RECT.height);
+    expect(out.ab.ratio).toBeCloseTo((RECT.width * RECT.height) / (W * H), 12);
+    expect(out.ab.bounds).toEqual(RECT);
+    expect(out.ab.identical).toBe(false);
+    expect(out.ab.ssim).toBeGreaterThan(0.5);
+    expect(out.ab.ssim).toBeLessThan(1);
+    expect(out.ab.psnr).toBeGreaterThan(5);
+    expect(out.ab.psnr).toBeLessThan(40);
+
+    const heat = await decodePng(out.ab.heatmapPng as Uint8Array);
+    expect([heat.width, heat.height]).toEqual([W, H]);
+    const mask = maskFromDiffImage(heat.data, W, H, DIFF_COLOR);
+    expect(countMask(mask)).toBe(RECT.width * RECT.height);
+    expect(mask[(RECT.y + 1) * W + RECT.x + 1]).toBe(1);
+    expect(mask[0]).toBe(0);
+  });
+
+  it('treats the threshold as pixelmatch YIQ sensitivity: 1 ignores a mild colour shift that 0 counts', async () => {
+    const mild = await imgs.write('mild.png', fillRect(baseRgba(), W, RECT, [46, 86, 126]), W, H);
+    const strict = await compareImages({ a: base, b: mild, threshold: 0 });
+    const lax = await compareImages({ a: base, b: mild, threshold: 1 });
+    expect(strict.ab.pixels).toBe(RECT.width * RECT.height);
+    expect(lax.ab.pixels).toBe(0);
+    expect(lax.ab.identical).toBe(false);
+    expect(lax.threshold).toBe(1);
+  });
+
+  it('reports a size mismatch instead of crashing, with SSIM and PSNR on a common downsample', async () => {
+    const bigger = await imgs.write('bigger.png', baseRgba(80, 60), 80, 60);
+    const out = await compareImages({ a: base, b: bigger });
+    expect(out.ab).toMatchObject({
+      pixels: null,
+      ratio: null,
+      heatmapPng: null,
+      bounds: null,
+      width: W,
+      height: H,
+      sizeMismatch: { first: '64x48', second: '80x60' },
+      identical: false,
+    });
+    expect(out.ab.ssim).toEqual(expect.any(Number));
+    expect(out.ab.psnr).toEqual(expect.any(Number));
+  });
+
+  it('decodes JPEG and WebP as well as PNG: lossless WebP of the same pixels is identical, JPEG is close', async () => {
+    const px = baseRgba();
+    const webp = await imgs.write('base.webp', px, W, H, 'webp');
+    const jpeg = await imgs.write('base.jpg', px, W, H, 'jpeg');
+    const same = await compareImages({ a: base, b: webp });
+    expect(same.ab.identical).toBe(true);
+    const close = await compareImages({ a: base, b: jpeg });
+    expect(close.ab.identical).toBe(false);
+    expect(close.ab.sizeMismatch).toBeNull();
+    expect(close.ab.ssim).toBeGreaterThan(0.9);
+    expect(close.ab.psnr).toBeGreaterThan(30);
+  });
+
+  it('runs SSIM/PSNR on a copy no larger than metricsSize', async () => {
+    const out = await compareImages({ a: base, b: changed, metricsSize: 32 });
+    const full = await compareImages({ a: base, b: changed });
+    expect(out.metricsSize).toBe(32);
+    expect(out.ab.pixels).toBe(full.ab.pixels); // pixel stats stay at full resolution
+    expect(out.ab.psnr).not.toBe(full.ab.psnr);
+  });
+});
+
+describe('compareImages vs source', () => {
+  it('shows what each backend changed; a source of another size is resized and says so', async () => {
+    const upscaled = `${imgs.dir}/upscaled.png`;
+    await sharp(base).resize(W * 2, H * 2, { kernel: 'nearest' }).png().toFile(upscaled);
+    const out = await compareImages({ a: changed, b: upscaled, sourceA: base, sourceB: base });
+    expect(out.vsSource.A).toMatchObject({
+      pixels: RECT.width * RECT.height,
+      bounds: RECT,
+      width: W,
+      height: H,
+      sizeMismatch: null,
+      sourceResizedFrom: null,
+    });
+    expect(out.vsSource.A?.heatmapPng).toBeInstanceOf(Uint8Array);
+    const b = out.vsSource.B;
+    expect(b).toMatchObject({ width: W * 2, height: H * 2, sizeMismatch: null, sourceResizedFrom: '64x48' });
+    // The upscaled output differs from the resized source at most along resampled edges, never wholesale.
+    expect(b?.ratio).toBeLessThan(0.1);
+    expect(out.ab.sizeMismatch).toEqual({ first: '64x48', second: '128x96' });
+  });
+});
+
+describe('compareImages failures', () => {
+  it('rejects a file that is not an image with a message naming it', async () => {
+    const notes = await imgs.writeBytes('notes.txt', 'not an image at all');
+    await expect(compareImages({ a: base, b: notes })).rejects.toThrow(/cannot decode image .*notes\.txt.*PNG, JPEG or WebP/);
+  });
+  it('rejects a missing file with a message naming it', async () => {
+    await expect(compareImages({ a: `${imgs.dir}/missing.png`, b: base })).rejects.toThrow(/image file not found: .*missing\.png/);
+  });
+  it('refuses a vector image rather than rasterising it', async () => {
+    const svg = await imgs.writeBytes('logo.svg', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    await expect(compareImages({ a: base, b: svg })).rejects.toThrow(/logo\.svg: it is svg, expected a PNG, JPEG or WebP/);
+  });
+  it('rejects bad options before decoding anything', async () => {
+    await expect(compareImages({ a: base, b: base, threshold: 2 })).rejects.toThrow(/threshold must be/);
+  });
+});

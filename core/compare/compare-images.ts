@@ -1,0 +1,194 @@
+/**
+ * One comparison, start to finish: decode files with sharp, pixelmatch A ↔ B and each output against its
+ * source, SSIM/PSNR on a downsampled copy. Runs inside the pool's worker threads (worker.ts); it is a plain
+ * async function so tests and tools can also call it in-process.
+ */
+import { readFile } from 'node:fs/promises';
+import pixelmatch from 'pixelmatch';
+import sharp from 'sharp';
+import { ssim } from 'ssim.js';
+import { formatSize, type Dimensions } from '../../shared/model.ts';
+import {
+  AA_COLOR,
+  boundsFromMask,
+  bytesEqual,
+  checkCompareOptions,
+  DEFAULT_METRICS_SIZE,
+  DEFAULT_THRESHOLD,
+  DIFF_COLOR,
+  diffRatio,
+  finitePsnr,
+  maskFromDiffImage,
+  meanSquaredError,
+  metricsDimensions,
+  sameDimensions,
+  SSIM_MIN_SIDE,
+} from './metrics.ts';
+import type { CompareOutput, CompareTask, PixelDiffOutput } from './types.ts';
+
+export interface RawImage {
+  /** RGBA, 8 bits per channel. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** Where it came from, for messages. */
+  path: string;
+}
+
+/** Raster formats a backend or a suite may hand us. Vector and document formats are refused on purpose. */
+const RASTER_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Read and decode an image file to RGBA. Every failure names the file and says what was expected. */
+export async function decodeImageFile(path: string): Promise<RawImage> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`image file not found: ${path}`, { cause: err });
+    throw new Error(`cannot read image file ${path}: ${messageOf(err)}`, { cause: err });
+  }
+  let format: string | undefined;
+  try {
+    format = (await sharp(bytes).metadata()).format;
+  } catch (err) {
+    throw new Error(`cannot decode image ${path}: ${messageOf(err)} (expected a PNG, JPEG or WebP file)`, { cause: err });
+  }
+  if (!format || !RASTER_FORMATS.has(format)) {
+    throw new Error(`cannot decode image ${path}: it is ${format ?? 'an unknown format'}, expected a PNG, JPEG or WebP file`);
+  }
+  try {
+    // autoOrient: a JPEG with an EXIF rotation must be compared the way every viewer shows it.
+    // toColourspace('srgb'): grey, 16-bit and CMYK inputs all become 8-bit sRGB, so ensureAlpha gives 4 channels.
+    const { data, info } = await sharp(bytes)
+      .autoOrient()
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, path };
+  } catch (err) {
+    throw new Error(`cannot decode image ${path}: ${messageOf(err)} (expected a PNG, JPEG or WebP file)`, { cause: err });
+  }
+}
+
+/** Resize raw RGBA to exact dimensions (aspect not kept: used to bring two images onto one grid). */
+export async function resizeRaw(image: RawImage, to: Dimensions): Promise<RawImage> {
+  if (sameDimensions(image, to)) return image;
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .resize(to.width, to.height, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: to.width, height: to.height, path: image.path };
+}
+
+/**
+ * pixelmatch two decoded images. Different sizes are reported, never thrown: pixel stats are then null.
+ * The heatmap is pixelmatch's own output: a faded greyscale of `first` with changed pixels in red.
+ */
+export async function pixelDiff(first: RawImage, second: RawImage, threshold: number): Promise<PixelDiffOutput> {
+  if (!sameDimensions(first, second)) {
+    return {
+      pixels: null,
+      ratio: null,
+      heatmapPng: null,
+      bounds: null,
+      width: first.width,
+      height: first.height,
+      sizeMismatch: { first: formatSize(first), second: formatSize(second) },
+    };
+  }
+  const { width, height } = first;
+  const output = new Uint8Array(width * height * 4);
+  const pixels = pixelmatch(first.data, second.data, output, width, height, {
+    threshold,
+    includeAA: false,
+    diffColor: [...DIFF_COLOR],
+    aaColor: [...AA_COLOR],
+  });
+  const bounds = pixels > 0 ? boundsFromMask(maskFromDiffImage(output, width, height), width, height) : null;
+  const png = await sharp(output, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  return {
+    pixels,
+    ratio: diffRatio(pixels, width, height),
+    heatmapPng: new Uint8Array(png.buffer, png.byteOffset, png.byteLength),
+    bounds,
+    width,
+    height,
+    sizeMismatch: null,
+  };
+}
+
+/** SSIM (ssim.js, Weber variant) and PSNR of two images on a common downsample taken from `first`'s shape. */
+export async function structuralMetrics(
+  first: RawImage,
+  second: RawImage,
+  metricsSize: number,
+): Promise<{ ssim: number | null; psnr: number | null }> {
+  const dims = metricsDimensions(first, metricsSize);
+  const [a, b] = await Promise.all([resizeRaw(first, dims), resizeRaw(second, dims)]);
+  const mse = meanSquaredError(a.data, b.data);
+  let ssimValue: number | null = null;
+  if (Math.min(dims.width, dims.height) >= SSIM_MIN_SIDE) {
+    const toImageData = (img: RawImage) => ({
+      data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength),
+      width: img.width,
+      height: img.height,
+    });
+    // downsample:false: we already downsampled, and ssim.js's own downsampling would change metricsSize's meaning.
+    const result = ssim(toImageData(a), toImageData(b), { downsample: false });
+    ssimValue = Number.isFinite(result.mssim) ? result.mssim : null;
+  }
+  return { ssim: ssimValue, psnr: finitePsnr(mse) };
+}
+
+/** Output against the image it edited; the source is brought to the output's size first when they differ. */
+export async function diffAgainstSource(output: RawImage, source: RawImage, threshold: number): Promise<PixelDiffOutput> {
+  const resized = !sameDimensions(output, source);
+  const onGrid = resized ? await resizeRaw(source, output) : source;
+  const diff = await pixelDiff(output, onGrid, threshold);
+  return { ...diff, sourceResizedFrom: resized ? formatSize(source) : null };
+}
+
+export async function compareImages(task: CompareTask): Promise<CompareOutput> {
+  const threshold = task.threshold ?? DEFAULT_THRESHOLD;
+  const metricsSize = task.metricsSize ?? DEFAULT_METRICS_SIZE;
+  checkCompareOptions(threshold, metricsSize);
+
+  // Decode each distinct file once (turn 1 usually hands both sides the same source).
+  const decoded = new Map<string, Promise<RawImage>>();
+  const decode = (path: string): Promise<RawImage> => {
+    let p = decoded.get(path);
+    if (!p) {
+      p = decodeImageFile(path);
+      decoded.set(path, p);
+    }
+    return p;
+  };
+  const [a, b, sourceA, sourceB] = await Promise.all([
+    decode(task.a),
+    decode(task.b),
+    task.sourceA === undefined ? null : decode(task.sourceA),
+    task.sourceB === undefined ? null : decode(task.sourceB),
+  ]);
+
+  const identical = sameDimensions(a, b) && bytesEqual(a.data, b.data);
+  const diff = await pixelDiff(a, b, threshold);
+  // Identical pixels: SSIM is exactly 1 and PSNR infinite (stored null); no need to compute either.
+  const structural = identical ? { ssim: 1, psnr: null } : await structuralMetrics(a, b, metricsSize);
+
+  return {
+    ab: { ...diff, ...structural, identical },
+    vsSource: {
+      A: sourceA ? await diffAgainstSource(a, sourceA, threshold) : null,
+      B: sourceB ? await diffAgainstSource(b, sourceB, threshold) : null,
+    },
+    threshold,
+    metricsSize,
+  };
+}

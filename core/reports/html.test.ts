@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../shared/report.ts';
+import { buildReport } from './build.ts';
+import { contentSecurityPolicy, renderHtmlReport, safeRelativeHref } from './html.ts';
+import { backend, config, imageId, reportInput, suite, verdict } from './test-fixtures/report-input.ts';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const ESCAPED_XSS = '&lt;img src=x onerror=alert(1)&gt;';
+
+let dir: string;
+
+async function writePng(rel: string, rgb: [number, number, number]): Promise<void> {
+  const path = join(dir, rel);
+  await mkdir(dirname(path), { recursive: true });
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .png()
+    .toFile(path);
+}
+
+const rel = (name: string) => {
+  const id = imageId(name);
+  return `images/${id.slice(0, 2)}/${id}.png`;
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'omni-html-'));
+  // Only the poster pair's images exist on disk; every other image is missing and must render a placeholder.
+  await writePng(rel('poster-input'), [200, 200, 200]);
+  await writePng(rel('poster-A-1-1'), [200, 20, 20]);
+  await writePng(rel('poster-B-1-1'), [20, 200, 20]);
+  await writePng(rel('heat-poster-1'), [120, 120, 120]);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function baseReport(): Report {
+  return buildReport(reportInput());
+}
+
+/** A report where every field a person or a backend can write carries an XSS payload. */
+function hostileReport(): Report {
+  const s = suite();
+  const poster = s.cases[0];
+  if (!poster) throw new Error('fixture changed');
+  poster.title = XSS;
+  poster.turns = [{ prompt: `Write ${XSS} </script><script>alert(2)</script>`, expectedText: [XSS] }];
+  poster.tags = [XSS];
+  const input = reportInput({
+    config: config({
+      suite: s,
+      backends: { A: backend('A', { url: `http://x/${XSS}`, label: XSS, faults: XSS }), B: backend('B', { simulated: false }) },
+    }),
+    verdicts: [verdict('poster', 1, 'A_better', { note: XSS, reviewer: XSS })],
+  });
+  input.servers.A = { model: XSS, generation: 'current', editPath: XSS, generatePath: null, notes: [XSS] };
+  const report = buildReport(input);
+  const chainB = report.pairs[2]?.B;
+  if (!chainB?.error) throw new Error('fixture changed');
+  chainB.error.message = `HTTP 500: ${XSS}`;
+  chainB.error.url = XSS;
+  report.run.suite.name = XSS;
+  return report;
+}
+
+function between(text: string, open: string, close: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = text.indexOf(open, at);
+    if (start < 0) return out;
+    const end = text.indexOf(close, start + open.length);
+    out.push(text.slice(start + open.length, end));
+    at = end + close.length;
+  }
+}
+
+describe('safeRelativeHref', () => {
+  it('percent-encodes segments of a relative path and keeps ../', () => {
+    expect(safeRelativeHref('../images/ab/a b#c.png')).toBe('../images/ab/a%20b%23c.png');
+  });
+  it('refuses schemes, absolute and protocol-relative paths', () => {
+    for (const bad of ['javascript:alert(1)', 'JavaScript:x', 'http://evil/x.png', 'data:image/png;base64,AA', '/etc/passwd', '//evil/x', '\\\\server\\x', '']) {
+      expect(safeRelativeHref(bad)).toBeNull();
+    }
+  });
+});
+
+describe('renderHtmlReport', () => {
+  it('is one self-contained page: thumbnails as data URIs, full-size files linked relatively, no external URLs', async () => {
+    const page = await renderHtmlReport(baseReport(), { reportDir: dir });
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    // poster: source, A, B, heatmap exist → 4 thumbnails
+    expect(page.match(/<img src="data:image\/webp;base64,/g)).toHaveLength(4);
+    expect(page).toContain(`href="${rel('poster-A-1-1')}"`);
+    expect(page).toContain(`href="${rel('heat-poster-1')}"`);
+    // No <link>, no src/href pointing anywhere but data: or the report folder.
+    expect(page).not.toMatch(/<link\b/);
+    expect(page).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('shows a placeholder, not a crash, for missing image files', async () => {
+    const page = await renderHtmlReport(baseReport(), { reportDir: join(dir, 'nowhere') });
+    expect(page).not.toContain('data:image/webp');
+    expect(page).toContain('image missing');
+    expect(page).toContain('text-to-image: no source');
+  });
+
+  it('has a restrictive CSP whose hashes match the inline style and script exactly', async () => {
+    const page = await renderHtmlReport(baseReport(), { reportDir: dir });
+    const csp = contentSecurityPolicy();
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${csp.replace(/'/g, '&#39;')}">`);
+    expect(csp).toMatch(/^default-src 'none'; /);
+    expect(csp).not.toContain('unsafe-inline');
+    const style = between(page, '<style>', '</style>');
+    const scripts = between(page, '<script>', '</script>');
+    expect(style).toHaveLength(1);
+    expect(scripts).toHaveLength(1);
+    const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+    expect(csp).toContain(`style-src ${hash(style[0] as string)}`);
+    expect(csp).toContain(`script-src ${hash(scripts[0] as string)}`);
+    // The inline script at least parses.
+    expect(() => new Script(scripts[0] as string)).not.toThrow();
+    // No inline style attributes or event handlers, which the CSP would block anyway.
+    expect(page).not.toMatch(/\sstyle="/);
+    expect(page).not.toMatch(/\son[a-z]+="/);
+  });
+
+  it('shows the header facts: suite, backends with SIMULATED badge and server paths, the E2E improvement line', async () => {
+    const page = await renderHtmlReport(baseReport(), { reportDir: dir });
+    expect(page).toContain('demo suite');
+    expect(page).toContain('http://127.0.0.1:8091');
+    expect(page).toContain('SIMULATED');
+    expect(page).toContain('/v1/images/generations');
+    // paired means: A (300 + 500) / 2 = 400 ms, B (1200 + 1000) / 2 = 1100 ms, (1100 − 400) / 1100 = 63.64 %
+    expect(page).toContain('0.4000 s vs 1.1000 s → 63.64 %');
+    expect(page).toContain('CUDA out of memory');
+    expect(page).toContain('expected text');
+    expect(page).toContain('GRAND OPENING');
+    expect(page).toContain('A dropped a letter');
+  });
+
+  it('escapes every string from prompts, backends and reviewers', async () => {
+    const page = await renderHtmlReport(hostileReport(), { reportDir: dir });
+    expect(page).not.toContain(XSS);
+    expect(page).not.toContain('<script>alert(2)');
+    // Prompt, title, expected text, tag, label, url, faults, model, paths, notes, error, verdict note/reviewer, suite.
+    expect(page.split(ESCAPED_XSS).length - 1).toBeGreaterThanOrEqual(14);
+    expect(page).toContain(`HTTP 500: ${ESCAPED_XSS}`);
+  });
+
+  it('keeps "</script>" in data from breaking out of the JSON block', async () => {
+    const page = await renderHtmlReport(hostileReport(), { reportDir: dir });
+    // Exactly our two script elements close; the payload inside the JSON cannot close one early.
+    expect(page.match(/<\/script>/gi)).toHaveLength(2);
+    expect(page.match(/<script\b/gi)).toHaveLength(2);
+    const json = between(page, '<script type="application/json" id="pair-index">', '</script>')[0] as string;
+    const index = JSON.parse(json) as Array<{ text: string }>;
+    expect(index[0]?.text).toContain('</script><script>alert(2)</script>');
+  });
+
+  it('never links a tampered image path with a scheme', async () => {
+    const report = baseReport();
+    const poster = report.pairs[0];
+    if (!poster) throw new Error('fixture changed');
+    poster.A.image = 'javascript:alert(1)';
+    poster.B.image = 'https://evil.example/x.png';
+    const page = await renderHtmlReport(report, { reportDir: dir });
+    expect(page).not.toContain('javascript:alert(1)"');
+    expect(page).not.toContain('evil.example');
+  });
+
+  it('groups multi-turn chains by case and shows the previous turn as the source of turn 2', async () => {
+    const page = await renderHtmlReport(baseReport(), { reportDir: dir });
+    expect(page).toContain('chain · repeat 1 · 2 turns');
+    expect(page).toContain('A turn 1');
+    expect(page).toContain('B turn 1');
+    const caseOrder = ['poster', 'chain', 'gen'].map((id) => page.indexOf(`<h2>${id}`));
+    expect(caseOrder.every((i) => i > 0)).toBe(true);
+    expect([...caseOrder].sort((a, b) => a - b)).toEqual(caseOrder);
+  });
+
+  it('renders an empty report without failing', async () => {
+    const report = baseReport();
+    report.pairs = [];
+    const page = await renderHtmlReport(report, { reportDir: dir });
+    expect(page).toContain('This report has no pairs.');
+  });
+});
