@@ -52,6 +52,11 @@ describe('summarizeBaselineInfo', () => {
         'diffusers 0.42.1, transformers 5.17.0, torch 2.11.0',
     );
   });
+  it('says a simulator is simulated, whatever weights it imitates', () => {
+    expect(summarizeBaselineInfo({ pipeline: 'QwenImageEditPipeline', tiny: false, simulated: true })).toBe(
+      'baseline: QwenImageEditPipeline; SIMULATED: no model ran; images and timings come from the simulator',
+    );
+  });
   it('copes with a sparse body and rejects non-objects', () => {
     expect(summarizeBaselineInfo({ pipeline: 'QwenImagePipeline', cpu_offload: true })).toBe('baseline: QwenImagePipeline; CPU offload on');
     expect(summarizeBaselineInfo('nope')).toBeNull();

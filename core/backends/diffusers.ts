@@ -18,6 +18,7 @@ const BaselineInfoSchema = z.looseObject({
   compiled: z.boolean().optional(),
   cpu_offload: z.boolean().optional(),
   mm_token_type_ids_fix: z.boolean().optional(),
+  simulated: z.boolean().optional(),
   versions: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -28,7 +29,9 @@ export function summarizeBaselineInfo(json: unknown): string | null {
   const i = parsed.data;
   const parts: string[] = [];
   parts.push(`${i.pipeline ?? 'unknown pipeline'}${i.model ? ` (${i.model})` : ''}`);
-  if (i.tiny !== undefined) parts.push(i.tiny ? 'tiny random weights: timings show structure, not real speed' : 'real weights');
+  // A simulator says so first: its "weights" claim describes the model it imitates, not what ran.
+  if (i.simulated) parts.push('SIMULATED: no model ran; images and timings come from the simulator');
+  else if (i.tiny !== undefined) parts.push(i.tiny ? 'tiny random weights: timings show structure, not real speed' : 'real weights');
   if (i.dtype || i.device) parts.push([i.dtype, i.device].filter(Boolean).join(' on '));
   if (i.attention_backend) parts.push(`attention ${i.attention_backend}`);
   if (i.compiled !== undefined) parts.push(i.compiled ? 'torch.compile on' : 'not compiled');

@@ -26,7 +26,19 @@ export interface SimOptions {
   host?: string;
   /** 0 = pick a free port. */
   port?: number;
+  /**
+   * Called synchronously as requests arrive, faults fire and responses finish (logging for `omni-review sim`, and
+   * an event tests can wait on instead of polling). Must not throw.
+   */
+  onEvent?: (event: SimEvent) => void;
 }
+
+export type SimEvent =
+  | { type: 'request'; method: string; path: string }
+  /** A fault fired for this attempt of a request (for "timeout", the request now hangs). */
+  | { type: 'fault'; fault: FaultName; path: string; attempt: number }
+  /** The response finished (status as sent) or the connection closed first (status null). */
+  | { type: 'response'; method: string; path: string; status: number | null; ms: number };
 
 export interface SimStats {
   /** Requests per "METHOD /path", counted when the request arrives. */

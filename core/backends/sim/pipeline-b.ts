@@ -1,0 +1,152 @@
+/**
+ * Side B's pipeline: the diffusers baseline server, one request at a time, timed stage by stage the way the baseline
+ * hooks its pipeline (reference/diffusers-qwen-image-edit.md §2, §6).
+ */
+import type { SimContext } from './context.ts';
+import { distribute, runDenoise } from './denoise-loop.ts';
+import { hash32, makeRng } from './hash.ts';
+import { timedStage } from './lifecycle.ts';
+import type { RawRgb } from './raster.ts';
+import { applyEdit, encodeImage, prepareBase } from './render.ts';
+import type { ImageJob } from './serve-image.ts';
+import { jitter, modelB, peakMemoryB, promptTokens, visionTokens } from './timing.ts';
+
+export interface PipelineBResult {
+  b64: string;
+  width: number;
+  height: number;
+  stageDurations: Record<string, number>;
+  timings: Record<string, unknown>;
+  peakMemoryMb: number;
+  peakMemoryAllocatedMb: number;
+  /** The pipeline class that ran. */
+  pipeline: string;
+  conditionSize: [number, number] | null;
+  imageSeqLen: number;
+  textSeqLen: number;
+}
+
+export interface PipelineBOptions {
+  pipeline: string;
+  stepTimings: boolean;
+  /** The condition image size the pipeline computes (edits), [width, height]. */
+  conditionSize: [number, number] | null;
+}
+
+function ms3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+export async function runPipelineB(ctx: SimContext, job: ImageJob, options: PipelineBOptions): Promise<PipelineBResult> {
+  const r = job.request;
+  const { life } = ctx;
+  const scale = ctx.timeScale;
+  const m = modelB({ width: r.width, height: r.height, steps: r.steps, cfg: r.cfg, mode: r.mode, inputImages: r.inputs.length });
+  const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
+  const rng = makeRng(hash32('b-steps', job.identity, job.attempt));
+  const renderJob = {
+    kind: ctx.kind,
+    prompt: r.prompt,
+    seed: r.seed,
+    width: r.width,
+    height: r.height,
+    inputs: r.inputs.map((i) => i.bytes),
+    identity: job.identity,
+    faults: { typo: job.faults.has('typo'), blank: job.faults.has('blank'), wrongSize: job.faults.has('wrong-size') },
+  };
+
+  const pipelineStart = performance.now();
+  const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));
+
+  const visionTok = options.conditionSize ? visionTokens(options.conditionSize[0], options.conditionSize[1]) : 0;
+  const textSeqLen = (visionTok > 0 ? visionTok + 2 : 0) + promptTokens(r.prompt) + 5;
+  const negSeqLen = (visionTok > 0 ? visionTok + 2 : 0) + promptTokens(r.negativePrompt ?? ' ') + 5;
+  const textCalls: Array<{ branch: string; total: number; forward: number; seq_len: number }> = [];
+  for (let call = 0; call < m.textEncodeCalls; call++) {
+    const branch = call === 0 ? 'positive' : 'negative';
+    const t = await timedStage(life, m.textEncodeCallMs * scale * j(`text_encode.${branch}`), job.signal);
+    // The processor's CPU work is the part of encode_prompt outside the encoder's forward.
+    textCalls.push({ branch, total: ms3(t.ms), forward: ms3(t.ms * (0.92 + 0.04 * rng())), seq_len: call === 0 ? textSeqLen : negSeqLen });
+  }
+  const textEncodeMs = textCalls.reduce((a, c) => a + c.total, 0);
+
+  const vaeEncode = r.mode === 'edit' ? await timedStage(life, m.vaeEncodeMs * scale * j('vae_encode'), job.signal) : null;
+  const prepareLatents = await timedStage(life, m.prepareLatentsMs * scale * j('prepare_latents'), job.signal);
+  await life.sleep(m.timestepsMs * scale, job.signal);
+
+  const denoiseJitter = j('denoise');
+  const denoise = await runDenoise(
+    life,
+    job.signal,
+    r.steps,
+    () => m.denoiseStepMs * scale * denoiseJitter * (0.99 + 0.02 * rng()),
+    () => applyEdit(pre.value as RawRgb, renderJob),
+  );
+  const stepMs = distribute(denoise.ms, denoise.stepTargetsMs);
+  const vaeDecode = await timedStage(life, m.vaeDecodeMs * scale * j('vae_decode'), job.signal);
+  const post = await timedStage(life, m.postprocessMs * scale * j('postprocess'), job.signal);
+  const pipelineTotal = performance.now() - pipelineStart;
+
+  const image = denoise.value.image;
+  const encoded = await timedStage(life, m.encodeResponseMs * scale * j('encode_response'), job.signal, async () => {
+    const out = await encodeImage(image, r.outputFormat);
+    return out.bytes.toString('base64');
+  });
+  const total = performance.now() - job.arrivedAt;
+
+  const stagesSum = pre.ms + textEncodeMs + (vaeEncode?.ms ?? 0) + prepareLatents.ms + denoise.ms + vaeDecode.ms + post.ms;
+  const passes = m.transformerPassesPerStep;
+  const timings: Record<string, unknown> = {
+    unit: 'ms',
+    method: 'simulated',
+    warm: job.warm,
+    queue_wait: ms3(job.queueWaitMs),
+    decode_request: ms3(job.parsedAt - job.arrivedAt),
+    preprocess: ms3(pre.ms),
+    text_encode: ms3(textEncodeMs),
+    text_encode_calls: textCalls,
+    vae_encode: ms3(vaeEncode?.ms ?? 0),
+    prepare_latents: ms3(prepareLatents.ms),
+    denoise: ms3(denoise.ms),
+    ...(options.stepTimings
+      ? {
+          denoise_steps: stepMs.map(ms3),
+          transformer_forward: {
+            cond: stepMs.map((s) => ms3((s * 0.98) / passes)),
+            uncond: passes === 2 ? stepMs.map((s) => ms3((s * 0.98) / passes)) : [],
+          },
+        }
+      : {}),
+    transformer_calls: r.steps * passes,
+    vae_decode: ms3(vaeDecode.ms),
+    postprocess: ms3(post.ms),
+    encode_response: ms3(encoded.ms),
+    pipeline_total: ms3(pipelineTotal),
+    total: ms3(total),
+    unaccounted: ms3(Math.max(0, pipelineTotal - stagesSum)),
+  };
+
+  const P = options.pipeline;
+  const s = (ms: number): number => Math.round(ms * 1000) / 1e6;
+  const stageDurations: Record<string, number> = {
+    [`${P}.text_encoder.forward`]: s(textCalls.reduce((a, c) => a + c.forward, 0)),
+    ...(vaeEncode ? { [`${P}.vae.encode`]: s(vaeEncode.ms) } : {}),
+    [`${P}.diffuse`]: s(denoise.ms),
+    [`${P}.vae.decode`]: s(vaeDecode.ms),
+    [`${P}.forward`]: s(pipelineTotal),
+  };
+  const memory = peakMemoryB(r.width, r.height, r.cfg);
+  return {
+    b64: encoded.value!,
+    width: image.width,
+    height: image.height,
+    stageDurations,
+    timings,
+    peakMemoryMb: memory.reserved,
+    peakMemoryAllocatedMb: memory.allocated,
+    pipeline: P,
+    conditionSize: options.conditionSize,
+    imageSeqLen: (r.width / 16) * (r.height / 16),
+    textSeqLen,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The timing model: real-world stage durations of both stacks at a given size, step count and CFG, shaped like the
+ * numbers the engineers measure (DESIGN, reference notes), before `timeScale` is applied.
+ *
+ * Reference points at 1024², 50 steps:
+ * - B (diffusers, one request at a time): text_encode 0.30 s per call (two calls with CFG), vae_encode 0.12 s per
+ *   input image, prepare_latents 2 ms, denoise 0.45 s per transformer pass per step (two passes with CFG),
+ *   vae_decode 0.21 s, preprocess 20 ms, postprocess 35 ms, response encoding 80 ms.
+ * - A (split vLLM-Omni: encode → denoise → decode): encode 0.25 s whatever the concurrency, denoise 0.30 s per pass
+ *   per step where k requests in flight share each step at base × (1 + 0.35 (k − 1)), decode 0.18 s, small
+ *   inter-stage transfers.
+ * Per-step cost scales with (pixels / 1024²)^1.1 and linearly with steps; VAE and pre/post work linearly with pixels.
+ */
+import { hashUnit } from './hash.ts';
+
+export const REFERENCE_PIXELS = 1024 * 1024;
+
+export interface WorkShape {
+  width: number;
+  height: number;
+  steps: number;
+  /** Whether true CFG runs (two transformer passes per step, two text-encoder calls). */
+  cfg: boolean;
+  mode: 'edit' | 'generate';
+  /** Input images of an edit (0 for generation). */
+  inputImages: number;
+}
+
+export function pixelFactor(width: number, height: number): number {
+  return (width * height) / REFERENCE_PIXELS;
+}
+
+/** Cost multiplier of one denoise step at this size: (pixels/1024²)^1.1. */
+export function stepSizeFactor(width: number, height: number): number {
+  return Math.pow(pixelFactor(width, height), 1.1);
+}
+
+/** Deterministic ±3 % jitter for one stage of one request. */
+export function jitter(...parts: Array<string | number>): number {
+  return 1 + 0.03 * (2 * hashUnit('jitter', ...parts) - 1);
+}
+
+/** Split pipeline (A), seconds, unscaled and unjittered. */
+export interface ModelA {
+  encodeS: number;
+  transferToDenoiseS: number;
+  /** One step of one request running alone (k = 1), CFG included. */
+  denoiseStepS: number;
+  transferToDecodeS: number;
+  decodeS: number;
+}
+
+export function modelA(shape: WorkShape): ModelA {
+  const px = pixelFactor(shape.width, shape.height);
+  return {
+    encodeS: 0.25,
+    transferToDenoiseS: 0.004 + 0.002 * px,
+    denoiseStepS: 0.3 * stepSizeFactor(shape.width, shape.height) * (shape.cfg ? 2 : 1),
+    transferToDecodeS: 0.002 + 0.002 * px,
+    decodeS: 0.18 * px,
+  };
+}
+
+/** Cost of one denoise step when k requests share it (continuous batching). */
+export function batchedStepS(baseStepS: number, k: number): number {
+  return baseStepS * (1 + 0.35 * (Math.max(1, k) - 1));
+}
+
+/** diffusers baseline (B), milliseconds, unscaled and unjittered. */
+export interface ModelB {
+  preprocessMs: number;
+  textEncodeCallMs: number;
+  textEncodeCalls: number;
+  vaeEncodeMs: number;
+  prepareLatentsMs: number;
+  /** Scheduler set-up between prepare_latents and the loop: not a stage, so it shows up as `unaccounted`. */
+  timestepsMs: number;
+  /** One step, CFG included (both transformer passes). */
+  denoiseStepMs: number;
+  transformerPassesPerStep: number;
+  vaeDecodeMs: number;
+  postprocessMs: number;
+  encodeResponseMs: number;
+}
+
+export function modelB(shape: WorkShape): ModelB {
+  const px = pixelFactor(shape.width, shape.height);
+  const passes = shape.cfg ? 2 : 1;
+  return {
+    preprocessMs: shape.mode === 'edit' ? 20 * px * Math.max(1, shape.inputImages) : 0.5,
+    textEncodeCallMs: 300,
+    textEncodeCalls: passes,
+    vaeEncodeMs: shape.mode === 'edit' ? 120 * px * shape.inputImages : 0,
+    prepareLatentsMs: 2 * px,
+    timestepsMs: 1,
+    denoiseStepMs: 450 * stepSizeFactor(shape.width, shape.height) * passes,
+    transformerPassesPerStep: passes,
+    vaeDecodeMs: 210 * px,
+    postprocessMs: 35 * px,
+    encodeResponseMs: 80 * px,
+  };
+}
+
+/** Peak GPU memory of A: weights plus activations, +1 500 MB per extra request batched alongside (at 1024²). */
+export function peakMemoryA(width: number, height: number, concurrent: number): number {
+  const px = pixelFactor(width, height);
+  return round1(57_000 + 4_000 * px + 1_500 * px * (Math.max(1, concurrent) - 1));
+}
+
+/** Peak GPU memory of B (reserved and allocated), one request at a time. */
+export function peakMemoryB(width: number, height: number, cfg: boolean): { reserved: number; allocated: number } {
+  const px = pixelFactor(width, height);
+  const reserved = 57_000 + 4_500 * px + (cfg ? 300 * px : 0);
+  return { reserved: round1(reserved), allocated: round1(reserved - 2_600 * Math.min(1, px)) };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/**
+ * Qwen2-VL `smart_resize` token count for a condition image: sides rounded to multiples of 28, 14-px patches,
+ * 2×2 merge. 1024² → 37×37 = 1369 tokens.
+ */
+export function visionTokens(width: number, height: number): number {
+  const h = Math.max(28, Math.round(height / 28) * 28);
+  const w = Math.max(28, Math.round(width / 28) * 28);
+  return ((h / 14) * (w / 14)) / 4;
+}
+
+/** A rough token count for a prompt: about four Latin characters per token, one per CJK character. */
+export function promptTokens(prompt: string): number {
+  let cjk = 0;
+  let other = 0;
+  for (const ch of prompt) {
+    if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(ch)) cjk++;
+    else other++;
+  }
+  return Math.max(1, cjk + Math.ceil(other / 4));
+}
