@@ -267,6 +267,11 @@ export const TimingsSchema = z
     e2eMs: z.number().min(0),
     /** Canonical stage name (or verbatim unknown server key) → ms. Server stages and client stages together. */
     stages: z.record(z.string(), z.number()),
+    /**
+     * ms the job waited for a free concurrency slot of ours before it was sent. Not backend latency (it depends
+     * on --concurrency and suite size), so it is not a stage and not part of e2eMs.
+     */
+    clientWaitMs: z.number().min(0).optional(),
     /** The server's `stage_durations` exactly as received (seconds, server keys), when it sent any. */
     serverStageDurations: z.record(z.string(), z.number()).optional(),
     /** The baseline server's `metrics.timings` block as received (ms), when present. */

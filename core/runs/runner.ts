@@ -407,7 +407,7 @@ class RunSession {
         error: failure,
         timings: response
           ? this.timings(response, queueMs)
-          : { e2eMs: Math.max(0, Math.round(performance.now() - t0)), stages: { queue: queueMs } },
+          : { e2eMs: Math.max(0, Math.round(performance.now() - t0)), stages: {}, clientWaitMs: queueMs },
         peakMemoryMb: response?.peakMemoryMb ?? null,
         endpoint: response?.endpoint ?? endpointOf(failure.url),
       });
@@ -429,12 +429,13 @@ class RunSession {
 
   private timings(response: ImageResponse, queueMs: number): JobResult['timings'] {
     const stages = finiteRecord(response.stages) ?? {};
-    // `queue` is the runner's wait for a slot; a server-side queue (the baseline's queue_wait) adds to it.
-    stages.queue = queueMs + (stages.queue ?? 0);
+    // The wait for one of our own concurrency slots is a property of this harness, not of the backend: it is
+    // kept apart (clientWaitMs) so `queue` stays what the server reported (the baseline's queue_wait).
     const serverStageDurations = finiteRecord(response.serverStageDurations);
     return {
       e2eMs: Number.isFinite(response.e2eMs) ? Math.max(0, response.e2eMs) : 0,
       stages,
+      clientWaitMs: queueMs,
       ...(serverStageDurations ? { serverStageDurations } : {}),
       ...(response.serverTimings ? { serverTimings: response.serverTimings } : {}),
     };

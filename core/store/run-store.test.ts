@@ -346,3 +346,29 @@ describe('run store', () => {
     });
   });
 });
+
+describe('viewer opens', () => {
+  it('open without the lock next to a locked runner, and see each other’s writes', async () => {
+    const tmp = await tempDir('viewer');
+    const dir = path.join(tmp.dir, 'run');
+    const runner = await openRunStore(dir, { create: sampleRunConfig() });
+    try {
+      await expect(openRunStore(dir)).rejects.toThrow(/lock|in use|held/i);
+      const viewer = await openRunStore(dir, { lock: false });
+      try {
+        viewer.addVerdict({
+          id: 'v1', pairKey: 'k', reviewer: 'r', verdict: 'tie', tags: [], note: '', blind: false, swapped: false,
+          durationMs: 1, createdAt: new Date().toISOString(),
+        });
+        expect(runner.verdicts().map((v) => v.id)).toEqual(['v1']);
+      } finally {
+        viewer.close();
+      }
+      // Closing the viewer must not release the runner's lock.
+      await expect(openRunStore(dir)).rejects.toThrow(/lock|in use|held/i);
+    } finally {
+      runner.close();
+      await tmp.cleanup();
+    }
+  });
+});

@@ -43,7 +43,15 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 export interface OpenRunStoreOptions {
   /** Create a new run in `dir` (made if missing) with this configuration. `dir` must not already hold a run. */
   create?: RunConfig;
+  /**
+   * Take the run lock (default true). A viewer that only reads and adds verdicts (the UI showing a run a CLI
+   * process is driving) opens without it: SQLite (WAL, busy timeout) keeps concurrent writes safe; the lock is
+   * what keeps two *runners* from sending the same jobs.
+   */
+  lock?: boolean;
 }
+
+const NO_LOCK: RunLock = { file: '', release() {} };
 
 function now(): string {
   return new Date().toISOString();
@@ -375,7 +383,8 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
   } else if (!existsSync(dbFile)) {
     throw new Error(`${dbFile} not found: not a run folder created by \`omni-review run\``);
   }
-  const lock = acquireRunLock(absDir);
+  if (createConfig && options.lock === false) throw new Error('creating a run needs its lock');
+  const lock = options.lock === false ? NO_LOCK : acquireRunLock(absDir);
   let db: DatabaseSync | undefined;
   try {
     // Re-check under the lock: another process may have created the run in between.

@@ -1,0 +1,77 @@
+/**
+ * Parsing and checking of command-line values. Each throws UsageError with a sentence that names the
+ * option, what was given and what is expected, so `omni-review` can print it and exit 2.
+ */
+import { BACKEND_KINDS, SIM_URL, type BackendKind } from '../../shared/model.ts';
+import { checkSize } from '../suite/size.ts';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function parseIntOption(option: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${option}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Seconds (may be fractional) → ms. */
+export function parseSecondsOption(option: string, raw: string, minSeconds: number, maxSeconds: number): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < minSeconds || value > maxSeconds) {
+    throw new UsageError(`${option}: expected seconds from ${minSeconds} to ${maxSeconds}, got "${raw}"`);
+  }
+  return Math.round(value * 1000);
+}
+
+export function parsePositiveNumberOption(option: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`${option}: expected a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Same rule as suite files (core/suite/size.ts), so `--size` and `size:` accept exactly the same values. */
+export function parseSizeOption(option: string, raw: string): string {
+  const problem = checkSize(raw.trim());
+  if (problem) throw new UsageError(`${option}: ${problem.problem}. ${problem.hint}`);
+  return raw.trim();
+}
+
+export function parseKindOption(option: string, raw: string): BackendKind {
+  if ((BACKEND_KINDS as readonly string[]).includes(raw)) return raw as BackendKind;
+  throw new UsageError(`${option}: expected one of ${BACKEND_KINDS.join(', ')}, got "${raw}"`);
+}
+
+/**
+ * A backend target: `sim` (the embedded simulator) or an http(s) base URL. Credentials in the URL are refused
+ * (they would be written into run records and reports); a path is kept (servers behind a prefix), a trailing
+ * slash and any query/fragment are dropped because we append /v1/... ourselves.
+ */
+export function parseTargetOption(option: string, raw: string): string {
+  const value = raw.trim();
+  if (value === SIM_URL) return SIM_URL;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option}: expected "sim" or a base URL like http://127.0.0.1:8000, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${option}: only http:// and https:// servers are supported, got "${url.protocol}"`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`${option}: remove the user name/password from the URL; they would be stored in run records and reports`);
+  }
+  if (url.search || url.hash) {
+    throw new UsageError(`${option}: give the server's base URL without ?query or #fragment, e.g. ${url.origin}`);
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return `${url.origin}${path}`;
+}

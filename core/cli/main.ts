@@ -1,0 +1,162 @@
+/**
+ * `omni-review`: the command line. Exit codes (also in --help):
+ *   0 done, every job ok · 1 done, some jobs failed (report written) · 2 bad input (arguments, suite file, run
+ *   folder) · 3 a backend could not be reached · 130 interrupted (partial report written; resume with --resume).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_KIND, SIM_URL, type Side } from '../../shared/model.ts';
+import { isRunFolder } from '../store/run-store.ts';
+import { SuiteError } from '../suite/suite-error.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { UsageError } from './args.ts';
+import { runCommand, type RunCommandOptions } from './run-command.ts';
+import { reportCommand } from './report-command.ts';
+import { simCommand, type SimCommandOptions } from './sim-command.ts';
+import { serveCommand, type ServeCommandOptions } from './serve-command.ts';
+
+export const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, interrupted: 130 } as const;
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    done, every job ok
+  1    done, some jobs failed (the report says which and why)
+  2    bad input: arguments, suite file, run folder
+  3    a backend could not be reached or never became healthy
+  130  interrupted (a partial report is written; continue with --resume DIR)`;
+
+function program(io: CliIo, setExit: (code: number) => void): Command {
+  const cli = new Command('omni-review')
+    .description('Review image-edit quality and speed side by side: vLLM-Omni (A) against the diffusers baseline (B).')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  cli
+    .command('run')
+    .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html')
+    .option('--suite <file>', 'suite YAML file (see docs/suite-format.md)')
+    .option('--out <dir>', 'run folder to create (default: <workspace>/runs/<run id>)')
+    .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again')
+    .option('--a <url|sim>', 'backend A: "sim" (embedded simulator) or a base URL such as http://127.0.0.1:8000', SIM_URL)
+    .option('--b <url|sim>', 'backend B: "sim" or a base URL such as http://127.0.0.1:8001', SIM_URL)
+    .addOption(new Option('--a-kind <kind>', 'protocol of A').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.A))
+    .addOption(new Option('--b-kind <kind>', 'protocol of B').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.B))
+    .option('--concurrency <n>', 'requests in flight per backend', '2')
+    .option('--repeats <n>', 'times each case is sent (same seed; measures timing spread)', '1')
+    .option('--timeout <seconds>', 'per-request timeout', '300')
+    .option('--retries <n>', 'retries per request on transient failures (network, 429, 502-504, timeouts)', '2')
+    .option('--seed <n>', 'override every case\'s seed')
+    .option('--steps <n>', 'override every case\'s num_inference_steps')
+    .option('--size <WxH>', 'override every case\'s output size, e.g. 1024x1024')
+    .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
+    .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
+    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', '0.01')
+    .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
+    .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Fault names for --a-faults/--b-faults: typo, wrong-size, blank, 5xx, timeout, malformed-json, slow-body.
+
+Examples:
+  omni-review run --suite fixtures/suites/demo.yaml --out runs/demo
+  omni-review run --suite my.yaml --a http://127.0.0.1:8000 --b http://127.0.0.1:8001 --timeout 600
+  omni-review run --resume runs/demo
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (opts: RunCommandOptions) => setExit(await runCommand(opts, io)));
+
+  cli
+    .command('serve')
+    .description('serve the review UI in your browser (loopback only)')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--host <address>', 'loopback address to bind', '127.0.0.1')
+    .option('--workspace <dir>', 'folder with runs/ and settings (default: $OMNI_REVIEW_WORKSPACE or the per-user folder)')
+    .option('--sim-time-scale <x>', 'simulator time scale for runs started from the UI', '0.01')
+    .option('--open-run <dir...>', 'also list these run folders (made with --out elsewhere)')
+    .action(async (opts: ServeCommandOptions) => setExit(await serveCommand(opts, io)));
+
+  cli
+    .command('sim')
+    .description('start the simulators alone (loopback), for trying clients or the UI against them')
+    .addOption(new Option('--kind <kind>', 'which protocol(s)').choices(['vllm-omni', 'diffusers', 'both']).default('both'))
+    .option('--port-a <n>', 'port of the vLLM-Omni simulator (0 = any)', '0')
+    .option('--port-b <n>', 'port of the diffusers-baseline simulator (0 = any)', '0')
+    .addOption(new Option('--generation <gen>', 'vLLM-Omni API generation to imitate').choices(['current', 'legacy']).default('current'))
+    .option('--a-faults <spec>', 'faults for the vLLM-Omni simulator', '')
+    .option('--b-faults <spec>', 'faults for the baseline simulator', '')
+    .option('--time-scale <x>', 'multiply the modelled durations (1 = real-world seconds)', '0.01')
+    .action(async (opts: SimCommandOptions) => setExit(await simCommand(opts, io)));
+
+  cli
+    .command('report')
+    .description('re-render report.html / report.csv / junit.xml from a report.json, or rebuild all from a run folder')
+    .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
+    .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
+    .action(async (path: string, opts: { format: string }) => setExit(await reportCommand(path, opts, io)));
+
+  return cli;
+}
+
+/** Turn an expected failure into one line and an exit code; anything else is a bug and keeps its stack. */
+export function exitCodeForError(err: unknown, io: CliIo): number {
+  if (err instanceof SuiteError) {
+    io.stderr.write(`error: ${err.describeAll()}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    io.stderr.write(`error: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof CommanderError) {
+    // commander already printed its message (and help for --help / --version, which are not errors).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  io.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return EXIT.jobsFailed;
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program(io, (c) => (code = c)).parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    return exitCodeForError(err, io);
+  }
+}
+
+/** A run folder the user named for --out must be new or empty: never mix two runs in one folder. */
+export async function checkOutDir(dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: exists and is not a folder`);
+  if (await isRunFolder(dir)) {
+    throw new UsageError(`--out ${dir}: already holds a run; continue it with --resume ${dir} or pick another folder`);
+  }
+  if (readdirSync(dir).length > 0) throw new UsageError(`--out ${dir}: folder is not empty; pick a new or empty folder`);
+}
+
+export function sideOption(side: Side, name: string): string {
+  return `--${side.toLowerCase()}${name}`;
+}
+
+export function displayPath(path: string, cwd: string = process.cwd()): string {
+  const abs = resolve(path);
+  return abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs;
+}
+
+export function runFolderName(dir: string): string {
+  return basename(resolve(dir));
+}
+
+export { join };

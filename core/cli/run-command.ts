@@ -1,0 +1,232 @@
+/**
+ * `omni-review run`: suite → run folder → both backends → comparisons → reports, with progress on the
+ * terminal, a clean stop on Ctrl-C (partial report, resumable) and `--resume DIR` after any interruption,
+ * `kill -9` included (every result is saved the moment it arrives).
+ */
+import { join, resolve } from 'node:path';
+import type { RunProgress as UiProgress } from '../../shared/contract.ts';
+import { SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
+import type { Report } from '../../shared/report.ts';
+import { formatImprovementLine, formatMs } from '../reports/format.ts';
+import {
+  BackendUnavailableError,
+  RunInputError,
+  createRun,
+  executeRun,
+  type BackendSpec,
+} from '../engine/run-session.ts';
+import { defaultWorkspaceDir, newRunId, runsDir } from '../engine/workspace.ts';
+import type { RunEvent, RunProgress } from '../runs/events.ts';
+import { openRunStore } from '../store/run-store.ts';
+import type { RunStore } from '../store/types.ts';
+import { loadSuiteFile } from '../suite/load.ts';
+import {
+  UsageError,
+  parseIntOption,
+  parseKindOption,
+  parsePositiveNumberOption,
+  parseSecondsOption,
+  parseSizeOption,
+  parseTargetOption,
+} from './args.ts';
+import type { CliIo } from './main.ts';
+import { checkOutDir, displayPath } from './main.ts';
+import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
+
+export interface RunCommandOptions {
+  suite?: string;
+  out?: string;
+  resume?: string;
+  a: string;
+  b: string;
+  aKind: string;
+  bKind: string;
+  concurrency: string;
+  repeats: string;
+  timeout: string;
+  retries: string;
+  seed?: string;
+  steps?: string;
+  size?: string;
+  aFaults: string;
+  bFaults: string;
+  simTimeScale: string;
+  healthTimeout: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** The runner's progress in the contract's shape (which the UI uses too). */
+export function toUiProgress(p: RunProgress): UiProgress {
+  const side = (s: RunProgress['sides']['A']) => ({ total: s.total, done: s.done, ok: s.ok, error: s.error + s.skipped, running: s.running });
+  return { A: side(p.sides.A), B: side(p.sides.B), compare: { total: p.comparisons.total, done: p.comparisons.done }, etaMs: p.etaMs };
+}
+
+function describeEvent(event: RunEvent): string | null {
+  switch (event.type) {
+    case 'job-retry':
+      return `retry ${event.side} ${event.caseId} turn ${event.turn} (attempt ${event.attempt} failed: ${event.reason}); next try in ${formatDuration(event.delayMs)}`;
+    case 'job-finished':
+      if (event.status === 'ok') return null;
+      return `✗ ${event.result.side} ${event.result.caseId} turn ${event.result.turn}: ${event.result.error?.message ?? 'failed'}`;
+    case 'comparison-failed':
+      return `comparison of ${event.pairKey} failed: ${event.message}`;
+    case 'log':
+      return event.level === 'info' ? null : `${event.level}: ${event.message}`;
+    default:
+      return null;
+  }
+}
+
+interface NewRunSettings {
+  backends: Record<'A' | 'B', BackendSpec>;
+  params: RunParams;
+}
+
+function newRunSettings(o: RunCommandOptions): NewRunSettings {
+  const concurrency = parseIntOption('--concurrency', o.concurrency, 1, 64);
+  const timeoutMs = parseSecondsOption('--timeout', o.timeout, 1, 3600);
+  const overrides: GenParams = {};
+  if (o.seed !== undefined) overrides.seed = parseIntOption('--seed', o.seed, 0, 2 ** 32 - 1);
+  if (o.steps !== undefined) overrides.steps = parseIntOption('--steps', o.steps, 1, 200);
+  if (o.size !== undefined) overrides.size = parseSizeOption('--size', o.size);
+  const spec = (target: string, kind: BackendKind, faults: string): BackendSpec => ({ target, kind, faults, concurrency, timeoutMs });
+  return {
+    backends: {
+      A: spec(parseTargetOption('--a', o.a), parseKindOption('--a-kind', o.aKind), o.aFaults),
+      B: spec(parseTargetOption('--b', o.b), parseKindOption('--b-kind', o.bKind), o.bFaults),
+    },
+    params: {
+      overrides,
+      repeats: parseIntOption('--repeats', o.repeats, 1, 100),
+      retries: parseIntOption('--retries', o.retries, 0, 10),
+    },
+  };
+}
+
+function summaryLines(report: Report, dir: string): string[] {
+  const s = report.summary;
+  const paired = s.pairedE2eMs ?? s.e2eMs;
+  const lines = [
+    `pairs: ${s.pairs} · both ok: ${s.bothOk} · errors: A ${s.errors.A}, B ${s.errors.B}`,
+    `e2e mean A vs B: ${formatImprovementLine(paired.A.mean, paired.B.mean, s.improvement)}`,
+    `p95 A ${formatMs(s.e2eMs.A.p95)} · B ${formatMs(s.e2eMs.B.p95)} · mean A↔B diff ${s.meanDiffRatio === null ? '--' : `${(s.meanDiffRatio * 100).toFixed(2)} %`} · mean SSIM ${s.meanSsim === null ? '--' : s.meanSsim.toFixed(4)}`,
+  ];
+  const sims = SIDES.filter((side) => report.run.backends[side].simulated);
+  if (sims.length) lines.push(`note: ${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED — timings and images are not real model output`);
+  lines.push(`report: ${displayPath(join(dir, 'report.html'))} (source of truth: ${displayPath(join(dir, 'report.json'))})`);
+  return lines;
+}
+
+export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<number> {
+  const simTimeScale = parsePositiveNumberOption('--sim-time-scale', o.simTimeScale, 0, 100);
+  const healthDeadlineMs = parseSecondsOption('--health-timeout', o.healthTimeout, 1, 86_400);
+  const human = o.json ? io.stderr : io.stdout;
+  const say = (line: string) => {
+    if (!o.quiet) human.write(`${line}\n`);
+  };
+
+  let store: RunStore;
+  if (o.resume !== undefined) {
+    if (o.suite !== undefined || o.out !== undefined) {
+      throw new UsageError('--resume continues an existing run folder with its own suite and settings: leave out --suite and --out');
+    }
+    const dir = resolve(o.resume);
+    try {
+      store = await openRunStore(dir);
+    } catch (err) {
+      throw new UsageError(`--resume ${o.resume}: ${(err as Error).message}`);
+    }
+    say(`resuming run ${store.config.id} in ${displayPath(dir)}`);
+  } else {
+    if (o.suite === undefined) throw new UsageError('--suite <file> is required (or --resume <dir> to continue a run)');
+    const settings = newRunSettings(o);
+    const loaded = await loadSuiteFile(o.suite);
+    const runId = newRunId(loaded.suite.name);
+    const dir = o.out !== undefined ? resolve(o.out) : join(runsDir(defaultWorkspaceDir()), runId);
+    if (o.out !== undefined) await checkOutDir(dir);
+    try {
+      store = await createRun({ loaded, suiteSource: o.suite, dir, runId, ...settings });
+    } catch (err) {
+      if (err instanceof RunInputError) throw new UsageError(err.message);
+      throw err;
+    }
+    say(`run ${runId} → ${displayPath(dir)}`);
+  }
+
+  const jobs = store.jobs();
+  const pending = jobs.filter((j) => j.status === 'pending' || j.status === 'running').length;
+  for (const side of SIDES) say(`${side}: ${store.config.backends[side].label}`);
+  say(`${store.config.suite.cases.length} cases, ${jobs.length} jobs (${pending} to send)`);
+
+  const stream = human as NodeJS.WriteStream;
+  const reporter: ProgressReporter = o.quiet
+    ? createQuietReporter()
+    : stream.isTTY
+      ? createTtyReporter(stream)
+      : createPlainReporter((line) => human.write(`${line}\n`));
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      reporter.log(`${signal}: stopping — in-flight requests go back to pending; the partial report is being written (again to quit at once)`);
+      controller.abort(new Error(`interrupted by ${signal}`));
+    } else {
+      // Everything already saved stays saved (one transaction per result); --resume picks up from there.
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const result = await executeRun(store, {
+      signal: controller.signal,
+      simTimeScale,
+      healthDeadlineMs,
+      formats: ['json', 'html', 'csv', 'junit'],
+      onLog: (line) => reporter.log(line),
+      onEvent: (event) => {
+        if (event.type === 'progress') reporter.update(toUiProgress(event.progress));
+        const line = describeEvent(event);
+        if (line) reporter.log(line);
+      },
+    });
+    reporter.stop();
+    for (const line of summaryLines(result.report, store.dir)) say(line);
+    const failed = result.report.summary.errors.A + result.report.summary.errors.B;
+    const code = result.outcome.status === 'cancelled' ? 130 : failed > 0 ? 1 : 0;
+    if (result.outcome.status === 'cancelled') say(`stopped; continue with: omni-review run --resume ${displayPath(store.dir)}`);
+    if (o.json) {
+      io.stdout.write(
+        `${JSON.stringify({
+          runId: store.config.id,
+          dir: store.dir,
+          status: result.outcome.status,
+          exitCode: code,
+          counts: result.outcome.counts,
+          summary: result.report.summary,
+          files: result.files,
+        })}\n`,
+      );
+    }
+    return code;
+  } catch (err) {
+    reporter.stop();
+    if (err instanceof BackendUnavailableError) {
+      io.stderr.write(`error: ${err.message}\n  the run folder is kept: once the server is up, continue with --resume ${displayPath(store.dir)}\n`);
+      return 3;
+    }
+    if (controller.signal.aborted) {
+      io.stderr.write(`stopped before the run started; continue with --resume ${displayPath(store.dir)}\n`);
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    store.close();
+  }
+}
