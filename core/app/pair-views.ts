@@ -1,0 +1,136 @@
+/**
+ * The UI's view of a run: one PairView per case × turn × repeat, with image ids (never paths), statuses,
+ * timings, diffs and verdicts. Pure: built from what the store holds, so it is the same for a live run, a
+ * finished one and one made by the CLI.
+ */
+import type { PairSideView, PairView } from '../../shared/contract.ts';
+import {
+  SIDES,
+  jobId,
+  pairKey,
+  type Comparison,
+  type Job,
+  type JobResult,
+  type PixelDiff,
+  type RunConfig,
+  type Side,
+  type Verdict,
+} from '../../shared/model.ts';
+
+export interface PairViewInput {
+  config: RunConfig;
+  jobs: readonly Job[];
+  results: readonly JobResult[];
+  comparisons: readonly Comparison[];
+  verdicts: readonly Verdict[];
+}
+
+/**
+ * Blind mode's side assignment: a stable coin flip per (run, pair), so a reload or another reviewer sees the
+ * same arrangement and position bias can be measured from the stored `swapped` flags. FNV-1a, 32 bit.
+ */
+export function blindSwapFor(runId: string, key: string): boolean {
+  let h = 0x811c9dc5;
+  const text = `${runId}\n${key}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // Mix the high bits down: the low bit of FNV alone is weakly distributed for similar inputs.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x45d9f3b);
+  h ^= h >>> 16;
+  return (h & 1) === 1;
+}
+
+function numberList(value: unknown): number[] | null {
+  if (!Array.isArray(value) || value.length === 0) return null;
+  return value.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (value as number[]) : null;
+}
+
+function vsSourceView(diff: PixelDiff | null | undefined): PairSideView['vsSource'] {
+  if (!diff) return null;
+  return { ratio: diff.ratio, heatmapId: diff.heatmapId, bounds: diff.bounds };
+}
+
+export function buildPairViews(input: PairViewInput): PairView[] {
+  const { config } = input;
+  const jobs = new Map(input.jobs.map((j) => [j.id, j]));
+  const results = new Map<string, JobResult>();
+  for (const r of input.results) {
+    const seen = results.get(r.jobId);
+    if (!seen || r.finishedAt >= seen.finishedAt) results.set(r.jobId, r);
+  }
+  const comparisons = new Map(input.comparisons.map((c) => [c.pairKey, c]));
+  const verdicts = new Map<string, Verdict[]>();
+  for (const v of [...input.verdicts].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    const list = verdicts.get(v.pairKey) ?? [];
+    list.push(v);
+    verdicts.set(v.pairKey, list);
+  }
+
+  const views: PairView[] = [];
+  for (const c of config.suite.cases) {
+    for (let repeat = 1; repeat <= config.params.repeats; repeat++) {
+      for (let turn = 1; turn <= c.turns.length; turn++) {
+        const key = pairKey(c.id, turn, repeat);
+        const t = c.turns[turn - 1]!;
+        const comparison = comparisons.get(key);
+        const side = (s: Side): PairSideView => {
+          const job = jobs.get(jobId(c.id, s, turn, repeat));
+          const result = results.get(jobId(c.id, s, turn, repeat));
+          const previous = turn > 1 ? results.get(jobId(c.id, s, turn - 1, repeat)) : undefined;
+          const sourceId = turn === 1 ? (c.inputs[0] ?? null) : (previous?.imageId ?? null);
+          const status = job?.status ?? 'pending';
+          const ok = status === 'ok' && result?.status === 'ok';
+          return {
+            status,
+            error: result?.status === 'error' ? (result.error ?? null) : null,
+            imageId: ok ? (result?.imageId ?? null) : null,
+            sourceId,
+            width: ok ? (result?.width ?? null) : null,
+            height: ok ? (result?.height ?? null) : null,
+            e2eMs: result?.status === 'ok' ? result.timings.e2eMs : null,
+            stages: result?.timings.stages ?? {},
+            denoiseStepsMs: numberList(result?.timings.serverTimings?.['denoise_steps']),
+            peakMemoryMb: result?.peakMemoryMb ?? null,
+            endpoint: result?.endpoint || null,
+            attempts: result?.attempts ?? job?.attempts ?? 0,
+            vsSource: vsSourceView(comparison?.vsSource[s]),
+          };
+        };
+        const sides = Object.fromEntries(SIDES.map((s) => [s, side(s)])) as Record<Side, PairSideView>;
+        views.push({
+          key,
+          caseId: c.id,
+          title: c.title ?? null,
+          category: c.category,
+          tags: c.tags,
+          turn,
+          turns: c.turns.length,
+          repeat,
+          prompt: t.prompt,
+          negativePrompt: t.negativePrompt ?? null,
+          expectedText: t.expectedText,
+          A: sides.A,
+          B: sides.B,
+          diff: comparison
+            ? {
+                pixels: comparison.ab.pixels,
+                ratio: comparison.ab.ratio,
+                heatmapId: comparison.ab.heatmapId,
+                bounds: comparison.ab.bounds,
+                ssim: comparison.ab.ssim,
+                psnr: comparison.ab.psnr,
+                identical: comparison.ab.identical,
+                sizeMismatch: comparison.ab.sizeMismatch,
+              }
+            : null,
+          verdicts: verdicts.get(key) ?? [],
+          blindSwap: blindSwapFor(config.id, key),
+        });
+      }
+    }
+  }
+  return views;
+}
