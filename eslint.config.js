@@ -47,6 +47,8 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    // Unit tests run in Node (vitest) and may start loopback servers; the browser-only rules are for app code.
+    ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
@@ -57,6 +59,7 @@ export default tseslint.config(
       ]),
     },
   },
+  { files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   {
     files: ['electron/preload/**/*.ts'],
     rules: forbid([

@@ -1,0 +1,120 @@
+/**
+ * Page object for the whole window: navigation, top bar (run, SIMULATED badge, blind, reviewer, help),
+ * notices and the first-run reviewer prompt. Feature pages hang off it: `app.runs`, `app.review`.
+ * Selectors are the data-testids the renderer sets for e2e (never text or CSS classes).
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import { ReviewPage } from './review-page.ts';
+import { RunsPage } from './runs-page.ts';
+
+export interface MemoryOptions {
+  pairs?: number;
+  reviewer?: string;
+  /** Share of pairs already judged by the prior reviewer. */
+  reviewed?: number;
+  latencyMs?: number;
+}
+
+export class AppPage {
+  readonly page: Page;
+  readonly runs: RunsPage;
+  readonly review: ReviewPage;
+  readonly root: Locator;
+  readonly topBar: Locator;
+  readonly currentRun: Locator;
+  readonly simulatedBadge: Locator;
+  readonly demoBadge: Locator;
+  readonly blindIndicator: Locator;
+  readonly reviewerName: Locator;
+  readonly helpButton: Locator;
+  readonly helpSheet: Locator;
+  readonly reviewerPrompt: Locator;
+  readonly reviewerInput: Locator;
+  readonly notice: Locator;
+  readonly bootError: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.runs = new RunsPage(page);
+    this.review = new ReviewPage(page);
+    this.root = page.getByTestId('app');
+    this.topBar = page.getByTestId('top-bar');
+    this.currentRun = page.getByTestId('current-run');
+    this.simulatedBadge = this.topBar.getByTestId('simulated-badge');
+    this.demoBadge = page.getByTestId('demo-badge');
+    this.blindIndicator = page.getByTestId('blind-indicator');
+    this.reviewerName = page.getByTestId('reviewer-name');
+    this.helpButton = page.getByTestId('help-button');
+    this.helpSheet = page.getByTestId('help-sheet');
+    this.reviewerPrompt = page.getByTestId('reviewer-prompt');
+    this.reviewerInput = page.getByTestId('reviewer-input');
+    this.notice = page.getByTestId('notice');
+    this.bootError = page.getByTestId('boot-error');
+  }
+
+  /** Open the app at the base URL (browser mode against `omni-review serve`). */
+  async goto(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
+    await expect(this.root).toBeVisible();
+  }
+
+  /** Open the app on the in-memory demo engine (`?bridge=memory`): no server needed. */
+  async gotoMemory(options: MemoryOptions = {}): Promise<void> {
+    const params = new URLSearchParams({ bridge: 'memory' });
+    if (options.pairs !== undefined) params.set('pairs', String(options.pairs));
+    if (options.reviewer !== undefined) params.set('reviewer', options.reviewer);
+    if (options.reviewed !== undefined) params.set('reviewed', String(options.reviewed));
+    if (options.latencyMs !== undefined) params.set('latency', String(options.latencyMs));
+    await this.goto(`?${params.toString()}`);
+  }
+
+  /** Answer the first-run prompt (or change the reviewer from the top bar). */
+  async setReviewer(name: string, options: { blindByDefault?: boolean } = {}): Promise<void> {
+    if (!(await this.reviewerPrompt.isVisible())) await this.reviewerName.click();
+    await this.reviewerInput.fill(name);
+    if (options.blindByDefault !== undefined) await this.reviewerPrompt.getByTestId('blind-default').setChecked(options.blindByDefault);
+    await this.reviewerPrompt.getByTestId('reviewer-save').click();
+    await expect(this.reviewerPrompt).toBeHidden();
+    await expect(this.reviewerName).toHaveText(name);
+  }
+
+  async gotoRuns(): Promise<void> {
+    await this.page.getByTestId('nav-runs').click();
+    await expect(this.runs.root).toBeVisible();
+  }
+
+  async gotoReview(): Promise<void> {
+    await this.page.getByTestId('nav-review').click();
+    await expect(this.review.root).toBeVisible();
+  }
+
+  /**
+   * Press a shortcut with focus on the page body (a focused field would swallow it, which is the point of the
+   * key gate; tests that check that gate focus the field themselves).
+   */
+  async press(key: string): Promise<void> {
+    await this.page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (el && el !== document.body && /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) el.blur();
+    });
+    await this.page.keyboard.press(key);
+  }
+
+  async isBlind(): Promise<boolean> {
+    return (await this.blindIndicator.getAttribute('aria-pressed')) === 'true';
+  }
+
+  async setBlind(on: boolean): Promise<void> {
+    if ((await this.isBlind()) !== on) await this.press('b');
+    await expect(this.blindIndicator).toHaveAttribute('aria-pressed', String(on));
+  }
+
+  async openHelp(): Promise<void> {
+    await this.press('?');
+    await expect(this.helpSheet).toBeVisible();
+  }
+
+  async closeDialog(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+}

@@ -1,0 +1,155 @@
+import { useMemo } from 'react';
+import type { PairView, RunSummary } from '../../../../shared/contract.ts';
+import { placement } from '../../lib/blind.ts';
+import { formatMs } from '../../lib/format.ts';
+import { chainOf, pairLabel } from '../../lib/pair-utils.ts';
+import { useApp, useReviewApi } from '../../state/react.tsx';
+import { currentPair, currentRun, preloadImageIds } from '../../state/store.ts';
+import { BucketBar } from './bucket-bar.tsx';
+import { CompareSlot } from './compare-slot.tsx';
+import { ExportPanel } from './export-panel.tsx';
+import { FilterBox } from './filter-box.tsx';
+import { PairDetails } from './pair-details.tsx';
+import { PairList } from './pair-list.tsx';
+import { TimingSummary } from './timing-summary.tsx';
+import { usePreload } from './use-preload.ts';
+import { VerdictPanel } from './verdict-panel.tsx';
+import './review.css';
+
+export function ReviewPage() {
+  const api = useReviewApi();
+  const run = useApp(currentRun);
+  const runId = useApp((s) => s.runId);
+  const pair = useApp(currentPair);
+  const pairs = useApp((s) => s.pairs);
+  const pairIndex = useApp((s) => s.pairIndex);
+  const visibleKeys = useApp((s) => s.visibleKeys);
+  const currentKey = useApp((s) => s.currentKey);
+  const blind = useApp((s) => s.blind);
+  const mode = useApp((s) => s.mode);
+  const setMode = useApp((s) => s.setMode);
+  const zoomCommand = useApp((s) => s.zoomCommand);
+  const select = useApp((s) => s.select);
+
+  const preloadIds = useMemo(() => preloadImageIds({ pairs, pairIndex, visibleKeys, currentKey }, 2), [pairs, pairIndex, visibleKeys, currentKey]);
+  const preloadUrls = useMemo(() => (runId === null ? [] : preloadIds.map((id) => api.imageUrl(runId, id))), [api, runId, preloadIds]);
+  usePreload(preloadUrls);
+  const chain = useMemo(() => (pair ? chainOf(pairs, pair) : []), [pairs, pair]);
+
+  if (runId === null) return <p className="empty">Open a run from the Runs page.</p>;
+  const labels = { A: run?.backends.A.label ?? 'A', B: run?.backends.B.label ?? 'B' };
+
+  return (
+    <div className="review-page" data-testid="review-page">
+      <aside className="review-sidebar" aria-label="Pairs">
+        {run && <RunStrip run={run} />}
+        <FilterBox />
+        <BucketBar />
+        <PairList />
+      </aside>
+      <main className="review-center">
+        {pair ? (
+          <>
+            <PairHeader pair={pair} chain={chain} onSelect={select} />
+            <div className="compare-host">
+              <CompareSlot
+                runId={runId}
+                pair={pair}
+                chain={chain}
+                imageUrl={api.imageUrl}
+                mode={mode}
+                onModeChange={setMode}
+                blind={blind}
+                swapped={placement(pair, blind).swapped}
+                zoomCommand={zoomCommand}
+                onSelectTurn={select}
+                backendLabels={labels}
+              />
+            </div>
+            <PairDetails pair={pair} />
+          </>
+        ) : (
+          <p className="empty">No pair selected.</p>
+        )}
+      </main>
+      <aside className="review-inspector" aria-label="Verdict and details">
+        {pair && <VerdictPanel pair={pair} />}
+        {pair && <SideErrors pair={pair} blind={blind} />}
+        {pair && <TimingSummary pair={pair} run={run} blind={blind} />}
+        <ExportPanel />
+      </aside>
+    </div>
+  );
+}
+
+function RunStrip({ run }: { run: RunSummary }) {
+  const mine = useApp((s) => s.buckets.find((b) => b.name === 'reviewed')?.count ?? 0);
+  const active = run.state === 'running' || run.state === 'starting';
+  const p = run.progress;
+  return (
+    <div className="run-strip mono" data-testid="review-progress">
+      <span title="Pairs with a verdict from you, and from anyone">
+        you {mine}/{run.pairs} · all reviewers {run.reviewed}
+      </span>
+      {active && (
+        <span>
+          · A {p.A.done}/{p.A.total} · B {p.B.done}/{p.B.total}
+          {p.etaMs !== null && ` · ETA ${formatMs(p.etaMs)}`}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function PairHeader({ pair, chain, onSelect }: { pair: PairView; chain: PairView[]; onSelect: (key: string) => void }) {
+  return (
+    <header className="pair-header" data-testid="pair-header">
+      <h2 className="mono" data-testid="pair-title">
+        {pairLabel(pair, pair.repeat > 1)}
+      </h2>
+      {pair.title && <span className="pair-title-text">{pair.title}</span>}
+      <span className="cat-chip">{pair.category}</span>
+      {pair.tags.map((t) => (
+        <span key={t} className="case-tag">
+          {t}
+        </span>
+      ))}
+      <div className="top-spacer" />
+      {chain.length > 1 && (
+        <nav className="turns" aria-label="Turns of this chain">
+          {chain.map((p) => (
+            <button
+              key={p.key}
+              type="button"
+              className={`turn${p.key === pair.key ? ' active' : ''}`}
+              aria-current={p.key === pair.key}
+              title={p.prompt}
+              onClick={() => onSelect(p.key)}
+            >
+              turn {p.turn}
+            </button>
+          ))}
+          <span className="muted small-print">[ / ]</span>
+        </nav>
+      )}
+    </header>
+  );
+}
+
+/** Backend failures in words, per side (named by position in blind mode). */
+function SideErrors({ pair, blind }: { pair: PairView; blind: boolean }) {
+  const place = placement(pair, blind);
+  const rows = (['left', 'right'] as const)
+    .map((pos) => ({ pos, side: place[pos] }))
+    .filter(({ side }) => pair[side].status === 'error' && pair[side].error);
+  if (rows.length === 0) return null;
+  return (
+    <section className="inspector-section side-errors" data-testid="side-errors">
+      {rows.map(({ pos, side }) => (
+        <p key={pos} className="field-error" data-testid={`side-error-${pos}`}>
+          <b>{blind ? (pos === 'left' ? 'Left' : 'Right') : side}</b>: {pair[side].error!.message}
+        </p>
+      ))}
+    </section>
+  );
+}
