@@ -26,8 +26,10 @@ export interface PairViewInput {
 }
 
 /**
- * Blind mode's side assignment: a stable coin flip per (run, pair), so a reload or another reviewer sees the
- * same arrangement and position bias can be measured from the stored `swapped` flags. FNV-1a, 32 bit.
+ * Blind mode's side assignment: a stable coin flip per (run, chain), so a reload or another reviewer sees the
+ * same arrangement and position bias can be measured from the stored `swapped` flags. One flip per multi-turn
+ * chain (case × repeat), not per turn: sides must not trade places while a reviewer steps through the turns.
+ * FNV-1a, 32 bit.
  */
 export function blindSwapFor(runId: string, key: string): boolean {
   let h = 0x811c9dc5;
@@ -127,7 +129,7 @@ export function buildPairViews(input: PairViewInput): PairView[] {
               }
             : null,
           verdicts: verdicts.get(key) ?? [],
-          blindSwap: blindSwapFor(config.id, key),
+          blindSwap: blindSwapFor(config.id, `${c.id}#r${repeat}`),
         });
       }
     }

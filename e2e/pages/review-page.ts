@@ -62,8 +62,8 @@ export class ReviewPage {
     this.paneLeft = page.getByTestId('pane-left');
     this.paneRight = page.getByTestId('pane-right');
     this.pairTitle = page.getByTestId('pair-title');
-    this.prompt = page.getByTestId('pair-prompt');
-    this.expectedText = page.getByTestId('pair-details').getByTestId('expected-text');
+    this.prompt = page.getByTestId('compare-view').getByTestId('prompt');
+    this.expectedText = page.getByTestId('compare-view').getByTestId('expected-text');
     this.timings = page.getByTestId('timings');
     this.exportLink = page.getByTestId('export-link');
     this.exportPath = page.getByTestId('export-path');

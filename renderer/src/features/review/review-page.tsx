@@ -9,7 +9,6 @@ import { BucketBar } from './bucket-bar.tsx';
 import { CompareSlot } from './compare-slot.tsx';
 import { ExportPanel } from './export-panel.tsx';
 import { FilterBox } from './filter-box.tsx';
-import { PairDetails } from './pair-details.tsx';
 import { PairList } from './pair-list.tsx';
 import { TimingSummary } from './timing-summary.tsx';
 import { usePreload } from './use-preload.ts';
@@ -36,8 +35,12 @@ export function ReviewPage() {
   usePreload(preloadUrls);
   const chain = useMemo(() => (pair ? chainOf(pairs, pair) : []), [pairs, pair]);
 
+  // Stable identity: the compare view memoises on it.
+  const labelA = run?.backends.A.label ?? 'A';
+  const labelB = run?.backends.B.label ?? 'B';
+  const labels = useMemo(() => ({ A: labelA, B: labelB }), [labelA, labelB]);
+
   if (runId === null) return <p className="empty">Open a run from the Runs page.</p>;
-  const labels = { A: run?.backends.A.label ?? 'A', B: run?.backends.B.label ?? 'B' };
 
   return (
     <div className="review-page" data-testid="review-page">
@@ -66,7 +69,6 @@ export function ReviewPage() {
                 backendLabels={labels}
               />
             </div>
-            <PairDetails pair={pair} />
           </>
         ) : (
           <p className="empty">No pair selected.</p>

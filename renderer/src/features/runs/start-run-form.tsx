@@ -14,7 +14,7 @@ export function StartRunForm() {
     suite: suites[0]?.path ?? FROM_FILE,
     A: initialBackend('A'),
     B: initialBackend('B'),
-    seed: '42',
+    seed: '',
     steps: '',
     size: '',
     repeats: '1',

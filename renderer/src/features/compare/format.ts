@@ -1,0 +1,62 @@
+/**
+ * Number formatting for the compare view: fixed, unit-bearing, never "NaN". Kept local to the feature so the
+ * compare view does not depend on the app shell's helpers (built in parallel).
+ */
+
+function bad(value: number | null | undefined): value is null | undefined {
+  return value === null || value === undefined || !Number.isFinite(value);
+}
+
+/** 0.4 → "0.40 ms", 4 → "4.0 ms", 85 → "85 ms", 1234 → "1.23 s", 61_000 → "61.0 s". */
+export function fmtMs(ms: number | null | undefined): string {
+  if (bad(ms) || ms < 0) return '—';
+  if (ms === 0) return '0 ms';
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Axis labels: shortest exact form for round tick values ("0", "250 ms", "1.5 s"). */
+export function fmtTick(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${+ms.toPrecision(3)} ms`;
+  return `${+(ms / 1000).toPrecision(3)} s`;
+}
+
+/** A ratio 0..1 as a percent: 0.0123 → "1.23%", 0.00004 → "<0.01%", 0 → "0%". */
+export function fmtRatio(ratio: number | null | undefined): string {
+  if (bad(ratio)) return '—';
+  if (ratio === 0) return '0%';
+  const pct = ratio * 100;
+  if (pct < 0.01) return '<0.01%';
+  if (pct < 10) return `${pct.toFixed(2)}%`;
+  return `${pct.toFixed(1)}%`;
+}
+
+/** Peak memory (MB, as the servers report it) → "812 MB" / "56.8 GB" (÷1024, as torch's counters are). */
+export function fmtMb(mb: number | null | undefined): string {
+  if (bad(mb)) return '—';
+  if (mb < 1024) return `${Math.round(mb)} MB`;
+  return `${(mb / 1024).toFixed(1)} GB`;
+}
+
+export function fmtCount(n: number | null | undefined): string {
+  if (bad(n)) return '—';
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** The performance notes' improvement figure (B − A) / B for "first vs second", as "71.7% faster". */
+export function speedup(first: number | null | undefined, second: number | null | undefined): number | null {
+  if (bad(first) || bad(second) || second <= 0 || first < 0) return null;
+  return (second - first) / second;
+}
+
+export function hex2(n: number): string {
+  return Math.max(0, Math.min(255, Math.round(n))).toString(16).padStart(2, '0');
+}
+
+export function fmtHex(r: number, g: number, b: number): string {
+  return `#${hex2(r)}${hex2(g)}${hex2(b)}`;
+}
