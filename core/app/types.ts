@@ -28,7 +28,7 @@ export interface CoreAppOptions {
   /** Folder holding `runs/`, `settings.json` and the list of opened external run folders. */
   workspace: string;
   mode: 'electron' | 'browser' | 'memory';
-  /** Simulator time scale for runs started from the UI (default 0.01). */
+  /** Simulator time scale for runs started from the UI (default: the simulators' DEFAULT_TIME_SCALE). */
   simTimeScale?: number;
   /**
    * Module the comparison worker threads run (passed on to createComparePool's `workerUrl`). Omitted when core

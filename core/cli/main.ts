@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KIND, SIM_URL, type Side } from '../../shared/model.ts';
+import { DEFAULT_TIME_SCALE } from '../backends/sim/server.ts';
 import { isRunFolder } from '../store/run-store.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -59,7 +60,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--size <WxH>', 'override every case\'s output size, e.g. 1024x1024')
     .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
     .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
-    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', '0.01')
+    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
     .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
     .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
@@ -82,7 +83,7 @@ ${EXIT_CODES_HELP}`,
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--host <address>', 'loopback address to bind', '127.0.0.1')
     .option('--workspace <dir>', 'folder with runs/ and settings (default: $OMNI_REVIEW_WORKSPACE or the per-user folder)')
-    .option('--sim-time-scale <x>', 'simulator time scale for runs started from the UI', '0.01')
+    .option('--sim-time-scale <x>', 'simulator time scale for runs started from the UI', String(DEFAULT_TIME_SCALE))
     .option('--open-run <dir...>', 'also list these run folders (made with --out elsewhere)')
     .action(async (opts: ServeCommandOptions) => setExit(await serveCommand(opts, io)));
 
@@ -95,7 +96,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--generation <gen>', 'vLLM-Omni API generation to imitate').choices(['current', 'legacy']).default('current'))
     .option('--a-faults <spec>', 'faults for the vLLM-Omni simulator', '')
     .option('--b-faults <spec>', 'faults for the baseline simulator', '')
-    .option('--time-scale <x>', 'multiply the modelled durations (1 = real-world seconds)', '0.01')
+    .option('--time-scale <x>', 'multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
     .action(async (opts: SimCommandOptions) => setExit(await simCommand(opts, io)));
 
   cli

@@ -18,7 +18,7 @@ export interface SimOptions {
    * (edits 404, generations 500, /v1/models 500, flat error shape, no timings).
    */
   generation?: 'current' | 'legacy';
-  /** Multiplies every modelled duration; 1 = real-world seconds, default 0.01. */
+  /** Multiplies every modelled duration; 1 = real-world seconds, default DEFAULT_TIME_SCALE (0.05). */
   timeScale?: number;
   faults?: FaultProfile;
   /** Served model name (default Qwen/Qwen-Image-Edit). */
