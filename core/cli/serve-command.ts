@@ -11,6 +11,7 @@ import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { startHttpHost } from '../host/http-host.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
 import type { CliIo } from './main.ts';
+import { waitForStopSignal } from './signals.ts';
 
 export interface ServeCommandOptions {
   port: string;
@@ -71,15 +72,7 @@ export async function serveCommand(o: ServeCommandOptions, io: CliIo): Promise<n
   }
   io.stdout.write(`Omni Review is serving at ${host.url} (workspace ${workspace}); press Ctrl-C to stop\n`);
 
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStopSignal();
   io.stderr.write('stopping: running runs are left resumable…\n');
   await host.close();
   await app.close();

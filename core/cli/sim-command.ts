@@ -3,6 +3,7 @@ import { parseFaultSpec, startSimServer } from '../backends/sim/index.ts';
 import type { SimServer } from '../backends/sim/types.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
 import type { CliIo } from './main.ts';
+import { waitForStopSignal } from './signals.ts';
 
 export interface SimCommandOptions {
   kind: 'vllm-omni' | 'diffusers' | 'both';
@@ -51,15 +52,7 @@ export async function simCommand(o: SimCommandOptions, io: CliIo): Promise<numbe
     io.stdout.write(`${what}: ${s.url}\n`);
   }
   io.stdout.write(`time scale ${timeScale}; press Ctrl-C to stop\n`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForStopSignal();
   await Promise.all(servers.map((s) => s.close()));
   return 0;
 }

@@ -4,6 +4,7 @@
  * answer on every machine.
  */
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '../../../shared/random.ts';
 
 type HashPart = string | number | Uint8Array;
 
@@ -34,14 +35,5 @@ export function hashUnit(...parts: HashPart[]): number {
   return hashBytes(...parts).readUIntBE(0, 6) / 2 ** 48;
 }
 
-/** mulberry32: a small, fast, well-mixed generator; uniform in [0, 1). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulators' seeded generator (shared/random.ts, also used by the renderer's synthetic data). */
+export const makeRng = mulberry32;

@@ -9,6 +9,7 @@
  */
 import type { PairSideView, PairView, RunProgress, RunState, RunSummary } from '../../../shared/contract.ts';
 import { pairKey, type Category, type JobError, type Side, type Verdict } from '../../../shared/model.ts';
+import { mulberry32 } from '../../../shared/random.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -28,17 +29,8 @@ export function hashString(text: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared/random.ts): re-exported under the name the synthetic-data callers use. */
+export const prng = mulberry32;
 
 /** A stable 64-hex id for a name: the shape of the engine's sha256 image ids (not a real content hash). */
 export function hexId(name: string): string {
