@@ -1,5 +1,5 @@
 /**
- * `node scripts/check-report.ts RUN/report.json`: the acceptance check of a review pass. The report must be
+ * `npx node scripts/check-report.ts RUN/report.json` (the pinned Node): the acceptance check of a review pass. The report must be
  * valid, every pair ok on both sides with an image that exists, stage timings and an e2e time on both sides,
  * and diff metrics for every pair. Prints one summary line, or every failure (pair and field); exit 0 / 1.
  */
@@ -45,7 +45,7 @@ export function reportProblems(report: Report, reportDir: string): string[] {
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length !== 1) {
-    console.error('usage: node scripts/check-report.ts RUN_FOLDER/report.json');
+    console.error('usage: npx node scripts/check-report.ts RUN_FOLDER/report.json');
     return 2;
   }
   const path = resolve(argv[0]!);
