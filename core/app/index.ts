@@ -410,11 +410,14 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     'runs:cancel': async ({ runId }) => {
       const h = handleFor(runId);
       if (!h.active) throw new RpcError('conflict', `run ${runId} is not running`);
-      h.active.controller.abort(new Error('cancelled from the UI'));
-      h.active.state = 'cancelled';
-      const s = summary(h);
-      emit({ type: 'run-updated', run: s });
-      return s;
+      const active = h.active;
+      active.controller.abort(new Error('cancelled from the UI'));
+      active.state = 'cancelled';
+      emit({ type: 'run-updated', run: summary(h) });
+      // Answer once the run has really stopped (in-flight requests aborted, results saved, partial report
+      // written, lock handed back), so a Resume pressed right after cannot find it still running.
+      await active.done;
+      return summary(h);
     },
     'runs:resume': async ({ runId }) => {
       const h = handleFor(runId);

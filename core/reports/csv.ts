@@ -79,6 +79,7 @@ export function renderCsvReport(report: Report): string {
     'heatmap',
     'verdicts',
     'verdict_tags',
+    'verdict_notes',
   ];
   const lines = [csvRow(header)];
   for (const p of report.pairs) {
@@ -106,6 +107,7 @@ export function renderCsvReport(report: Report): string {
         p.diff?.heatmap ?? null,
         p.verdicts.map((v) => `${v.reviewer}:${v.verdict}`).join(' | '),
         [...new Set(p.verdicts.flatMap((v) => v.tags))].join(' | '),
+        p.verdicts.filter((v) => v.note.trim()).map((v) => `${v.reviewer}: ${v.note.trim()}`).join(' | '),
       ]),
     );
   }
