@@ -309,13 +309,25 @@ export const RpcErrorSchema = z
   .strict();
 export type RpcErrorBody = z.infer<typeof RpcErrorSchema>;
 
+/** Longest sides (px) of the display-sized copies the engine makes; a closed set keeps its cache bounded. */
+export const PREVIEW_SIDES = [512, 1024, 2048] as const;
+export type PreviewSide = (typeof PREVIEW_SIDES)[number];
+
+/** The query that asks a host for a display-sized copy ("" for the original). */
+export function previewQuery(options?: { maxSide?: PreviewSide }): string {
+  return options?.maxSide === undefined ? '' : `?max=${options.maxSide}`;
+}
+
 /** The ReviewApi the renderer talks to; each bridge (IPC, HTTP, memory) implements it. */
 export interface ReviewApi {
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: (event: UiEvent) => void): () => void;
-  /** URL the renderer can put in <img src> for an image of a run (by id, never by path). */
-  imageUrl(runId: string, imageId: string): string;
+  /**
+   * URL the renderer can put in <img src> for an image of a run (by id, never by path). With `maxSide` (one of
+   * PREVIEW_SIDES) it names a display-sized, lossless copy, for panes that show the image smaller than it is.
+   */
+  imageUrl(runId: string, imageId: string, options?: { maxSide?: PreviewSide }): string;
   /** URL that opens an exported file of a run. */
   fileUrl(runId: string, file: string): string;
 }

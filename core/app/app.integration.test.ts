@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PairView, RunSummary, UiEvent } from '../../shared/contract.ts';
 import { main } from '../cli/main.ts';
@@ -71,6 +72,18 @@ describe('runs through the contract', () => {
       expect(existsSync(image!.path)).toBe(true);
       expect(app.resolveImage(started.id, p.diff!.heatmapId!)).not.toBeNull();
     }
+    // Display-sized copies: lossless, longest side as asked, made once; the original when already that small.
+    const output = pairs[0]!.A.imageId!; // 512x512
+    expect((await app.resolvePreview(started.id, output, 512))!.path).toBe(app.resolveImage(started.id, output)!.path);
+    const input = pairs.find((p) => p.caseId === 'smoke-en-sign')!.A.sourceId!; // the 600x400 photo
+    const preview = (await app.resolvePreview(started.id, input, 512))!;
+    expect(preview.path).toMatch(/previews[\\/]512[\\/][0-9a-f]{64}\.png$/);
+    const meta = await sharp(preview.path).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 512, 341]);
+    expect((await app.resolvePreview(started.id, input, 512))!.path).toBe(preview.path);
+    expect(await app.resolvePreview(started.id, input, 300)).toBeNull(); // not one of the sizes
+    expect(await app.resolvePreview(started.id, '0'.repeat(64), 512)).toBeNull();
+
     // Nothing but content ids resolves.
     expect(app.resolveImage(started.id, '../run.sqlite')).toBeNull();
     expect(app.resolveImage('no-such-run', pairs[0]!.A.imageId!)).toBeNull();
@@ -212,6 +225,14 @@ describe('browser-mode HTTP host', () => {
     expect(img.headers.get('content-type')).toBe('image/png');
     expect(img.headers.get('cache-control')).toMatch(/immutable/);
     expect((await fetch(`${host.url}img/${started.id}/..%2Frun.sqlite`)).status).toBe(404);
+    // A display-sized copy of a larger image (the suite's 600x400 input): longest side 512, PNG.
+    const source = pairs.find((p) => p.caseId === 'smoke-en-sign')!.A.sourceId!;
+    const copy = await fetch(`${host.url}img/${started.id}/${source}?max=512`);
+    expect(copy.status).toBe(200);
+    const copyMeta = await sharp(Buffer.from(await copy.arrayBuffer())).metadata();
+    expect([copyMeta.format, copyMeta.width, copyMeta.height]).toEqual(['png', 512, 341]);
+    expect((await fetch(`${host.url}img/${started.id}/${source}?max=700`)).status).toBe(404);
+    expect((await fetch(`${host.url}img/${started.id}/${source}?max=big`)).status).toBe(400);
     expect((await fetch(`${host.url}files/${started.id}/run.sqlite`)).status).toBe(404);
 
     // DNS rebinding: our port under a foreign name is refused.

@@ -34,6 +34,7 @@ import { loadSuiteFile, parseSuiteText, type LoadedSuite } from '../suite/load.t
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { buildPairViews } from './pair-views.ts';
+import { ensurePreview, isPreviewSide, previewRelPath } from './previews.ts';
 import type { CoreApp, CoreAppOptions, ResolvedFile } from './types.ts';
 
 export type { CoreApp, CoreAppOptions, ResolvedFile } from './types.ts';
@@ -516,6 +517,17 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
       if (!h || !IMAGE_ID.test(imageId)) return null;
       const image = h.store.getImage(imageId);
       return image ? resolveInRun(h, image.relPath) : null;
+    },
+    async resolvePreview(runId, imageId, maxSide) {
+      const h = handles.get(runId);
+      if (!h || !IMAGE_ID.test(imageId) || !isPreviewSide(maxSide)) return null;
+      const image = h.store.getImage(imageId);
+      if (!image) return null;
+      const original = resolveInRun(h, image.relPath);
+      if (!original || Math.max(image.width, image.height) <= maxSide) return original;
+      const rel = previewRelPath(imageId, maxSide);
+      await ensurePreview(original.path, join(h.dir, rel), maxSide);
+      return resolveInRun(h, rel);
     },
     resolveRunFile(runId, relPath) {
       const h = handles.get(runId);

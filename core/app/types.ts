@@ -18,6 +18,11 @@ export interface CoreApp {
   subscribe(listener: (event: UiEvent) => void): () => void;
   /** An image of a run by content id, or null when the run or image is unknown. Never trusts a path. */
   resolveImage(runId: string, imageId: string): ResolvedFile | null;
+  /**
+   * A display-sized copy of a run image: longest side at most `maxSide` (one of PREVIEW_SIDES), lossless PNG,
+   * made once and cached in the run folder. The original when it is already that small. null when unknown.
+   */
+  resolvePreview(runId: string, imageId: string, maxSide: number): Promise<ResolvedFile | null>;
   /** An exported report file of a run (report.html, report.json, report.csv and the images they link). */
   resolveRunFile(runId: string, relPath: string): ResolvedFile | null;
   /** Stop running work (runs are left resumable) and close stores. */

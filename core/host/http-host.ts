@@ -4,7 +4,7 @@
  *   GET  /, /assets/*          the built renderer (out/renderer)
  *   POST /rpc/<channel>         one contract call: JSON in, JSON out (errors: {code, message} with a 4xx/5xx)
  *   GET  /events                Server-Sent Events: one UiEvent per message
- *   GET  /img/<run>/<image id>  a run's image by content id
+ *   GET  /img/<run>/<image id>  a run's image by content id (?max=512|1024|2048: a display-sized copy)
  *   GET  /files/<run>/<path>    a run's exported report files and the images they link
  *
  * Any web page the user visits can send requests to a loopback port, so every request must carry our own Host
@@ -180,8 +180,13 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
     const img = /^\/img\/([^/]+)\/([^/]+)$/.exec(path);
     if (img) {
-      const file = app.resolveImage(decodeURIComponent(img[1]!), decodeURIComponent(img[2]!));
-      if (!file) return send(res, 404, 'no such image');
+      const runId = decodeURIComponent(img[1]!);
+      const imageId = decodeURIComponent(img[2]!);
+      const max = url.searchParams.get('max');
+      // ?max=N asks for a display-sized copy (one of a few sizes); anything else is refused, not guessed.
+      if (max !== null && !/^\d{1,5}$/.test(max)) return send(res, 400, 'max must be a number of pixels');
+      const file = max === null ? app.resolveImage(runId, imageId) : await app.resolvePreview(runId, imageId, Number(max));
+      if (!file) return send(res, 404, max === null ? 'no such image' : 'no such image at that size');
       // Content-addressed: the bytes behind an id never change.
       return sendFile(req, res, file.path, file.mime, { 'cache-control': 'private, max-age=31536000, immutable' });
     }

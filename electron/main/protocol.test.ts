@@ -17,6 +17,10 @@ const fakeCore = {
     lookups.push(`image ${runId} ${imageId}`);
     return runId === 'run-1' && imageId === 'abc123' ? { path: imagePath, mime: 'image/png' } : null;
   },
+  async resolvePreview(runId: string, imageId: string, maxSide: number): Promise<ResolvedFile | null> {
+    lookups.push(`preview ${runId} ${imageId} ${maxSide}`);
+    return runId === 'run-1' && imageId === 'abc123' && maxSide === 512 ? { path: imagePath, mime: 'image/png' } : null;
+  },
   resolveRunFile(runId: string, relPath: string): ResolvedFile | null {
     lookups.push(`file ${runId} ${relPath}`);
     return runId === 'run-1' && relPath === 'report/report.html' ? { path: reportPath, mime: 'text/html; charset=utf-8' } : null;
@@ -120,6 +124,17 @@ describe('omni://img and omni://file (through the engine)', () => {
     expect(res.headers.get('content-security-policy')).toContain('sandbox');
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
     expect(lookups).toEqual(['image run-1 abc123']);
+  });
+
+  it('serves a display-sized copy for ?max=N and refuses a malformed size before asking the engine', async () => {
+    lookups.length = 0;
+    const res = await handler()(get(`${imageUrl('run-1', 'abc123')}?max=512`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('omni://app');
+    expect((await handler()(get(`${imageUrl('run-1', 'abc123')}?max=300`))).status).toBe(404);
+    expect((await handler()(get(`${imageUrl('run-1', 'abc123')}?max=-1`))).status).toBe(400);
+    expect((await handler()(get(`${imageUrl('run-1', 'abc123')}?max=1e9`))).status).toBe(400);
+    expect(lookups).toEqual(['preview run-1 abc123 512', 'preview run-1 abc123 300']);
   });
 
   it('404s unknown images and wrong shapes without guessing', async () => {

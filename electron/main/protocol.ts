@@ -69,7 +69,7 @@ export interface ProtocolHandlerOptions {
   /** Absolute path of the built renderer (out/renderer). */
   rendererRoot: string;
   /** The engine, or null while it is starting or after it failed (images then answer 503). */
-  getCore: () => Pick<CoreApp, 'resolveImage' | 'resolveRunFile'> | null;
+  getCore: () => Pick<CoreApp, 'resolveImage' | 'resolvePreview' | 'resolveRunFile'> | null;
   fs: ProtocolFs;
   /** Diagnostics for refused or failed requests (main-process log; never sent to the page). */
   log?: (message: string) => void;
@@ -131,9 +131,17 @@ export function createProtocolHandler(options: ProtocolHandlerOptions): (request
     if (!wellFormed) return textResponse(404, 'not found');
     const core = options.getCore();
     if (!core) return textResponse(503, 'the engine is not running');
+    // ?max=N asks for a display-sized copy of an image (one of a few sizes); anything else is refused.
+    const max = kind === 'image' ? url.searchParams.get('max') : null;
+    if (max !== null && !/^\d{1,5}$/.test(max)) return textResponse(400, 'bad size');
     let resolved;
     try {
-      resolved = kind === 'image' ? core.resolveImage(runId, rest[0] as string) : core.resolveRunFile(runId, rest.join('/'));
+      resolved =
+        kind === 'file'
+          ? core.resolveRunFile(runId, rest.join('/'))
+          : max === null
+            ? core.resolveImage(runId, rest[0] as string)
+            : await core.resolvePreview(runId, rest[0] as string, Number(max));
     } catch (error) {
       log(`omni protocol: ${kind} lookup failed for ${url.href}: ${error instanceof Error ? error.message : String(error)}`);
       return textResponse(500, 'lookup failed');

@@ -3,7 +3,7 @@
  * privileged scheme (never file://), split by host:
  *
  *   omni://app/<path>               the built renderer (out/renderer)
- *   omni://img/<runId>/<imageId>    a run image, by content id    → CoreApp.resolveImage
+ *   omni://img/<runId>/<imageId>    a run image, by content id    → CoreApp.resolveImage (?max=N → resolvePreview)
  *   omni://file/<runId>/<relPath>   an exported file of a run     → CoreApp.resolveRunFile
  *
  * The renderer's Electron bridge builds exactly these shapes; keep them in step.

@@ -3,7 +3,7 @@
  * results as values ({ok, value} | {ok:false, error}) because errors thrown across contextBridge lose their
  * fields; here they become ApiErrors again. Images and exported files come through the `omni:` protocol by id.
  */
-import type { Channel, RequestOf, ResponseOf, ReviewApi, UiEvent } from '../../../shared/contract.ts';
+import { previewQuery, type Channel, type RequestOf, type ResponseOf, type ReviewApi, type UiEvent } from '../../../shared/contract.ts';
 import { ApiError, toApiError } from './errors.ts';
 
 export type RawResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
@@ -40,7 +40,7 @@ export function createElectronApi(raw: RawBridge): ReviewApi {
       throw toApiError(body, channel, `${channel}: the app shell sent a malformed answer`);
     },
     subscribe: (listener) => raw.subscribe(listener),
-    imageUrl: (runId, imageId) => `omni://img/${encodeURIComponent(runId)}/${encodeURIComponent(imageId)}`,
+    imageUrl: (runId, imageId, options) => `omni://img/${encodeURIComponent(runId)}/${encodeURIComponent(imageId)}${previewQuery(options)}`,
     fileUrl: (runId, file) => `omni://file/${encodeURIComponent(runId)}/${encodePath(file)}`,
   };
 }

@@ -7,7 +7,7 @@
  * last unsubscribe, and reconnects with capped backoff in between. Events missed while disconnected are not
  * replayed (the contract has no cursor): the UI refetches what it shows when a run event arrives.
  */
-import type { Channel, RequestOf, ResponseOf, ReviewApi, UiEvent } from '../../../shared/contract.ts';
+import { previewQuery, type Channel, type RequestOf, type ResponseOf, type ReviewApi, type UiEvent } from '../../../shared/contract.ts';
 import { encodePath } from './electron.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { SseParser, backoffMs } from './sse.ts';
@@ -121,7 +121,7 @@ export function createHttpApi(options: HttpApiOptions): ReviewApi {
         if (listeners.size === 0) disconnect();
       };
     },
-    imageUrl: (runId, imageId) => `${base}/img/${encodeURIComponent(runId)}/${encodeURIComponent(imageId)}`,
+    imageUrl: (runId, imageId, options) => `${base}/img/${encodeURIComponent(runId)}/${encodeURIComponent(imageId)}${previewQuery(options)}`,
     fileUrl: (runId, file) => `${base}/files/${encodeURIComponent(runId)}/${encodePath(file)}`,
   };
 }

@@ -485,6 +485,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}): MemoryApi {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    // Synthetic images are SVG data: one resolution serves every size asked for.
     imageUrl(runId, imageId) {
       const key = `${runId}/${imageId}`;
       let url = svgCache.get(key);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PairView } from '../../../shared/contract.ts';
 import { createMemoryApi, type MemoryApi } from '../bridge/memory.ts';
 import { latestVerdict } from '../lib/pair-utils.ts';
-import { createReviewStore, currentPair, draftFor, draftIsUnsaved, preloadImageIds, type ReviewStore } from './store.ts';
+import { createReviewStore, currentPair, draftFor, draftIsUnsaved, neighbourPairs, type ReviewStore } from './store.ts';
 
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -136,19 +136,17 @@ describe('navigation and filter', () => {
     expect(pairAt(store, store.getState().currentKey!).turn).toBe(2);
   });
 
-  it('lists the next pairs\' images for preloading, and the previous pair\'s', async () => {
+  it('picks the next pairs and the previous one for preloading', async () => {
     const { store } = await setup({ pairs: 20 });
     const s = store.getState();
     s.select(s.visibleKeys[3]!);
-    const ids = preloadImageIds(store.getState(), 2);
-    const want = (k: string) => {
-      const p = pairAt(store, k);
-      return [p.A.imageId, p.B.imageId].filter(Boolean);
-    };
-    for (const k of [s.visibleKeys[4]!, s.visibleKeys[5]!, s.visibleKeys[2]!]) expect(ids).toEqual(expect.arrayContaining(want(k)));
-    for (const id of want(s.visibleKeys[3]!)) expect(ids).not.toContain(id);
-    for (const id of want(s.visibleKeys[7]!)) expect(ids).not.toContain(id);
-    expect(new Set(ids).size).toBe(ids.length);
+    const near = neighbourPairs(store.getState(), 2);
+    // The next two in list order and the previous one; never the current pair or anything further away.
+    expect(near.next.map((p) => p.key)).toEqual([s.visibleKeys[4]!, s.visibleKeys[5]!]);
+    expect(near.previous?.key).toBe(s.visibleKeys[2]!);
+    // At the top of the list there is no previous pair.
+    s.select(s.visibleKeys[0]!);
+    expect(neighbourPairs(store.getState(), 2)).toMatchObject({ previous: null, next: [{ key: s.visibleKeys[1]! }, { key: s.visibleKeys[2]! }] });
   });
 });
 

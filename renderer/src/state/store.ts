@@ -208,27 +208,24 @@ export function draftIsUnsaved(state: Pick<AppState, 'drafts' | 'settings'>, pai
 }
 
 /**
- * Image ids worth fetching before the reviewer gets there: the next `ahead` pairs of the visible list and
- * the previous one (j/k both ways), each with its source, both outputs and the A↔B heatmap.
+ * The pairs worth preparing before the reviewer gets there: the next `ahead` pairs of the visible (filtered)
+ * list, then the previous one (j/k both ways).
  */
-export function preloadImageIds(state: Pick<AppState, 'pairs' | 'pairIndex' | 'visibleKeys' | 'currentKey'>, ahead = 2): string[] {
+export function neighbourPairs(
+  state: Pick<AppState, 'pairs' | 'pairIndex' | 'visibleKeys' | 'currentKey'>,
+  ahead = 2,
+): { next: PairView[]; previous: PairView | null } {
   const at = state.currentKey === null ? -1 : state.visibleKeys.indexOf(state.currentKey);
-  const keys: string[] = [];
+  const pairOf = (key: string | undefined): PairView | null => {
+    const i = key === undefined ? undefined : state.pairIndex.get(key);
+    return (i === undefined ? null : state.pairs[i]) ?? null;
+  };
+  const next: PairView[] = [];
   for (let d = 1; d <= ahead; d++) {
-    const k = state.visibleKeys[at + d];
-    if (k !== undefined) keys.push(k);
+    const p = pairOf(state.visibleKeys[at + d]);
+    if (p) next.push(p);
   }
-  if (at > 0) keys.push(state.visibleKeys[at - 1]!);
-  const ids: string[] = [];
-  for (const key of keys) {
-    const i = state.pairIndex.get(key);
-    const p = i === undefined ? undefined : state.pairs[i];
-    if (!p) continue;
-    for (const id of [p.A.sourceId, p.A.imageId, p.B.imageId, p.B.sourceId, p.diff?.heatmapId]) {
-      if (id && !ids.includes(id)) ids.push(id);
-    }
-  }
-  return ids;
+  return { next, previous: at > 0 ? pairOf(state.visibleKeys[at - 1]) : null };
 }
 
 function derive(pairs: PairView[], filter: ParsedFilter, settings: Settings) {

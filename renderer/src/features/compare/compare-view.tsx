@@ -8,11 +8,11 @@
  * have decoded and the view marks `data-painted="true"` then; pixels are read only on hover; pan and zoom
  * write transforms to the DOM without re-rendering React.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import './compare.css';
 import { CompareContext, ImageRegistry, type CompareServices } from './context.ts';
 import { Filmstrip } from './filmstrip.tsx';
-import { clampOpacity, ONION_DEFAULT, STROBE_MS, SWIPE_DEFAULT } from './geometry.ts';
+import { clampOpacity, displayPreviewSide, ONION_DEFAULT, STROBE_MS, SWIPE_DEFAULT } from './geometry.ts';
 import { DiffStage, OnionStage, SourceStage, SplitStage, SwipeStage, ToggleStage, type StageCommon } from './mode-stages.tsx';
 import { PaintTracker } from './paint-tracker.ts';
 import { PairInfo } from './pair-info.tsx';
@@ -24,6 +24,9 @@ import { Toolbar } from './toolbar.tsx';
 import type { CompareViewProps } from './types.ts';
 import { ViewportController } from './viewport-controller.ts';
 import type { Size } from './viewport.ts';
+
+/** Filmstrip thumbnails are ~96 px: drawn from the smallest copy, never from the original. */
+const THUMB_SOURCE_SIDE = 512;
 
 const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
 
@@ -55,14 +58,29 @@ export function CompareView(props: CompareViewProps) {
   const caseKey = `${pair.caseId}#r${pair.repeat}`;
   const sourceId = sourceFor(places, preferSource).imageId;
   const frame = pairFrame(pair, sourceNatural && sourceNatural.id === sourceId ? sourceNatural.size : null);
+  // Which resolution to draw: a display-sized copy while the frame occupies fewer device pixels than the
+  // image has (at fit, a 1024² output in a ~470 px pane gets the 512 copy: several times cheaper to decode and
+  // draw), the original once zoomed in. A primitive snapshot, so zoom and pan re-render only when it changes;
+  // before the pane is measured, the smallest copy keeps the first paint fast.
+  const previewSide = useSyncExternalStore(
+    controller.subscribe,
+    () => (controller.hasPane() ? displayPreviewSide(frame, controller.getView().scale, window.devicePixelRatio || 1) : displayPreviewSide(frame, 0, 1)),
+    () => null,
+  );
+  const drawUrl = useCallback(
+    (run: string, id: string) => imageUrl(run, id, previewSide === null ? undefined : { maxSide: previewSide }),
+    [imageUrl, previewSide],
+  );
+  const fullUrl = useCallback((run: string, id: string) => imageUrl(run, id), [imageUrl]);
+  const thumbUrl = useCallback((run: string, id: string) => imageUrl(run, id, { maxSide: THUMB_SOURCE_SIDE }), [imageUrl]);
   const needsSourceSize = !outputSize(pair.A) && !outputSize(pair.B);
 
   // Children's layout effects (each image's show/hide) have run when this one runs, so the painted flag is
   // evaluated over the complete new set of images: a pair switch never looks painted half-way.
   // What the painted listener reports to; kept current by an effect so the listener needs no re-binding.
-  const paintedInfo = useRef({ key: pair.key, onPainted });
+  const paintedInfo = useRef({ key: pair.key, onPainted, drawUrl });
   useLayoutEffect(() => {
-    paintedInfo.current = { key: pair.key, onPainted };
+    paintedInfo.current = { key: pair.key, onPainted, drawUrl };
   });
 
   useLayoutEffect(() => {
@@ -74,7 +92,7 @@ export function CompareView(props: CompareViewProps) {
       // A pointer resting over the picture should read the new pair's pixels, not wait for it to move.
       controller.refreshHover();
       const info = paintedInfo.current;
-      info.onPainted?.(info.key);
+      info.onPainted?.(info.key, info.drawUrl);
     });
   }, [tracker, controller, caseKey]);
 
@@ -103,7 +121,7 @@ export function CompareView(props: CompareViewProps) {
     return () => window.clearInterval(id);
   }, [mode, strobe]);
 
-  const common: StageCommon = { runId, pair, places, frame, imageUrl };
+  const common: StageCommon = { runId, pair, places, frame, imageUrl: drawUrl, fullUrl };
   const mismatch = sizeMismatchNote(pair, places, frame);
   const [left, right] = places;
 
@@ -233,7 +251,7 @@ export function CompareView(props: CompareViewProps) {
             blind={blind}
             swapped={swapped}
             backendLabels={backendLabels}
-            imageUrl={imageUrl}
+            imageUrl={thumbUrl}
             showImages={thumbsFor === caseKey}
             onSelectTurn={onSelectTurn}
           />

@@ -10,7 +10,10 @@ import type { ViewportController } from './viewport-controller.ts';
 
 export interface RegisteredImage {
   img: HTMLImageElement;
+  /** What the pane draws (possibly a display-sized copy). */
   url: string;
+  /** The original, which the pixel inspector reads. */
+  fullUrl: string;
   /** What the inspector calls it ("Source", "Left", "A · vLLM-Omni", "Diff A↔B"). */
   label: string;
   colorVar: string | null;

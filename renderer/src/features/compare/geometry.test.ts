@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundsToPercent, clampOpacity, isClick, swipeClipPath, swipeFraction, swipeKeyStep } from './geometry.ts';
+import { boundsToPercent, clampOpacity, displayPreviewSide, isClick, swipeClipPath, swipeFraction, swipeKeyStep } from './geometry.ts';
 
 describe('swipe', () => {
   it('maps the pointer to a clamped fraction of the stage', () => {
@@ -54,5 +54,21 @@ describe('boundsToPercent', () => {
   it('is null without bounds or a size', () => {
     expect(boundsToPercent(null, { width: 10, height: 10 })).toBeNull();
     expect(boundsToPercent({ x: 0, y: 0, width: 1, height: 1 }, null)).toBeNull();
+  });
+});
+
+describe('displayPreviewSide', () => {
+  it('uses the 512 copy for a 1024² output shown at fit in a narrow pane', () => {
+    expect(displayPreviewSide({ width: 1024, height: 1024 }, 0.46, 1)).toBe(512);
+  });
+  it('moves to 1024 on a dense display or when zoomed in, then to the original', () => {
+    expect(displayPreviewSide({ width: 2048, height: 1536 }, 0.46, 1)).toBe(1024);
+    expect(displayPreviewSide({ width: 1024, height: 1024 }, 0.46, 2)).toBeNull(); // 942 device px: only the original is larger
+    expect(displayPreviewSide({ width: 4096, height: 4096 }, 0.2, 2)).toBe(2048);
+    expect(displayPreviewSide({ width: 1024, height: 1024 }, 1, 1)).toBeNull();
+  });
+  it('never asks for a copy at least as large as the image', () => {
+    expect(displayPreviewSide({ width: 512, height: 384 }, 0.5, 1)).toBeNull();
+    expect(displayPreviewSide({ width: 600, height: 400 }, 0.5, 1)).toBe(512);
   });
 });

@@ -3,6 +3,7 @@
  * Pure and unit-tested; the components only apply what these return.
  */
 import type { Size } from './viewport.ts';
+import { PREVIEW_SIDES, type PreviewSide } from '../../../../shared/contract.ts';
 
 export const SWIPE_DEFAULT = 0.5;
 export const ONION_DEFAULT = 0.5;
@@ -72,4 +73,16 @@ export function boundsToPercent(
   if (![x, y, w, h].every(Number.isFinite)) return null;
   const pct = (v: number, of: number): string => `${((v / of) * 100).toFixed(4)}%`;
   return { left: pct(x, image.width), top: pct(y, image.height), width: pct(w, image.width), height: pct(h, image.height) };
+}
+
+/**
+ * Which display-sized copy to draw: the smallest preview side that still covers the device pixels the frame
+ * occupies at this zoom, or null for the original (when no preview is smaller than the image itself). Panes at
+ * fit show a 1024² output in ~470 px, so they get the 512 copy; zooming in crosses to 1024, then the original.
+ */
+export function displayPreviewSide(frame: { width: number; height: number }, scale: number, devicePixelRatio: number): PreviewSide | null {
+  const longest = Math.max(frame.width, frame.height);
+  const needed = longest * Math.max(0, scale) * Math.max(1, devicePixelRatio);
+  const side = PREVIEW_SIDES.find((s) => needed <= s);
+  return side !== undefined && side < longest ? side : null;
 }

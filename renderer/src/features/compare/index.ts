@@ -4,5 +4,5 @@
  */
 export { CompareView } from './compare-view.tsx';
 export { TimingWaterfall, type TimingWaterfallProps } from './timing-waterfall.tsx';
-export { pairImageUrls, preloadPair } from './preload.ts';
+export { pairImageUrls, preloadPairs } from './preload.ts';
 export { VIEW_MODES, type CompareViewProps, type ViewMode, type ZoomCommand } from './types.ts';

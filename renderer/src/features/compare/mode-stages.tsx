@@ -15,7 +15,10 @@ export interface StageCommon {
   pair: PairView;
   places: readonly [PlacedSide, PlacedSide];
   frame: Size;
+  /** What panes draw: a display-sized copy at fit, the original when zoomed in. */
   imageUrl: (runId: string, imageId: string) => string;
+  /** The original (the pixel inspector reads it). */
+  fullUrl: (runId: string, imageId: string) => string;
 }
 
 function SideLabel({ place, testId, extra }: { place: PlacedSide; testId?: string; extra?: ReactNode }) {
@@ -41,6 +44,7 @@ function OutputLayer({ common, place, role, order }: { common: StageCommon; plac
       <PaneImage
         role={role}
         url={common.imageUrl(common.runId, place.view.imageId)}
+        fullUrl={common.fullUrl(common.runId, place.view.imageId)}
         imageId={place.view.imageId}
         alt={`${place.label} output`}
         label={place.label}
@@ -107,6 +111,7 @@ export function SplitStage({
                 <PaneImage
                   role="source"
                   url={common.imageUrl(common.runId, source.imageId)}
+        fullUrl={common.fullUrl(common.runId, source.imageId)}
                   imageId={source.imageId}
                   alt="Source image"
                   label="Source"
@@ -299,6 +304,7 @@ export function DiffStage({ common }: { common: StageCommon }) {
             <PaneImage
               role="diff"
               url={common.imageUrl(common.runId, d.heatmapId)}
+        fullUrl={common.fullUrl(common.runId, d.heatmapId)}
               imageId={d.heatmapId}
               alt="A↔B difference heatmap"
               label="Diff"
@@ -351,6 +357,7 @@ export function SourceStage({ common }: { common: StageCommon }) {
                   <PaneImage
                     role={role}
                     url={common.imageUrl(common.runId, vs.heatmapId)}
+        fullUrl={common.fullUrl(common.runId, vs.heatmapId)}
                     imageId={vs.heatmapId}
                     alt={`${place.label} changes against its source`}
                     label={`${place.label} vs source`}

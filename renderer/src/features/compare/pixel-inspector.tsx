@@ -34,14 +34,11 @@ export function PixelInspector() {
   }
   const frame = controller.getFrame();
   const readings: Reading[] = registry.list().map(([role, image]) => {
-    const natural = { width: image.img.naturalWidth, height: image.img.naturalHeight };
-    const native = frameToNative(p, frame, natural);
-    const scaled = natural.width !== frame.width || natural.height !== frame.height;
-    let value: Reading['value'] = null;
-    if (native) {
-      const s = sampler.sample(image.img, image.url, native.x, native.y);
-      value = s.kind === 'value' ? s.rgba : s.kind;
-    }
+    // Always the original's pixel: the pane may be drawing a display-sized copy.
+    const s = sampler.sample(image.fullUrl, (natural) => frameToNative(p, frame, natural));
+    const native = s.kind === 'value' || s.kind === 'outside' ? frameToNative(p, frame, s.size) : null;
+    const scaled = s.kind === 'value' || s.kind === 'outside' ? s.size.width !== frame.width || s.size.height !== frame.height : false;
+    const value: Reading['value'] = s.kind === 'value' ? s.rgba : s.kind === 'outside' ? null : s.kind;
     return { role, label: image.label, colorVar: image.colorVar, native, scaled, value };
   });
   const left = readings.find((r) => r.role === 'left')?.value;

@@ -183,7 +183,10 @@ function Crosshair() {
 interface PaneImageProps {
   /** Stable slot name ("left", "diff", …): the <img> element is reused while the slot stays mounted. */
   role: string;
+  /** What to draw: the original or a display-sized copy of it. */
   url: string;
+  /** The original (the pixel inspector reads it). */
+  fullUrl: string;
   imageId: string;
   alt: string;
   label: string;
@@ -201,7 +204,7 @@ interface PaneImageProps {
  * One image of a pane. Reports to the paint tracker when its current URL has decoded, and never shows a
  * broken-image icon: a failed load is replaced by a message.
  */
-export function PaneImage({ role, url, imageId, alt, label, colorVar, order, className, style, testId, onNaturalSize }: PaneImageProps) {
+export function PaneImage({ role, url, fullUrl, imageId, alt, label, colorVar, order, className, style, testId, onNaturalSize }: PaneImageProps) {
   const { tracker, registry } = useCompareServices();
   const ref = useRef<HTMLImageElement>(null);
   const [failedUrl, setFailedUrl] = useState<string | null>(null);
@@ -237,8 +240,8 @@ export function PaneImage({ role, url, imageId, alt, label, colorVar, order, cla
 
   useLayoutEffect(() => {
     const img = ref.current;
-    if (img) registry.set(role, { img, url, label, colorVar, order });
-  }, [role, url, label, colorVar, order, registry]);
+    if (img) registry.set(role, { img, url, fullUrl, label, colorVar, order });
+  }, [role, url, fullUrl, label, colorVar, order, registry]);
 
   useLayoutEffect(() => {
     const img = ref.current;

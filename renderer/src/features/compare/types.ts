@@ -2,7 +2,7 @@
  * The compare view's props: the review screen (list, verdicts, keys) drives it; the compare feature draws the
  * images. Kept in its own file so the two sides can be built and tested separately.
  */
-import type { PairView } from '../../../../shared/contract.ts';
+import type { PairView, PreviewSide } from '../../../../shared/contract.ts';
 
 export const VIEW_MODES = ['split', 'swipe', 'onion', 'toggle', 'diff', 'source'] as const;
 export type ViewMode = (typeof VIEW_MODES)[number];
@@ -18,7 +18,8 @@ export interface CompareViewProps {
   pair: PairView;
   /** Every turn of this pair's case and repeat, in turn order (the filmstrip). */
   chain: PairView[];
-  imageUrl: (runId: string, imageId: string) => string;
+  /** The bridge's image URL maker; with `maxSide` it names a display-sized, lossless copy. */
+  imageUrl: (runId: string, imageId: string, options?: { maxSide?: PreviewSide }) => string;
   mode: ViewMode;
   onModeChange: (mode: ViewMode) => void;
   /** Blind mode hides backend names ("Left"/"Right"); `swapped` = B is shown on the left. */
@@ -33,8 +34,9 @@ export interface CompareViewProps {
    */
   backendLabels?: { A: string; B: string } | null;
   /**
-   * Optional (added by the compare view, backward compatible): called once every visible image of `pairKey`
-   * has decoded (when `data-painted` turns true). A good moment to `preloadPair` the list's neighbours.
+   * Called once every visible image of `pairKey` has decoded (when `data-painted` turns true), with the URL
+   * maker the view draws with at its current zoom (display-sized copies at fit): a good moment to
+   * `preloadPairs` the list's neighbours with exactly those URLs.
    */
-  onPainted?: (pairKey: string) => void;
+  onPainted?: (pairKey: string, drawUrl: (runId: string, imageId: string) => string) => void;
 }

@@ -1,17 +1,17 @@
-import { useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { PairView, RunSummary } from '../../../../shared/contract.ts';
 import { placement } from '../../lib/blind.ts';
 import { formatMs } from '../../lib/format.ts';
 import { chainOf, pairLabel } from '../../lib/pair-utils.ts';
 import { useApp, useReviewApi } from '../../state/react.tsx';
-import { currentPair, currentRun, preloadImageIds } from '../../state/store.ts';
+import { currentPair, currentRun, neighbourPairs } from '../../state/store.ts';
 import { BucketBar } from './bucket-bar.tsx';
 import { CompareSlot } from './compare-slot.tsx';
 import { ExportPanel } from './export-panel.tsx';
 import { FilterBox } from './filter-box.tsx';
 import { PairList } from './pair-list.tsx';
 import { TimingSummary } from './timing-summary.tsx';
-import { usePreload } from './use-preload.ts';
+import { preloadPairs } from '../compare/index.ts';
 import { VerdictPanel } from './verdict-panel.tsx';
 import './review.css';
 
@@ -30,9 +30,33 @@ export function ReviewPage() {
   const zoomCommand = useApp((s) => s.zoomCommand);
   const select = useApp((s) => s.select);
 
-  const preloadIds = useMemo(() => preloadImageIds({ pairs, pairIndex, visibleKeys, currentKey }, 2), [pairs, pairIndex, visibleKeys, currentKey]);
-  const preloadUrls = useMemo(() => (runId === null ? [] : preloadIds.map((id) => api.imageUrl(runId, id))), [api, runId, preloadIds]);
-  usePreload(preloadUrls);
+  // Once the pair on screen has painted and the browser is idle, have the images the current view mode needs
+  // fetched *and decoded* for the neighbours: next, previous, the one after. Waiting for idle keeps those decodes
+  // off the frame that shows the new pair; a new paint replaces the wish list, so fast key presses leave no
+  // backlog (docs/performance.md has the figures). Read through a ref so the callback stays stable.
+  const neighbours = useMemo(() => neighbourPairs({ pairs, pairIndex, visibleKeys, currentKey }, 2), [pairs, pairIndex, visibleKeys, currentKey]);
+  const preloadInfo = useRef({ runId, neighbours, mode, blind });
+  useEffect(() => {
+    preloadInfo.current = { runId, neighbours, mode, blind };
+  });
+  const idle = useRef<number | null>(null);
+  useEffect(() => () => {
+    if (idle.current !== null) cancelIdleCallback(idle.current);
+  }, []);
+  const onPainted = useCallback((_key: string, drawUrl: (runId: string, imageId: string) => string) => {
+    if (idle.current !== null) cancelIdleCallback(idle.current);
+    idle.current = requestIdleCallback(
+      () => {
+        idle.current = null;
+        const { runId: id, neighbours: near, mode: m, blind: b } = preloadInfo.current;
+        if (id === null) return;
+        const order = [near.next[0], near.previous, near.next[1]].filter((p): p is PairView => p !== undefined && p !== null);
+        // The same URLs the view draws with (display-sized copies at fit), so the next paint finds them decoded.
+        preloadPairs(id, order.map((p) => ({ pair: p, swapped: placement(p, b).swapped })), m, drawUrl);
+      },
+      { timeout: 300 },
+    );
+  }, []);
   const chain = useMemo(() => (pair ? chainOf(pairs, pair) : []), [pairs, pair]);
 
   // Stable identity: the compare view memoises on it.
@@ -67,6 +91,7 @@ export function ReviewPage() {
                 zoomCommand={zoomCommand}
                 onSelectTurn={select}
                 backendLabels={labels}
+                onPainted={onPainted}
               />
             </div>
           </>
