@@ -123,7 +123,7 @@ async function newestMtime(path: string): Promise<number> {
   return newest;
 }
 
-async function buildIsStale(): Promise<boolean> {
+export async function buildIsStale(): Promise<boolean> {
   const outputs = await Promise.all(BUILD_OUTPUTS.map((f) => stat(join(ROOT, f)).then((s) => s.mtimeMs, () => null)));
   let newestSource = 0;
   for (const input of BUILD_INPUTS) newestSource = Math.max(newestSource, await newestMtime(join(ROOT, input)));

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [-- --only engine,sim,ui] [--quick] [--out FILE]`: speed and memory, each figure with its
+ * alternative measured side by side in the same run. One JSON document on stdout (progress on stderr).
+ * Bounded loops, loopback only. What the figures mean and what was measured: docs/performance.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { TOOL_VERSION } from '../core/version.ts';
+import { engineFigures } from './engine.ts';
+import type { Measurement } from './measure.ts';
+import { simFigures } from './sim.ts';
+import { uiFigures } from './ui.ts';
+
+const SECTIONS = ['engine', 'sim', 'ui'] as const;
+type Section = (typeof SECTIONS)[number];
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write('usage: npm run bench -- [--only engine,sim,ui] [--quick] [--out FILE]\n');
+    return 0;
+  }
+  const only = (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
+  for (const s of only) {
+    if (!(SECTIONS as readonly string[]).includes(s)) {
+      process.stderr.write(`bench: unknown section "${s}"; use ${SECTIONS.join(', ')}\n`);
+      return 2;
+    }
+  }
+  const quick = values.quick ?? false;
+  const started = Date.now();
+  const results: Record<string, Measurement[]> = {};
+  let chromium: string | null = null;
+  for (const section of only as Section[]) {
+    if (section === 'engine') results.engine = await engineFigures(quick);
+    if (section === 'sim') results.sim = await simFigures(quick);
+    if (section === 'ui') {
+      const ui = await uiFigures(quick);
+      results.ui = ui.figures;
+      chromium = ui.chromium;
+    }
+  }
+  const cpu = cpus();
+  const doc = {
+    tool: { name: 'omni-review', version: TOOL_VERSION },
+    at: new Date().toISOString(),
+    quick,
+    durationS: Math.round((Date.now() - started) / 100) / 10,
+    machine: { cpus: cpu.length, model: cpu[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium },
+    results,
+    targets: Object.values(results)
+      .flat()
+      .filter((m) => m.target)
+      .map((m) => ({ name: m.name, target: m.target!.description, pass: m.pass ?? false })),
+  };
+  const json = JSON.stringify(doc, null, 2);
+  process.stdout.write(`${json}\n`);
+  if (values.out) writeFileSync(values.out, `${json}\n`);
+  return 0;
+}
+
+process.exitCode = await main();
