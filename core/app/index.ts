@@ -23,11 +23,10 @@ import {
 } from '../../shared/contract.ts';
 import { SIDES, SIM_URL, pairKey, type Side, type Verdict } from '../../shared/model.ts';
 import { UsageError, parseTargetOption } from '../cli/args.ts';
-import { RunInputError, createRun, executeRun, reportFromStore } from '../engine/run-session.ts';
+import { RunInputError, createRun, executeRun, progressForDisplay, reportFromStore } from '../engine/run-session.ts';
 import { isSafeRunId, newRunId, runsDir } from '../engine/workspace.ts';
 import { writeFileAtomic, writeReports } from '../reports/write.ts';
 import { RpcError, createDispatcher, type Handlers } from '../rpc.ts';
-import type { RunEvent } from '../runs/events.ts';
 import { isRunFolder, listRunFolders, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import { loadSuiteFile, parseSuiteText, type LoadedSuite } from '../suite/load.ts';
@@ -106,11 +105,6 @@ function progressFromStore(store: RunStore): RunProgress {
   const pairs = new Set(jobs.map((j) => j.id.slice(0, j.id.lastIndexOf('#'))));
   const comparable = [...pairs].filter((p) => okJobs.has(`${p}#A`) && okJobs.has(`${p}#B`)).length;
   return { A: side('A'), B: side('B'), compare: { total: comparable, done: Math.min(comparable, store.comparisons().length) }, etaMs: null };
-}
-
-function fromRunnerProgress(p: Extract<RunEvent, { type: 'progress' }>['progress']): RunProgress {
-  const side = (s: (typeof p.sides)['A']) => ({ total: s.total, done: s.done, ok: s.ok, error: s.error + s.skipped, running: s.running });
-  return { A: side(p.sides.A), B: side(p.sides.B), compare: { total: p.comparisons.total, done: p.comparisons.done }, etaMs: p.etaMs };
 }
 
 export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreApp> {
@@ -252,7 +246,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
         if (event.type === 'progress') {
           active.state = 'running';
           active.message = null;
-          active.progress = fromRunnerProgress(event.progress);
+          active.progress = progressForDisplay(event.progress);
         } else if (event.type === 'job-finished') {
           pendingKeys.add(event.result.jobId.slice(0, event.result.jobId.lastIndexOf('#')));
         } else if (event.type === 'comparison-done' || event.type === 'comparison-failed') {

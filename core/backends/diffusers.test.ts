@@ -3,6 +3,7 @@ import { DiffusersAdapter, summarizeBaselineInfo } from './diffusers.ts';
 import { createAdapter, VllmOmniAdapter } from './index.ts';
 import { loadRecorded, recordedRoutes, startReplayServer, type ReplayRoute, type ReplayServer } from './testing/replay-server.ts';
 import { BackendError, type ImageRequest } from './types.ts';
+import { rejection } from './testing/assertions.ts';
 
 const PNG = new Uint8Array(
   Buffer.from((loadRecorded('diffusers-baseline', 'edits').body as { data: Array<{ b64_json: string }> }).data[0]!.b64_json, 'base64'),
@@ -34,15 +35,6 @@ async function serve(overrides: Record<string, ReplayRoute> = {}) {
   return { server, adapter };
 }
 
-async function rejection(p: Promise<unknown>): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof BackendError) return err;
-    throw err;
-  }
-  throw new Error('expected a BackendError, got success');
-}
 
 describe('summarizeBaselineInfo', () => {
   it('summarises /v1/baseline/info in one line', () => {

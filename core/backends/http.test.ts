@@ -1,9 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, normalizeBaseUrl } from './http.ts';
 import { startReplayServer, type ReplayRoute, type ReplayServer } from './testing/replay-server.ts';
-import { BackendError } from './types.ts';
+import { closedPort, rejection } from './testing/assertions.ts';
 
 let server: ReplayServer | undefined;
 let client: HttpClient | undefined;
@@ -21,24 +19,7 @@ async function setup(routes: Record<string, ReplayRoute>) {
   return { server, client };
 }
 
-async function rejection(p: Promise<unknown>): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof BackendError) return err;
-    throw err;
-  }
-  throw new Error('expected a BackendError, got success');
-}
 
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('normalizeBaseUrl', () => {
   it('drops trailing slashes, a trailing /v1, query and hash', () => {

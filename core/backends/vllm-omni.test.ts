@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageRequest, InputImage } from './types.ts';
 import { BackendError } from './types.ts';
@@ -18,6 +16,7 @@ import {
   type AdapterOptions,
 } from './vllm-omni.ts';
 import { loadRecorded, recordedRoutes, startReplayServer, type FixtureSet, type ReplayRoute, type ReplayServer } from './testing/replay-server.ts';
+import { closedPort, rejection } from './testing/assertions.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -59,23 +58,7 @@ async function serve(set: FixtureSet, overrides: Record<string, ReplayRoute> = {
   return { server, adapter };
 }
 
-async function rejection(p: Promise<unknown>): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof BackendError) return err;
-    throw err;
-  }
-  throw new Error('expected a BackendError, got success');
-}
 
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const CTX = { method: 'POST', url: 'http://127.0.0.1:1/v1/images/edits', status: 200 };
 

@@ -4,7 +4,6 @@
  * `kill -9` included (every result is saved the moment it arrives).
  */
 import { join, resolve } from 'node:path';
-import type { RunProgress as UiProgress } from '../../shared/contract.ts';
 import { SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
 import type { Report } from '../../shared/report.ts';
 import { formatImprovementLine, formatMs } from '../reports/format.ts';
@@ -13,10 +12,11 @@ import {
   RunInputError,
   createRun,
   executeRun,
+  progressForDisplay,
   type BackendSpec,
 } from '../engine/run-session.ts';
 import { defaultWorkspaceDir, newRunId, runsDir } from '../engine/workspace.ts';
-import type { RunEvent, RunProgress } from '../runs/events.ts';
+import type { RunEvent } from '../runs/events.ts';
 import { openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import { loadSuiteFile } from '../suite/load.ts';
@@ -54,12 +54,6 @@ export interface RunCommandOptions {
   healthTimeout: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-/** The runner's progress in the contract's shape (which the UI uses too). */
-export function toUiProgress(p: RunProgress): UiProgress {
-  const side = (s: RunProgress['sides']['A']) => ({ total: s.total, done: s.done, ok: s.ok, error: s.error + s.skipped, running: s.running });
-  return { A: side(p.sides.A), B: side(p.sides.B), compare: { total: p.comparisons.total, done: p.comparisons.done }, etaMs: p.etaMs };
 }
 
 function describeEvent(event: RunEvent): string | null {
@@ -189,7 +183,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       formats: ['json', 'html', 'csv', 'junit'],
       onLog: (line) => reporter.log(line),
       onEvent: (event) => {
-        if (event.type === 'progress') reporter.update(toUiProgress(event.progress));
+        if (event.type === 'progress') reporter.update(progressForDisplay(event.progress));
         const line = describeEvent(event);
         if (line) reporter.log(line);
       },

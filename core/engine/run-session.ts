@@ -19,6 +19,7 @@ import {
   type Side,
   type Suite,
 } from '../../shared/model.ts';
+import type { RunProgress as DisplayProgress } from '../../shared/contract.ts';
 import type { Report } from '../../shared/report.ts';
 import { createAdapter } from '../backends/index.ts';
 import { parseFaultSpec, startSimServer } from '../backends/sim/index.ts';
@@ -27,13 +28,22 @@ import type { BackendAdapter } from '../backends/types.ts';
 import { createComparePool } from '../compare/pool.ts';
 import { buildReport } from '../reports/build.ts';
 import { writeReports, type ReportFormat } from '../reports/write.ts';
-import type { RunEvent, RunOutcome } from '../runs/events.ts';
+import type { RunEvent, RunOutcome, RunProgress } from '../runs/events.ts';
 import { planJobs } from '../runs/plan.ts';
 import { connectBackends, runJobs } from '../runs/runner.ts';
 import { imageIdOf, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import type { LoadedSuite } from '../suite/load.ts';
 import { TOOL_VERSION } from '../version.ts';
+
+/**
+ * The runner's progress in the contract's shape, which the CLI's bars and the UI both draw. Skipped chain turns
+ * count as errors there: they did not produce an image either.
+ */
+export function progressForDisplay(p: RunProgress): DisplayProgress {
+  const side = (s: RunProgress['sides']['A']) => ({ total: s.total, done: s.done, ok: s.ok, error: s.error + s.skipped, running: s.running });
+  return { A: side(p.sides.A), B: side(p.sides.B), compare: { total: p.comparisons.total, done: p.comparisons.done }, etaMs: p.etaMs };
+}
 
 /** Bad settings a person can fix (exit code 2 in the CLI, a `bad-request` in the UI). */
 export class RunInputError extends Error {

@@ -9,7 +9,7 @@ import { hash32, makeRng } from './hash.ts';
 import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
-import type { ImageJob } from './serve-image.ts';
+import { renderJobOf, type ImageJob } from './serve-image.ts';
 import { batchedStepS, jitter, modelA, peakMemoryA } from './timing.ts';
 
 export interface PipelineAResult {
@@ -28,16 +28,7 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   const scaleMs = 1000 * ctx.timeScale;
   const m = modelA({ width: r.width, height: r.height, steps: r.steps, cfg: r.cfg, mode: r.mode, inputImages: r.inputs.length });
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
-  const renderJob = {
-    kind: ctx.kind,
-    prompt: r.prompt,
-    seed: r.seed,
-    width: r.width,
-    height: r.height,
-    inputs: r.inputs.map((i) => i.bytes),
-    identity: job.identity,
-    faults: { typo: job.faults.has('typo'), blank: job.faults.has('blank'), wrongSize: job.faults.has('wrong-size') },
-  };
+  const renderJob = renderJobOf(ctx.kind, job);
 
   const encode = await timedStage(life, m.encodeS * scaleMs * j('encode'), job.signal, () => prepareBase(renderJob));
   await life.sleep(m.transferToDenoiseS * scaleMs, job.signal);

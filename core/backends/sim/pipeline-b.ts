@@ -8,7 +8,7 @@ import { hash32, makeRng } from './hash.ts';
 import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
-import type { ImageJob } from './serve-image.ts';
+import { renderJobOf, type ImageJob } from './serve-image.ts';
 import { jitter, modelB, peakMemoryB, promptTokens, visionTokens } from './timing.ts';
 
 export interface PipelineBResult {
@@ -44,16 +44,7 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const m = modelB({ width: r.width, height: r.height, steps: r.steps, cfg: r.cfg, mode: r.mode, inputImages: r.inputs.length });
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
   const rng = makeRng(hash32('b-steps', job.identity, job.attempt));
-  const renderJob = {
-    kind: ctx.kind,
-    prompt: r.prompt,
-    seed: r.seed,
-    width: r.width,
-    height: r.height,
-    inputs: r.inputs.map((i) => i.bytes),
-    identity: job.identity,
-    faults: { typo: job.faults.has('typo'), blank: job.faults.has('blank'), wrongSize: job.faults.has('wrong-size') },
-  };
+  const renderJob = renderJobOf(ctx.kind, job);
 
   const pipelineStart = performance.now();
   const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));

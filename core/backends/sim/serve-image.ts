@@ -8,6 +8,8 @@ import { decideFaults } from './faults.ts';
 import { ClientGoneError, type Lifecycle, SimClosedError } from './lifecycle.ts';
 import { RequestError, type SimRequest, requestIdentity } from './request.ts';
 import { sendRaw } from './http-util.ts';
+import type { BackendKind } from '../../../shared/model.ts';
+import type { RenderJob } from './render.ts';
 import type { FaultName } from './types.ts';
 
 export interface ImageJob {
@@ -25,6 +27,21 @@ export interface ImageJob {
   queueWaitMs: number;
   /** Whether an earlier request already ran the pipeline. */
   warm: boolean;
+}
+
+/** What the image renderer needs from a request: its content, identity and the faults to draw in. */
+export function renderJobOf(kind: BackendKind, job: ImageJob): RenderJob {
+  const r = job.request;
+  return {
+    kind,
+    prompt: r.prompt,
+    seed: r.seed,
+    width: r.width,
+    height: r.height,
+    inputs: r.inputs.map((i) => i.bytes),
+    identity: job.identity,
+    faults: { typo: job.faults.has('typo'), blank: job.faults.has('blank'), wrongSize: job.faults.has('wrong-size') },
+  };
 }
 
 export interface ImageEndpoint {
