@@ -104,6 +104,39 @@ export const LatencySummarySchema = z
   .object({ n: z.number().int(), mean: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() })
   .strict();
 
+const ShareSchema = z
+  .object({ k: z.number().int(), n: z.number().int(), rate: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() })
+  .strict();
+
+/** shared/review-stats.ts's aggregates over the verdicts, as the report stores them. */
+export const ReviewStatsSchema = z
+  .object({
+    pairsJudged: z.number().int(),
+    judgements: z.number().int(),
+    reviewers: z.array(z.string()),
+    rates: z.object({ A_better: ShareSchema, B_better: ShareSchema, tie: ShareSchema, both_bad: ShareSchema }).strict(),
+    leftWins: ShareSchema,
+    agreement: z
+      .object({
+        pairs: z.number().int(),
+        observed: z.number().nullable(),
+        fleissKappa: z.number().nullable(),
+        cohen: z.array(
+          z
+            .object({
+              reviewers: z.tuple([z.string(), z.string()]),
+              n: z.number().int(),
+              observed: z.number().nullable(),
+              kappa: z.number().nullable(),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+    bootstrap: z.object({ resamples: z.number().int(), seed: z.number().int(), level: z.literal(0.95) }).strict(),
+  })
+  .strict();
+
 export const ReportSchema = z
   .object({
     schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -146,6 +179,8 @@ export const ReportSchema = z
         meanDiffRatio: z.number().nullable(),
         meanSsim: z.number().nullable(),
         verdicts: z.record(z.string(), z.number().int()),
+        /** Win / tie / both-bad rates with intervals, position bias, reviewer agreement. Optional: added after v1. */
+        review: ReviewStatsSchema.optional(),
       })
       .strict(),
     pairs: z.array(ReportPairSchema),

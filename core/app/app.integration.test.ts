@@ -3,7 +3,7 @@
  * verdicts with undo, exports, runs made by the CLI opened, and the browser-mode HTTP host on top.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -244,5 +244,21 @@ describe('browser-mode HTTP host', () => {
       }).end();
     });
     expect(status).toBe(421);
+  });
+
+  it('serves the built UI with real types: the page with its CSP, hashed assets (the CJK font too) cached for good', async () => {
+    const ui = join(workspace, 'ui-build');
+    await mkdir(join(ui, 'assets'), { recursive: true });
+    await writeFile(join(ui, 'index.html'), '<!doctype html><title>x</title>');
+    await writeFile(join(ui, 'assets', 'index-abc.css'), 'body{}');
+    await writeFile(join(ui, 'assets', 'DroidSansFallbackFull-abc.ttf'), Buffer.from([0, 1, 0, 0]));
+    host = await startHttpHost({ app, staticDir: ui });
+    const page = await fetch(host.url);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const font = await fetch(`${host.url}assets/DroidSansFallbackFull-abc.ttf`);
+    expect([font.status, font.headers.get('content-type'), font.headers.get('cache-control')]).toEqual([200, 'font/ttf', 'public, max-age=31536000, immutable']);
+    expect((await fetch(`${host.url}assets/index-abc.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await fetch(`${host.url}assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 });

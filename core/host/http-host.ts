@@ -42,6 +42,8 @@ const STATIC_MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json; charset=utf-8',
   '.woff2': 'font/woff2',
+  // The bundled CJK fallback font (renderer/src/styles/theme.css).
+  '.ttf': 'font/ttf',
 };
 
 /** The UI's policy: its own scripts and styles, images from itself, no framing, no plugins. */

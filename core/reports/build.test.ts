@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../shared/report.ts';
 import { buildReport } from './build.ts';
-import { config, errorResult, imageId, job, okResult, reportInput, suite } from './test-fixtures/report-input.ts';
+import { config, errorResult, imageId, job, okResult, reportInput, suite, verdict } from './test-fixtures/report-input.ts';
 
 describe('buildReport', () => {
   it('produces a report that satisfies ReportSchema', () => {
@@ -136,6 +136,28 @@ describe('buildReport', () => {
     expect(summary.meanDiffRatio).toBeCloseTo(1024 / (512 * 512), 12);
     expect(summary.meanSsim).toBe(0.95);
     expect(summary.verdicts).toEqual({ A_better: 1, B_better: 0, tie: 1, both_bad: 0, skip: 0 });
+  });
+
+  it('adds review aggregates: rates over the latest verdict per reviewer, agreement between reviewers', () => {
+    const input = reportInput({
+      verdicts: [
+        verdict('poster', 1, 'tie', { id: 'old', createdAt: '2025-01-02T03:00:00.000Z' }),
+        verdict('poster', 1, 'A_better', { id: 'ana-poster' }),
+        verdict('poster', 1, 'A_better', { id: 'bo-poster', reviewer: 'bo' }),
+        verdict('chain', 1, 'B_better', { id: 'ana-chain', blind: true, swapped: true }),
+        verdict('chain', 1, 'tie', { id: 'bo-chain', reviewer: 'bo' }),
+        verdict('chain', 2, 'skip', { id: 'ana-skip' }),
+      ],
+    });
+    const review = buildReport(input).summary.review;
+    expect(review).toMatchObject({ pairsJudged: 2, judgements: 4, reviewers: ['ana', 'bo'] });
+    expect(review?.rates.A_better).toMatchObject({ k: 2, n: 4, rate: 0.5 });
+    expect(review?.rates.tie).toMatchObject({ k: 1, n: 4 });
+    // The one blind decisive verdict picked B while B was on the left.
+    expect(review?.leftWins).toMatchObject({ k: 1, n: 1, rate: 1 });
+    expect(review?.agreement).toMatchObject({ pairs: 2, observed: 0.5 });
+    // p_o 0.5; p_e = P(ana A) × P(bo A) = 0.25 → κ = 0.25 / 0.75.
+    expect(review?.agreement.cohen).toEqual([{ reviewers: ['ana', 'bo'], n: 2, observed: 0.5, kappa: expect.closeTo(1 / 3, 12) }]);
   });
 
   it('has null improvement and empty summaries when no pair has both sides ok', () => {

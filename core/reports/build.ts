@@ -26,6 +26,7 @@ import {
 } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { improvement, max, mean, summarize } from '../../shared/stats.ts';
+import { reviewStats } from '../../shared/review-stats.ts';
 
 export interface ReportInput {
   config: RunConfig;
@@ -266,5 +267,6 @@ export function summarizePairs(pairs: readonly ReportPair[]): Report['summary'] 
     meanDiffRatio: mean(diffs.map((d) => d.ratio).filter((v): v is number => v !== null)),
     meanSsim: mean(diffs.map((d) => d.ssim).filter((v): v is number => v !== null)),
     verdicts,
+    review: reviewStats(pairs),
   };
 }

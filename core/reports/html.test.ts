@@ -186,6 +186,31 @@ describe('renderHtmlReport', () => {
     expect([...caseOrder].sort((a, b) => a - b)).toEqual(caseOrder);
   });
 
+  it('shows the review aggregates: shares with intervals, position bias and agreement', async () => {
+    const input = reportInput({
+      verdicts: [
+        verdict('poster', 1, 'A_better', { id: 'a1' }),
+        verdict('poster', 1, 'A_better', { id: 'b1', reviewer: 'bo' }),
+        verdict('chain', 1, 'B_better', { id: 'a2', blind: true, swapped: true }),
+        verdict('chain', 1, 'tie', { id: 'b2', reviewer: 'bo' }),
+      ],
+    });
+    const page = await renderHtmlReport(buildReport(input), { reportDir: dir });
+    const card = page.slice(page.indexOf('id="review-stats"'));
+    expect(card).toMatch(/4 judgements on 2 pairs by 2 reviewers/);
+    expect(card).toContain('<th>A better</th><td>2</td><td>50 % (too few pairs for a CI)</td>');
+    expect(card).toContain('left side won 100 % (too few pairs for a CI) of 1');
+    expect(card).not.toContain('layout may be deciding');
+    // Items (A, A) and (B, tie): P̄ 0.5, p_e 0.375 → κ 0.2.
+    expect(card).toContain('observed 50 % · Fleiss κ 0.20, slight');
+    expect(card).toContain('Cohen ana ↔ bo: κ 0.33, fair over 2 pairs');
+  });
+
+  it('leaves the review card out until someone has judged a pair', async () => {
+    const page = await renderHtmlReport(buildReport(reportInput({ verdicts: [] })), { reportDir: dir });
+    expect(page).not.toContain('id="review-stats"');
+  });
+
   it('renders an empty report without failing', async () => {
     const report = baseReport();
     report.pairs = [];

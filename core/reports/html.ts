@@ -13,6 +13,7 @@ import { isAbsolute, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportBackend, ReportPair, ReportSide } from '../../shared/report.ts';
+import { formatKappa, formatShare, JUDGEMENTS, positionBiasSuspected, type Judgement } from '../../shared/review-stats.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { html, Html, jsonForScript } from './escape.ts';
 import { formatImprovementLine, formatMb, formatMs, formatNumber, formatPercent, formatSeconds } from './format.ts';
@@ -261,6 +262,26 @@ function qualitySummary(report: Report): Html {
   <p>${s.pairs} pairs · ${s.bothOk} with both sides ok · errors A ${s.errors.A}, B ${s.errors.B}</p>
   <p>Mean A↔B changed pixels ${formatPercent(s.meanDiffRatio)} · mean SSIM ${formatNumber(s.meanSsim, 4)}</p>
   <p>Verdicts: ${verdicts.some(([, n]) => n > 0) ? verdicts.map(([v, n]) => html`<span class="chip">${v} ${n}</span> `) : 'none yet'}</p>
+</div>`;
+}
+
+const JUDGEMENT_LABELS: Record<Judgement, string> = { A_better: 'A better', B_better: 'B better', tie: 'tie', both_bad: 'both bad' };
+
+/** Rates with bootstrap intervals, position bias and agreement; absent from reports written before v1.1. */
+function reviewSummary(report: Report): Html {
+  const r = report.summary.review;
+  if (!r || r.judgements === 0) return html``;
+  const { agreement: ag, leftWins } = r;
+  return html`<div class="card" id="review-stats">
+  <h3>Review</h3>
+  <p class="muted">${r.judgements} judgements on ${r.pairsJudged} pairs by ${r.reviewers.length} reviewer${r.reviewers.length === 1 ? '' : 's'} (latest per reviewer; skips left out).</p>
+  <table class="num"><thead><tr><th>verdict</th><th>n</th><th>share (95 % bootstrap CI over pairs)</th></tr></thead><tbody>${JUDGEMENTS.map(
+    (j) => html`<tr><th>${JUDGEMENT_LABELS[j]}</th><td>${r.rates[j].k}</td><td>${formatShare(r.rates[j])}</td></tr>`,
+  )}</tbody></table>
+  <p>Position bias (blind, decisive verdicts): ${leftWins.n === 0 ? html`<span class="muted">no blind A/B-better verdicts yet</span>` : html`left side won ${formatShare(leftWins)} of ${leftWins.n}${positionBiasSuspected(leftWins) ? html` <span class="warn">the interval excludes 50 %: layout may be deciding</span>` : ''}`}</p>
+  <p>Agreement: ${ag.pairs === 0 ? html`<span class="muted">no pair judged by two reviewers yet</span>` : html`${ag.pairs} pairs with ≥ 2 reviewers · observed ${formatPercent(ag.observed, 0)} · Fleiss ${formatKappa(ag.fleissKappa)}${ag.cohen.map(
+      (c) => html`<br><span class="muted">Cohen ${c.reviewers[0]} ↔ ${c.reviewers[1]}: ${formatKappa(c.kappa)} over ${c.n} pairs</span>`,
+    )}`}</p>
 </div>`;
 }
 
@@ -541,7 +562,7 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
   <h1>Omni Review · ${run.suite.name} ${run.backends.A.simulated || run.backends.B.simulated ? html`<span class="badge sim">SIMULATED</span>` : ''}</h1>
   <p class="muted">generated ${report.generatedAt} by omni-review ${report.tool.version} · run <code>${run.id}</code> created ${run.createdAt} · <span class="${run.status === 'complete' ? 'st-ok' : 'warn'}">${run.status}</span> · suite <code>${run.suite.source}</code> (${run.suite.cases} cases) · repeats ${run.params.repeats} · retries ${run.params.retries}${Object.keys(run.params.overrides).length ? html` · overrides <code>${JSON.stringify(run.params.overrides)}</code>` : ''}</p>
   <div class="cards">${backendCard('A', run.backends.A)}${backendCard('B', run.backends.B)}</div>
-  <div class="cards">${e2eTable(report)}${stageSummary(report)}${qualitySummary(report)}</div>
+  <div class="cards">${e2eTable(report)}${stageSummary(report)}${qualitySummary(report)}${reviewSummary(report)}</div>
 </header>
 <div class="filters">
   <input id="q" type="search" placeholder="Filter: prompt, case, expected text, tag, error… (press /)" aria-label="filter pairs">

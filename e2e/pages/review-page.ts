@@ -39,6 +39,7 @@ export class ReviewPage {
   readonly exportPath: Locator;
   readonly exportError: Locator;
   readonly progress: Locator;
+  readonly reviewStats: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -69,6 +70,17 @@ export class ReviewPage {
     this.exportPath = page.getByTestId('export-path');
     this.exportError = page.getByTestId('export-error');
     this.progress = page.getByTestId('review-progress');
+    this.reviewStats = page.getByTestId('review-stats');
+  }
+
+  /** Opens the "Review stats" section (its numbers are computed only while it is open). */
+  async openReviewStats(): Promise<void> {
+    const details = this.reviewStats.locator('details');
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await this.reviewStats.locator('summary').click();
+  }
+
+  reviewRate(verdict: string): Locator {
+    return this.page.getByTestId(`review-rate-${verdict}`);
   }
 
   bucket(name: string): Locator {

@@ -116,6 +116,18 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   expect(blindPair.verdicts.at(-1)).toMatchObject({ verdict: expected, blind: true, swapped: blindPair.blindSwap });
   await app.setBlind(false);
 
+  // Review stats: six judgements (five by key, one blind; the tagged one was undone), shares with intervals,
+  // and the blind "left" pick counted for position bias.
+  await review.openReviewStats();
+  await review.reviewStats.scrollIntoViewIfNeeded();
+  await expect(review.progress).toContainText('you 6/42 · all reviewers 6');
+  await expect(review.reviewStats).toContainText('6 judgements on 6 pairs by 1 reviewer');
+  await expect(review.reviewRate('tie')).toContainText(/^tie1\s*17 % \(95 % CI \d+–\d+ %\)$/);
+  await expect(review.reviewRate('A_better')).toContainText(expected === 'A_better' ? '3' : '2');
+  await expect(page.getByTestId('review-position-bias')).toContainText('100 % (too few pairs for a CI) of 1');
+  await expect(page.getByTestId('review-agreement')).toContainText('no pair judged by two reviewers yet');
+  await shot(page, testInfo, 'review-stats');
+
   // Filter by verdict and by category, then clear.
   await review.filter('v:B_better');
   await expect(review.rows).toHaveCount(1 + (expected === 'B_better' ? 1 : 0));

@@ -10,6 +10,7 @@ import { CompareSlot } from './compare-slot.tsx';
 import { ExportPanel } from './export-panel.tsx';
 import { FilterBox } from './filter-box.tsx';
 import { PairList } from './pair-list.tsx';
+import { ReviewStatsPanel } from './review-stats-panel.tsx';
 import { TimingSummary } from './timing-summary.tsx';
 import { preloadPairs } from '../compare/index.ts';
 import { VerdictPanel } from './verdict-panel.tsx';
@@ -103,6 +104,7 @@ export function ReviewPage() {
         {pair && <VerdictPanel pair={pair} />}
         {pair && <SideErrors pair={pair} blind={blind} />}
         {pair && <TimingSummary pair={pair} run={run} blind={blind} />}
+        <ReviewStatsPanel />
         <ExportPanel />
       </aside>
     </div>
@@ -111,12 +113,14 @@ export function ReviewPage() {
 
 function RunStrip({ run }: { run: RunSummary }) {
   const mine = useApp((s) => s.buckets.find((b) => b.name === 'reviewed')?.count ?? 0);
+  // From the loaded pairs, not run.reviewed: the run summary is fetched once, verdicts arrive one by one.
+  const anyone = useApp((s) => s.pairs.reduce((n, p) => n + (p.verdicts.length > 0 ? 1 : 0), 0));
   const active = run.state === 'running' || run.state === 'starting';
   const p = run.progress;
   return (
     <div className="run-strip mono" data-testid="review-progress">
       <span title="Pairs with a verdict from you, and from anyone">
-        you {mine}/{run.pairs} · all reviewers {run.reviewed}
+        you {mine}/{run.pairs} · all reviewers {anyone}
       </span>
       {active && (
         <span>
