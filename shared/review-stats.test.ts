@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict, VerdictValue } from './model.ts';
 import { mulberry32 } from './random.ts';
-import { bootstrapShare, cohenKappa, fleissKappa, formatKappa, formatShare, kappaLabel, latestByReviewer, positionBiasSuspected, reviewStats } from './review-stats.ts';
+import { bootstrapShare, cohenKappa, fleissKappa, formatInterval, formatKappa, formatRate, formatShare, kappaLabel, latestByReviewer, positionBiasSuspected, reviewStats } from './review-stats.ts';
 
 let clock = 0;
 function verdict(pairKey: string, reviewer: string, value: VerdictValue, extra: Partial<Verdict> = {}): Verdict {
@@ -229,6 +229,10 @@ describe('formatShare and formatKappa', () => {
     expect(formatShare({ k: 31, n: 50, rate: 0.62, lo: 0.484, hi: 0.751 })).toBe('62 % (95 % CI 48–75 %)');
     expect(formatShare({ k: 0, n: 0, rate: null, lo: null, hi: null })).toBe('—');
     expect(formatShare({ k: 1, n: 1, rate: 1, lo: null, hi: null })).toBe('100 % (too few pairs for a CI)');
+    expect(formatRate({ k: 31, n: 50, rate: 0.62, lo: 0.484, hi: 0.751 })).toBe('62 %');
+    expect(formatRate({ k: 0, n: 0, rate: null, lo: null, hi: null })).toBe('—');
+    expect(formatInterval({ k: 31, n: 50, rate: 0.62, lo: 0.484, hi: 0.751 })).toBe('48–75 %');
+    expect(formatInterval({ k: 1, n: 1, rate: 1, lo: null, hi: null })).toBe('too few pairs for a CI');
     expect(formatKappa(0.4213)).toBe('κ 0.42, moderate');
     expect(formatKappa(null)).toBe('κ n/a');
   });

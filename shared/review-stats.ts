@@ -253,9 +253,23 @@ export function reviewStats(pairs: readonly PairVerdicts[], options: ReviewStats
  */
 export function formatShare(share: Share): string {
   if (share.rate === null) return '—';
-  const pct = (x: number) => Math.round(x * 100);
-  if (share.lo === null || share.hi === null) return `${pct(share.rate)} % (too few pairs for a CI)`;
-  return `${pct(share.rate)} % (95 % CI ${pct(share.lo)}–${pct(share.hi)} %)`;
+  return `${percentText(share.rate)} (${share.lo === null ? formatInterval(share) : `95 % CI ${formatInterval(share)}`})`;
+}
+
+/** The rate alone: "62 %", or "—" without data. */
+export function formatRate(share: Share): string {
+  return share.rate === null ? '—' : percentText(share.rate);
+}
+
+/** The interval alone, for tables with a column of their own: "48–75 %", "too few pairs for a CI", "—". */
+export function formatInterval(share: Share): string {
+  if (share.rate === null) return '—';
+  if (share.lo === null || share.hi === null) return 'too few pairs for a CI';
+  return `${Math.round(share.lo * 100)}–${percentText(share.hi)}`;
+}
+
+function percentText(ratio: number): string {
+  return `${Math.round(ratio * 100)} %`;
 }
 
 /** True when a blind-verdict interval excludes 50 %: the side's position, not the image, may be deciding. */

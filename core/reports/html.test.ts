@@ -198,7 +198,7 @@ describe('renderHtmlReport', () => {
     const page = await renderHtmlReport(buildReport(input), { reportDir: dir });
     const card = page.slice(page.indexOf('id="review-stats"'));
     expect(card).toMatch(/4 judgements on 2 pairs by 2 reviewers/);
-    expect(card).toContain('<th>A better</th><td>2</td><td>50 % (too few pairs for a CI)</td>');
+    expect(card).toContain('<th>A better</th><td>2</td><td>50 %</td><td>too few pairs for a CI</td>');
     expect(card).toContain('left side won 100 % (too few pairs for a CI) of 1');
     expect(card).not.toContain('layout may be deciding');
     // Items (A, A) and (B, tie): P̄ 0.5, p_e 0.375 → κ 0.2.

@@ -13,7 +13,7 @@ import { isAbsolute, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportBackend, ReportPair, ReportSide } from '../../shared/report.ts';
-import { formatKappa, formatShare, JUDGEMENTS, positionBiasSuspected, type Judgement } from '../../shared/review-stats.ts';
+import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENTS, positionBiasSuspected, type Judgement } from '../../shared/review-stats.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { html, Html, jsonForScript } from './escape.ts';
 import { formatImprovementLine, formatMb, formatMs, formatNumber, formatPercent, formatSeconds } from './format.ts';
@@ -275,8 +275,8 @@ function reviewSummary(report: Report): Html {
   return html`<div class="card" id="review-stats">
   <h3>Review</h3>
   <p class="muted">${r.judgements} judgements on ${r.pairsJudged} pairs by ${r.reviewers.length} reviewer${r.reviewers.length === 1 ? '' : 's'} (latest per reviewer; skips left out).</p>
-  <table class="num"><thead><tr><th>verdict</th><th>n</th><th>share (95 % bootstrap CI over pairs)</th></tr></thead><tbody>${JUDGEMENTS.map(
-    (j) => html`<tr><th>${JUDGEMENT_LABELS[j]}</th><td>${r.rates[j].k}</td><td>${formatShare(r.rates[j])}</td></tr>`,
+  <table class="num"><thead><tr><th>verdict</th><th>n</th><th>share</th><th title="percentile bootstrap over pairs, ${r.bootstrap.resamples} resamples">95 % CI</th></tr></thead><tbody>${JUDGEMENTS.map(
+    (j) => html`<tr><th>${JUDGEMENT_LABELS[j]}</th><td>${r.rates[j].k}</td><td>${formatRate(r.rates[j])}</td><td>${formatInterval(r.rates[j])}</td></tr>`,
   )}</tbody></table>
   <p>Position bias (blind, decisive verdicts): ${leftWins.n === 0 ? html`<span class="muted">no blind A/B-better verdicts yet</span>` : html`left side won ${formatShare(leftWins)} of ${leftWins.n}${positionBiasSuspected(leftWins) ? html` <span class="warn">the interval excludes 50 %: layout may be deciding</span>` : ''}`}</p>
   <p>Agreement: ${ag.pairs === 0 ? html`<span class="muted">no pair judged by two reviewers yet</span>` : html`${ag.pairs} pairs with ≥ 2 reviewers · observed ${formatPercent(ag.observed, 0)} · Fleiss ${formatKappa(ag.fleissKappa)}${ag.cohen.map(
@@ -427,8 +427,8 @@ header,main,.filters{padding:12px 20px}
 h1{font-size:20px;margin:4px 0}h2{font-size:17px;margin:0 0 8px}h3{font-size:15px;margin:0 0 6px}h4{font-size:14px;margin:0 0 4px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:#c7d2fe;word-break:break-all}
 .muted{color:var(--muted)}.warn{color:var(--warn)}.worse{color:var(--err)}.error{color:#fecaca;background:#3b1414;border:1px solid #7f1d1d;padding:6px 8px;border-radius:6px;white-space:pre-wrap;word-break:break-word}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px;margin-top:10px}
-.card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:12px;margin-top:10px}
+.card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0;overflow-x:auto}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:0}dt{color:var(--muted)}dd{margin:0}dd ul{margin:0;padding-left:16px}
 .badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;font-weight:600;border:1px solid currentColor}
 .badge.sim{color:#111;background:var(--warn);border-color:var(--warn)}

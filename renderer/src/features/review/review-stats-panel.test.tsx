@@ -36,7 +36,8 @@ describe('StatsBody', () => {
       />,
     );
     expect(html).toContain('4 judgements on 2 pairs by 2 reviewers');
-    expect(html).toContain('data-testid="review-rate-A_better"><th scope="row">A better</th><td class="mono">2</td><td class="mono">50 % (too few pairs for a CI)</td>');
+    expect(html).toContain('data-testid="review-rate-A_better"><th scope="row">A better</th><td class="mono">2</td><td class="mono">50 %</td><td class="mono">—</td>');
+    expect(html).toContain('Intervals appear from 5 judged pairs on.');
     // B won while A was on the left: the right side won.
     expect(html).toContain('0 % (too few pairs for a CI) of 1');
     expect(html).toContain('2 pairs with ≥ 2 reviewers · Fleiss κ 0.20, slight');

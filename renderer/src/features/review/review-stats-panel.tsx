@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { formatKappa, formatShare, JUDGEMENTS, positionBiasSuspected, reviewStats, type Judgement } from '../../../../shared/review-stats.ts';
+import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENTS, MIN_INTERVAL_PAIRS, positionBiasSuspected, reviewStats, type Judgement } from '../../../../shared/review-stats.ts';
 import { useApp } from '../../state/react.tsx';
 
 const LABELS: Record<Judgement, string> = { A_better: 'A better', B_better: 'B better', tie: 'tie', both_bad: 'both bad' };
@@ -39,16 +39,26 @@ export function StatsBody({ pairs }: { pairs: readonly PairView[] }) {
         intervals from a bootstrap over pairs.
       </p>
       <table className="timings">
+        <thead>
+          <tr>
+            <th scope="col">verdict</th>
+            <th scope="col">n</th>
+            <th scope="col">share</th>
+            <th scope="col">95 % CI</th>
+          </tr>
+        </thead>
         <tbody>
           {JUDGEMENTS.map((j) => (
             <tr key={j} data-testid={`review-rate-${j}`}>
               <th scope="row">{LABELS[j]}</th>
               <td className="mono">{stats.rates[j].k}</td>
-              <td className="mono">{formatShare(stats.rates[j])}</td>
+              <td className="mono">{formatRate(stats.rates[j])}</td>
+              <td className="mono">{stats.rates[j].lo === null ? '—' : formatInterval(stats.rates[j])}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {stats.pairsJudged < MIN_INTERVAL_PAIRS && <p className="muted">Intervals appear from {MIN_INTERVAL_PAIRS} judged pairs on.</p>}
       <p data-testid="review-position-bias" title="Blind verdicts that picked a side: how often the side on the left won. 50 % is no bias.">
         Left side won (blind): {leftWins.n === 0 ? 'no blind A/B-better verdicts yet' : `${formatShare(leftWins)} of ${leftWins.n}`}
         {positionBiasSuspected(leftWins) && <span className="warn"> — layout may be deciding</span>}
