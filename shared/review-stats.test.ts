@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict, VerdictValue } from './model.ts';
 import { mulberry32 } from './random.ts';
-import { bootstrapShare, cohenKappa, fleissKappa, formatInterval, formatKappa, formatRate, formatShare, kappaLabel, latestByReviewer, positionBiasSuspected, reviewStats } from './review-stats.ts';
+import { bootstrapShare, bootstrapShares, cohenKappa, fleissKappa, formatInterval, formatKappa, formatRate, formatShare, kappaLabel, latestByReviewer, positionBiasSuspected, reviewStats } from './review-stats.ts';
 
 let clock = 0;
 function verdict(pairKey: string, reviewer: string, value: VerdictValue, extra: Partial<Verdict> = {}): Verdict {
@@ -109,6 +109,23 @@ describe('bootstrapShare', () => {
     expect(bootstrapShare(clusters, 500, mulberry32(3))).toEqual(bootstrapShare(clusters, 500, mulberry32(3)));
     expect(bootstrapShare([[1, 1], [2, 2], [1, 1], [1, 1], [3, 3]], 200, mulberry32(3))).toEqual({ k: 8, n: 8, rate: 1, lo: 1, hi: 1 });
     expect(bootstrapShare([], 200, mulberry32(3))).toEqual({ k: 0, n: 0, rate: null, lo: null, hi: null });
+  });
+});
+
+describe('bootstrapShares', () => {
+  it('gives every share exactly the interval bootstrapShare gives it alone with the same seed', () => {
+    const clusters = Array.from({ length: 40 }, (_, i) => ({ hits: [i % 3 === 0 ? 2 : 0, i % 3 === 1 ? 1 : 0, i % 5 === 0 ? 1 : 0], n: 2 }));
+    const together = bootstrapShares(clusters, 3, 500, mulberry32(9));
+    for (let s = 0; s < 3; s++) {
+      const alone = bootstrapShare(clusters.map((c) => [c.hits[s] as number, c.n] as const), 500, mulberry32(9));
+      expect(together[s]).toEqual(alone);
+    }
+  });
+  it('answers one empty share per column without clusters', () => {
+    expect(bootstrapShares([], 2, 100, mulberry32(1))).toEqual([
+      { k: 0, n: 0, rate: null, lo: null, hi: null },
+      { k: 0, n: 0, rate: null, lo: null, hi: null },
+    ]);
   });
 });
 

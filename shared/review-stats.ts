@@ -59,8 +59,8 @@ export interface ReviewStats {
   bootstrap: { resamples: number; seed: number; level: 0.95 };
 }
 
+/** A pair's verdict history (a report pair or a UI pair view both fit). */
 export interface PairVerdicts {
-  key: string;
   verdicts: readonly Verdict[];
 }
 
@@ -162,50 +162,72 @@ export function bootstrapShare(
   resamples: number,
   random: () => number,
 ): Share {
-  let k = 0;
+  return bootstrapShares(
+    clusters.map(([k, n]) => ({ hits: [k], n })),
+    1,
+    resamples,
+    random,
+  )[0] as Share;
+}
+
+/**
+ * bootstrapShare for several shares of the same totals (the four verdicts), from one set of resamples: each
+ * share gets exactly the interval bootstrapShare would give it with the same seed, for one pass of draws
+ * instead of one per share. `width` shares, each cluster has `width` hits.
+ */
+export function bootstrapShares(
+  clusters: ReadonlyArray<{ hits: readonly number[]; n: number }>,
+  width: number,
+  resamples: number,
+  random: () => number,
+): Share[] {
+  const k = new Array<number>(width).fill(0);
   let n = 0;
-  for (const [ck, cn] of clusters) {
-    k += ck;
-    n += cn;
+  for (const c of clusters) {
+    for (let s = 0; s < width; s++) k[s] = (k[s] as number) + (c.hits[s] as number);
+    n += c.n;
   }
-  if (n === 0) return { k, n, rate: null, lo: null, hi: null };
   const m = clusters.length;
-  if (m < MIN_INTERVAL_PAIRS) return { k, n, rate: k / n, lo: null, hi: null };
-  const rates: number[] = [];
+  const point = (ks: number, lo: number | null, hi: number | null): Share => ({ k: ks, n, rate: n === 0 ? null : ks / n, lo, hi });
+  if (n === 0 || m < MIN_INTERVAL_PAIRS) return k.map((ks) => point(ks, null, null));
+  const rates = k.map(() => new Float64Array(resamples));
+  const sums = new Float64Array(width);
+  let kept = 0;
   for (let r = 0; r < resamples; r++) {
-    let rk = 0;
+    sums.fill(0);
     let rn = 0;
     for (let i = 0; i < m; i++) {
-      const [ck, cn] = clusters[Math.floor(random() * m)] as readonly [number, number];
-      rk += ck;
-      rn += cn;
+      const c = clusters[Math.floor(random() * m)] as { hits: readonly number[]; n: number };
+      for (let s = 0; s < width; s++) sums[s] = (sums[s] as number) + (c.hits[s] as number);
+      rn += c.n;
     }
-    if (rn > 0) rates.push(rk / rn);
+    if (rn === 0) continue;
+    for (let s = 0; s < width; s++) (rates[s] as Float64Array)[kept] = (sums[s] as number) / rn;
+    kept++;
   }
-  rates.sort((a, b) => a - b);
-  const at = (q: number) => rates[Math.min(rates.length - 1, Math.max(0, Math.round(q * (rates.length - 1))))] as number;
-  return { k, n, rate: k / n, lo: at(0.025), hi: at(0.975) };
+  return k.map((ks, s) => {
+    const sorted = (rates[s] as Float64Array).subarray(0, kept).sort();
+    const at = (q: number) => sorted[Math.min(kept - 1, Math.max(0, Math.round(q * (kept - 1))))] as number;
+    return point(ks, at(0.025), at(0.975));
+  });
 }
 
 export function reviewStats(pairs: readonly PairVerdicts[], options: ReviewStatsOptions = {}): ReviewStats {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
   const judged = pairs
-    .map((p) => ({ key: p.key, verdicts: latestByReviewer(p.verdicts).filter((v) => isJudgement(v.verdict)) }))
+    .map((p) => ({ verdicts: latestByReviewer(p.verdicts).filter((v) => isJudgement(v.verdict)) }))
     .filter((p) => p.verdicts.length > 0);
 
   const reviewers = [...new Set(judged.flatMap((p) => p.verdicts.map((v) => v.reviewer)))].sort();
   // One generator per statistic, each from the same seed: adding a statistic never shifts another's interval.
-  const rates = Object.fromEntries(
-    JUDGEMENTS.map((j) => [
-      j,
-      bootstrapShare(
-        judged.map((p) => [p.verdicts.filter((v) => v.verdict === j).length, p.verdicts.length] as const),
-        resamples,
-        mulberry32(seed),
-      ),
-    ]),
-  ) as Record<Judgement, Share>;
+  const shares = bootstrapShares(
+    judged.map((p) => ({ hits: JUDGEMENTS.map((j) => p.verdicts.filter((v) => v.verdict === j).length), n: p.verdicts.length })),
+    JUDGEMENTS.length,
+    resamples,
+    mulberry32(seed),
+  );
+  const rates = Object.fromEntries(JUDGEMENTS.map((j, i) => [j, shares[i]])) as Record<Judgement, Share>;
 
   const decisiveBlind = judged.map((p) => {
     const picked = p.verdicts.filter((v) => v.blind && (v.verdict === 'A_better' || v.verdict === 'B_better'));

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
 import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENTS, MIN_INTERVAL_PAIRS, positionBiasSuspected, reviewStats, type Judgement } from '../../../../shared/review-stats.ts';
 import { useApp } from '../../state/react.tsx';
@@ -11,7 +11,9 @@ const LABELS: Record<Judgement, string> = { A_better: 'A better', B_better: 'B b
  * not work to redo on every key press. Hidden in blind mode, where A's and B's tallies are not for the reviewer.
  */
 export function ReviewStatsPanel() {
-  const pairs = useApp((s) => s.pairs);
+  // Deferred: a verdict changes `pairs`, and the next pair must paint before the bootstrap (~0.1 s for 2,000
+  // pairs) runs again.
+  const pairs = useDeferredValue(useApp((s) => s.pairs));
   const blind = useApp((s) => s.blind);
   const [open, setOpen] = useState(false);
   return (
