@@ -11,6 +11,8 @@ import type { Verdict, VerdictValue } from './model.ts';
 
 export const JUDGEMENTS = ['A_better', 'B_better', 'tie', 'both_bad'] as const;
 export type Judgement = (typeof JUDGEMENTS)[number];
+/** Row labels of the shares table, in the report and the review screen alike. */
+export const JUDGEMENT_LABELS: Record<Judgement, string> = { A_better: 'A better', B_better: 'B better', tie: 'tie', both_bad: 'both bad' };
 
 /**
  * A share of `n` with a 95 % interval. rate is null when n is 0; the bounds are null below

@@ -13,7 +13,7 @@ import { isAbsolute, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportBackend, ReportPair, ReportSide } from '../../shared/report.ts';
-import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENTS, positionBiasSuspected, type Judgement } from '../../shared/review-stats.ts';
+import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENT_LABELS, JUDGEMENTS, positionBiasSuspected } from '../../shared/review-stats.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { html, Html, jsonForScript } from './escape.ts';
 import { formatImprovementLine, formatMb, formatMs, formatNumber, formatPercent, formatSeconds } from './format.ts';
@@ -264,8 +264,6 @@ function qualitySummary(report: Report): Html {
   <p>Verdicts: ${verdicts.some(([, n]) => n > 0) ? verdicts.map(([v, n]) => html`<span class="chip">${v} ${n}</span> `) : 'none yet'}</p>
 </div>`;
 }
-
-const JUDGEMENT_LABELS: Record<Judgement, string> = { A_better: 'A better', B_better: 'B better', tie: 'tie', both_bad: 'both bad' };
 
 /** Rates with bootstrap intervals, position bias and agreement; absent from reports written before v1.1. */
 function reviewSummary(report: Report): Html {

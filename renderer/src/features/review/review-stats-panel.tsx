@@ -1,9 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENTS, MIN_INTERVAL_PAIRS, positionBiasSuspected, reviewStats, type Judgement } from '../../../../shared/review-stats.ts';
+import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENT_LABELS, JUDGEMENTS, MIN_INTERVAL_PAIRS, positionBiasSuspected, reviewStats } from '../../../../shared/review-stats.ts';
 import { useApp } from '../../state/react.tsx';
-
-const LABELS: Record<Judgement, string> = { A_better: 'A better', B_better: 'B better', tie: 'tie', both_bad: 'both bad' };
 
 /**
  * Win / tie / both-bad shares with bootstrap intervals, position bias and reviewer agreement over the whole run,
@@ -52,7 +50,7 @@ export function StatsBody({ pairs }: { pairs: readonly PairView[] }) {
         <tbody>
           {JUDGEMENTS.map((j) => (
             <tr key={j} data-testid={`review-rate-${j}`}>
-              <th scope="row">{LABELS[j]}</th>
+              <th scope="row">{JUDGEMENT_LABELS[j]}</th>
               <td className="mono">{stats.rates[j].k}</td>
               <td className="mono">{formatRate(stats.rates[j])}</td>
               <td className="mono">{stats.rates[j].lo === null ? '—' : formatInterval(stats.rates[j])}</td>
