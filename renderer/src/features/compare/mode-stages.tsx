@@ -21,6 +21,11 @@ export interface StageCommon {
   fullUrl: (runId: string, imageId: string) => string;
 }
 
+/** A PaneImage's three image props, all from one id: what it draws, what the pixel inspector reads, the id. */
+function imageSources(common: StageCommon, imageId: string): { url: string; fullUrl: string; imageId: string } {
+  return { url: common.imageUrl(common.runId, imageId), fullUrl: common.fullUrl(common.runId, imageId), imageId };
+}
+
 function SideLabel({ place, testId, extra }: { place: PlacedSide; testId?: string; extra?: ReactNode }) {
   return (
     <div className="cv-pane-label" data-testid={testId} style={{ ['--cv-side' as string]: `var(${place.colorVar})` }}>
@@ -43,9 +48,7 @@ function OutputLayer({ common, place, role, order }: { common: StageCommon; plac
     <Layer frame={common.frame}>
       <PaneImage
         role={role}
-        url={common.imageUrl(common.runId, place.view.imageId)}
-        fullUrl={common.fullUrl(common.runId, place.view.imageId)}
-        imageId={place.view.imageId}
+        {...imageSources(common, place.view.imageId)}
         alt={`${place.label} output`}
         label={place.label}
         colorVar={place.colorVar}
@@ -110,9 +113,7 @@ export function SplitStage({
               <Layer frame={common.frame}>
                 <PaneImage
                   role="source"
-                  url={common.imageUrl(common.runId, source.imageId)}
-        fullUrl={common.fullUrl(common.runId, source.imageId)}
-                  imageId={source.imageId}
+                  {...imageSources(common, source.imageId)}
                   alt="Source image"
                   label="Source"
                   colorVar={null}
@@ -303,9 +304,7 @@ export function DiffStage({ common }: { common: StageCommon }) {
           <Layer frame={common.frame}>
             <PaneImage
               role="diff"
-              url={common.imageUrl(common.runId, d.heatmapId)}
-        fullUrl={common.fullUrl(common.runId, d.heatmapId)}
-              imageId={d.heatmapId}
+              {...imageSources(common, d.heatmapId)}
               alt="A↔B difference heatmap"
               label="Diff"
               colorVar={null}
@@ -356,14 +355,12 @@ export function SourceStage({ common }: { common: StageCommon }) {
                 <Layer frame={common.frame}>
                   <PaneImage
                     role={role}
-                    url={common.imageUrl(common.runId, vs.heatmapId)}
-        fullUrl={common.fullUrl(common.runId, vs.heatmapId)}
-                    imageId={vs.heatmapId}
+                    {...imageSources(common, vs.heatmapId)}
                     alt={`${place.label} changes against its source`}
                     label={`${place.label} vs source`}
                     colorVar={place.colorVar}
                     order={i + 1}
-                        />
+                  />
                   <BoundsBox bounds={vs.bounds} image={outputSize(place.view)} label={`${place.label} changed region`} />
                 </Layer>
               ) : problem ? (
