@@ -14,6 +14,7 @@ import {
   CategorySchema,
   ImageIdSchema,
   JobErrorSchema,
+  MAX_SEED,
   SizeSchema,
   TagSchema,
   VerdictSchema,
@@ -192,7 +193,7 @@ export const StartRunRequestSchema = z
     B: BackendTargetSchema,
     params: z
       .object({
-        seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+        seed: z.number().int().min(0).max(MAX_SEED).optional(),
         steps: z.number().int().min(1).max(200).optional(),
         size: SizeSchema.optional(),
         repeats: z.number().int().min(1).max(100).default(1),

@@ -56,10 +56,13 @@ export type ImageId = z.infer<typeof ImageIdSchema>;
 // Suite (what to send): loaded from YAML by core/suite, validated here
 // ---------------------------------------------------------------------------------------------------------
 
+/** Seeds are unsigned 32-bit, as the servers' generators take them. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** Generation parameters; every field optional so suite defaults, case params and CLI overrides can layer. */
 export const GenParamsSchema = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    seed: z.number().int().min(0).max(MAX_SEED).optional(),
     steps: z.number().int().min(1).max(200).optional(),
     trueCfgScale: z.number().min(0).max(20).optional(),
     size: SizeSchema.optional(),

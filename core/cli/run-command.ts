@@ -4,7 +4,7 @@
  * `kill -9` included (every result is saved the moment it arrives).
  */
 import { join, resolve } from 'node:path';
-import { SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
+import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
 import type { Report } from '../../shared/report.ts';
 import { formatImprovementLine, formatMs } from '../reports/format.ts';
 import {
@@ -81,7 +81,7 @@ function newRunSettings(o: RunCommandOptions): NewRunSettings {
   const concurrency = parseIntOption('--concurrency', o.concurrency, 1, 64);
   const timeoutMs = parseSecondsOption('--timeout', o.timeout, 1, 3600);
   const overrides: GenParams = {};
-  if (o.seed !== undefined) overrides.seed = parseIntOption('--seed', o.seed, 0, 2 ** 32 - 1);
+  if (o.seed !== undefined) overrides.seed = parseIntOption('--seed', o.seed, 0, MAX_SEED);
   if (o.steps !== undefined) overrides.steps = parseIntOption('--steps', o.steps, 1, 200);
   if (o.size !== undefined) overrides.size = parseSizeOption('--size', o.size);
   const spec = (target: string, kind: BackendKind, faults: string): BackendSpec => ({ target, kind, faults, concurrency, timeoutMs });

@@ -4,7 +4,7 @@
  * ranges) are taken from shared/model.ts so the file and the model cannot drift apart.
  */
 import { z } from 'zod';
-import { CATEGORIES, CategorySchema, GenParamsSchema, SuiteCaseSchema } from '../../shared/model.ts';
+import { CATEGORIES, CategorySchema, GenParamsSchema, MAX_SEED, SuiteCaseSchema } from '../../shared/model.ts';
 import { closestMatch } from './suggest.ts';
 import type { FieldPath } from './yaml-locate.ts';
 
@@ -241,7 +241,7 @@ export function problemsFromIssue(issue: Issue, raw: unknown): Problem[] {
 function rangeHint(key: string | number | undefined): string {
   switch (key) {
     case 'seed':
-      return 'Seeds are whole numbers from 0 to 4294967295.';
+      return `Seeds are whole numbers from 0 to ${MAX_SEED}.`;
     case 'steps':
       return 'Steps are 1 to 200 (Qwen-Image-Edit uses 50 by default; 20–30 is a quick review).';
     case 'true_cfg_scale':

@@ -32,9 +32,8 @@ import {
 } from './request.ts';
 import { type ImageEndpoint, serveImage } from './serve-image.ts';
 import { DEFAULT_GENERATION_SIZE, pipelineDefaultEditSize } from './sizes.ts';
-import type { Dimensions } from '../../../shared/model.ts';
+import { MAX_SEED, type Dimensions } from '../../../shared/model.ts';
 
-const MAX_SEED = 2 ** 32 - 1;
 const DEFAULT_STEPS = 50;
 const DEFAULT_TRUE_CFG = 4.0;
 

@@ -26,8 +26,8 @@ import {
 import { serveImage } from './serve-image.ts';
 import { DEFAULT_GENERATION_SIZE, calculateDimensions } from './sizes.ts';
 import { acceptsMultipleImages } from './protocol-a.ts';
+import { MAX_SEED } from '../../../shared/model.ts';
 
-const MAX_SEED = 2 ** 32 - 1;
 
 export const BASELINE_VERSIONS = { diffusers: '0.40.0 (simulated)', transformers: '5.17.0 (simulated)', torch: '2.11.0 (simulated)' };
 

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { hashBytes, hashHex } from './hash.ts';
 import type { OutputFormat } from './render.ts';
 import { checkRenderable, floorToPipelineMultiple, parseWxH } from './sizes.ts';
-import type { Dimensions } from '../../../shared/model.ts';
+import { MAX_SEED, type Dimensions } from '../../../shared/model.ts';
 
 /** pydantic's description of a rejected field, for FastAPI-style 422 bodies. */
 export interface ValidationDetail {
@@ -165,7 +165,7 @@ export function checkSingleOutput(field: string, n: number | undefined): void {
 
 /** A random seed, as current servers choose when none is sent. */
 export function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 32);
+  return Math.floor(Math.random() * (MAX_SEED + 1));
 }
 
 /** Resolve an explicit "WxH" (or null for the caller's default) and check the simulator can render it. */
