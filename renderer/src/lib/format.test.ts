@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatImprovement, formatMb, formatMs, formatRatio, improvement } from './format.ts';
+import { improvement } from '../../../shared/stats.ts';
+import { formatImprovement, formatMb, formatMs, formatRatio } from './format.ts';
 
 describe('format', () => {
   it('formats durations with a unit a person reads at a glance', () => {

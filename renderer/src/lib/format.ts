@@ -31,16 +31,6 @@ export function formatMb(mb: number | null | undefined): string {
   return `${(mb / 1024).toFixed(1)} GB`;
 }
 
-/**
- * The performance notes' improvement figure: (B − A) / B, positive when A is faster.
- * null when either side is missing or B is zero.
- */
-export function improvement(a: number | null | undefined, b: number | null | undefined): number | null {
-  if (a === null || a === undefined || b === null || b === undefined) return null;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= 0) return null;
-  return (b - a) / b;
-}
-
 export function formatImprovement(value: number | null): string {
   if (value === null) return '—';
   const pct = value * 100;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fmtHex, fmtMb, fmtMs, fmtRatio, fmtTick, speedup } from './format.ts';
+import { formatMb, formatRatio } from '../../lib/format.ts';
+import { fmtHex, fmtMs, fmtTick, speedup } from './format.ts';
 
 describe('format', () => {
   it('formats durations with units', () => {
@@ -19,11 +20,11 @@ describe('format', () => {
   });
 
   it('formats ratios, memory, colours', () => {
-    expect(fmtRatio(0.0123)).toBe('1.23%');
-    expect(fmtRatio(0.00001)).toBe('<0.01%');
-    expect(fmtRatio(0)).toBe('0%');
-    expect(fmtMb(812.4)).toBe('812 MB');
-    expect(fmtMb(58_000)).toBe('56.6 GB');
+    expect(formatRatio(0.0123)).toBe('1.23%');
+    expect(formatRatio(0.00001)).toBe('<0.01%');
+    expect(formatRatio(0)).toBe('0%');
+    expect(formatMb(812.4)).toBe('812 MB');
+    expect(formatMb(58_000)).toBe('56.6 GB');
     expect(fmtHex(255, 0, 16.4)).toBe('#ff0010');
   });
 

@@ -1,7 +1,8 @@
 /**
- * Number formatting for the compare view: fixed, unit-bearing, never "NaN". Kept local to the feature so the
- * compare view does not depend on the app shell's helpers (built in parallel).
+ * Number formatting only the compare view needs: its finer durations, axis ticks, pixel-inspector colours. Ratios
+ * and memory come from renderer/src/lib/format.ts, the improvement figure from shared/stats.ts.
  */
+import { improvement } from '../../../../shared/stats.ts';
 
 function bad(value: number | null | undefined): value is null | undefined {
   return value === null || value === undefined || !Number.isFinite(value);
@@ -25,32 +26,18 @@ export function fmtTick(ms: number): string {
   return `${+(ms / 1000).toPrecision(3)} s`;
 }
 
-/** A ratio 0..1 as a percent: 0.0123 → "1.23%", 0.00004 → "<0.01%", 0 → "0%". */
-export function fmtRatio(ratio: number | null | undefined): string {
-  if (bad(ratio)) return '—';
-  if (ratio === 0) return '0%';
-  const pct = ratio * 100;
-  if (pct < 0.01) return '<0.01%';
-  if (pct < 10) return `${pct.toFixed(2)}%`;
-  return `${pct.toFixed(1)}%`;
-}
-
-/** Peak memory (MB, as the servers report it) → "812 MB" / "56.8 GB" (÷1024, as torch's counters are). */
-export function fmtMb(mb: number | null | undefined): string {
-  if (bad(mb)) return '—';
-  if (mb < 1024) return `${Math.round(mb)} MB`;
-  return `${(mb / 1024).toFixed(1)} GB`;
-}
-
 export function fmtCount(n: number | null | undefined): string {
   if (bad(n)) return '—';
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** The performance notes' improvement figure (B − A) / B for "first vs second", as "71.7% faster". */
+/**
+ * The performance notes' improvement figure (B − A) / B for "first vs second", as "71.7% faster": shared/stats.ts's
+ * improvement, and null for a negative first duration as well.
+ */
 export function speedup(first: number | null | undefined, second: number | null | undefined): number | null {
-  if (bad(first) || bad(second) || second <= 0 || first < 0) return null;
-  return (second - first) / second;
+  if (bad(first) || first < 0) return null;
+  return improvement(first, second ?? null);
 }
 
 export function hex2(n: number): string {

@@ -5,7 +5,8 @@
  */
 import { memo } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { fmtMb, fmtMs, fmtTick, speedup } from './format.ts';
+import { formatMb } from '../../lib/format.ts';
+import { fmtMs, fmtTick, speedup } from './format.ts';
 import { placeSides, sideProblem, type BackendLabels, type PlacedSide } from './sides.ts';
 import { layoutWaterfall, sparklinePoints, sparkStats, stageColor, type WaterfallRow } from './waterfall.ts';
 
@@ -130,7 +131,7 @@ function WaterfallRowView({ place, name, row, stepsMax }: { place: PlacedSide; n
           <span className="cv-muted">e2e</span> {fmtMs(row.e2eMs)}
         </span>
         <span title="Peak GPU memory reported by the server" className="cv-mono">
-          <span className="cv-muted">mem</span> {fmtMb(place.view.peakMemoryMb)}
+          <span className="cv-muted">mem</span> {formatMb(place.view.peakMemoryMb)}
         </span>
         {stats && steps && (
           <span

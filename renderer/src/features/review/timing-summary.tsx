@@ -1,6 +1,7 @@
 import type { PairView, RunSummary } from '../../../../shared/contract.ts';
 import { orderedStageNames } from '../../../../shared/stages.ts';
-import { formatImprovement, formatMb, formatMs, improvement } from '../../lib/format.ts';
+import { improvement } from '../../../../shared/stats.ts';
+import { formatImprovement, formatMb, formatMs } from '../../lib/format.ts';
 
 /**
  * Per-side e2e, stages and peak memory with the notes' (B − A) / B figure. Hidden in blind mode: the split
