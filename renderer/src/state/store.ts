@@ -287,6 +287,19 @@ export function createReviewStore(deps: StoreDeps): ReviewStore {
       set({ pairs, ...derive(pairs, s.filter, s.settings) });
     }
 
+    /** Cancel or resume: the run row is busy meanwhile, a failure becomes a notice naming the action. */
+    async function runAction(runId: string, channel: 'runs:cancel' | 'runs:resume', action: string): Promise<void> {
+      set({ busyRuns: [...get().busyRuns, runId] });
+      try {
+        const run = await api.call(channel, { runId });
+        set({ runs: upsertRun(get().runs, run) });
+      } catch (error) {
+        set({ notice: { kind: 'error', text: `${action} failed: ${errorMessage(error)}` } });
+      } finally {
+        set({ busyRuns: get().busyRuns.filter((id) => id !== runId) });
+      }
+    }
+
     function markOwnWrite(key: string): void {
       ownWrites.set(key, now() + OWN_WRITE_WINDOW_MS);
     }
@@ -479,29 +492,8 @@ export function createReviewStore(deps: StoreDeps): ReviewStore {
         }
       },
 
-      async cancelRun(runId) {
-        set({ busyRuns: [...get().busyRuns, runId] });
-        try {
-          const run = await api.call('runs:cancel', { runId });
-          set({ runs: upsertRun(get().runs, run) });
-        } catch (error) {
-          set({ notice: { kind: 'error', text: `Cancel failed: ${errorMessage(error)}` } });
-        } finally {
-          set({ busyRuns: get().busyRuns.filter((id) => id !== runId) });
-        }
-      },
-
-      async resumeRun(runId) {
-        set({ busyRuns: [...get().busyRuns, runId] });
-        try {
-          const run = await api.call('runs:resume', { runId });
-          set({ runs: upsertRun(get().runs, run) });
-        } catch (error) {
-          set({ notice: { kind: 'error', text: `Resume failed: ${errorMessage(error)}` } });
-        } finally {
-          set({ busyRuns: get().busyRuns.filter((id) => id !== runId) });
-        }
-      },
+      cancelRun: (runId) => runAction(runId, 'runs:cancel', 'Cancel'),
+      resumeRun: (runId) => runAction(runId, 'runs:resume', 'Resume'),
 
       async openRunFolder(dir) {
         set({ openState: { status: 'working', message: null } });
