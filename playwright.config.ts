@@ -3,10 +3,16 @@
  * Chromium and never downloads a browser; the electron project runs the shell-only specs where an Electron
  * binary exists and skips them with a printed reason elsewhere. `npm run e2e` builds first.
  */
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4790);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Browser mode's access token for this e2e run: made once here, in the runner's environment, so the server
+// (webServer.env) and the workers (which inherit it and re-read this file) share it. Page objects open
+// `/?token=…` the way a user opens the printed address.
+process.env.OMNI_REVIEW_E2E_TOKEN ??= randomBytes(32).toString('base64url');
+const TOKEN = process.env.OMNI_REVIEW_E2E_TOKEN;
 
 export default defineConfig({
   testDir: './e2e',
@@ -41,7 +47,7 @@ export default defineConfig({
   ],
   webServer: {
     command: `node scripts/e2e-serve.ts`,
-    env: { E2E_PORT: String(PORT) },
+    env: { E2E_PORT: String(PORT), OMNI_REVIEW_TOKEN: TOKEN },
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 120_000,

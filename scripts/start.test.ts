@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserModeLine, decideLaunch, defaultExecutableName, exitCodeFor, isBuildStale, locateElectronBinary, type LocateDeps } from './start.ts';
+import { SERVING_PREFIX } from '../core/cli/serve-command.ts';
+import { browserModeLine, decideLaunch, defaultExecutableName, exitCodeFor, isBuildStale, locateElectronBinary, servingUrlFrom, type LocateDeps } from './start.ts';
 
 const PKG = '/proj/node_modules/electron';
 
@@ -89,6 +90,15 @@ describe('browserModeLine', () => {
     expect(line).toBe('Electron is not available on this machine (its binary was never downloaded); serving the same UI in your browser at http://127.0.0.1:5123/');
     expect(line).not.toContain('\n');
     expect(browserModeLine({ reason: 'browser mode was asked for with --browser' }, 'http://127.0.0.1:1/')).toMatch(/^Browser mode asked for; serving/);
+  });
+});
+
+describe('servingUrlFrom', () => {
+  it('finds the address (token included) in the line serve prints once it listens, and nothing in other lines', () => {
+    const url = 'http://127.0.0.1:41234/?token=abcdefghijklmnopqrstuvwxyz012345-_AB';
+    expect(servingUrlFrom(`${SERVING_PREFIX}${url} (workspace /tmp/w); press Ctrl-C to stop`)).toBe(url);
+    expect(servingUrlFrom('building the UI (first run, a few seconds)…')).toBeNull();
+    expect(servingUrlFrom(`  ${SERVING_PREFIX}${url}`)).toBeNull();
   });
 });
 

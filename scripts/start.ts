@@ -10,7 +10,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,6 +85,16 @@ export function browserModeLine(plan: { reason: string }, url: string): string {
 }
 
 /**
+ * The address in the line `omni-review serve` prints once it listens ("Omni Review is serving at URL (…"),
+ * or null for any other line. `npm start` announces browser mode only after that line, so the URL it prints
+ * always answers.
+ */
+export function servingUrlFrom(line: string): string | null {
+  const m = /^Omni Review is serving at (http:\/\/\S+)/.exec(line);
+  return m ? m[1]! : null;
+}
+
+/**
  * Whether out/ must be (re)built: an output is missing, or a source is newer than the oldest output.
  * `outputMtimes` holds null for each missing output.
  */
@@ -154,15 +163,44 @@ function runForwarding(command: string, args: string[], env: NodeJS.ProcessEnv):
   });
 }
 
-/** A free loopback port (the OS picks; the tiny window before serve binds it is acceptable for a dev tool). */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
+/**
+ * `omni-review serve` on a port the OS picks, its stdout read line by line: the line saying where it listens
+ * becomes our one browser-mode line (printed only then, so the address already answers); the rest passes through.
+ */
+function serveAnnounced(plan: { reason: string }, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolveExit) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'omni-review.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
+      cwd: ROOT,
+      env,
+      stdio: ['inherit', 'pipe', 'inherit'],
+    });
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      pending += chunk;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        const url = servingUrlFrom(line);
+        process.stdout.write(url ? `${browserModeLine(plan, url)}\n` : `${line}\n`);
+      }
+    });
+    let signals = 0;
+    const forward = (signal: NodeJS.Signals) => {
+      signals += 1;
+      child.kill(signals > 1 ? 'SIGKILL' : signal);
+    };
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.once('error', (error) => {
+      console.error(`could not start omni-review serve: ${error.message}`);
+      resolveExit(1);
+    });
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      if (pending) process.stdout.write(pending);
+      resolveExit(exitCodeFor(code, signal));
     });
   });
 }
@@ -208,9 +246,7 @@ async function main(argv: string[]): Promise<number> {
     return runForwarding(plan.binary, ['.'], env);
   }
 
-  const port = await freeLoopbackPort();
-  console.log(browserModeLine(plan, `http://127.0.0.1:${port}/`));
-  return runForwarding(process.execPath, [join(ROOT, 'bin', 'omni-review.mjs'), 'serve', '--host', '127.0.0.1', '--port', String(port)], process.env);
+  return serveAnnounced(plan, process.env);
 }
 
 if (import.meta.main) {

@@ -191,11 +191,14 @@ describe('review through the contract', () => {
 describe('browser-mode HTTP host', () => {
   let host: HttpHost;
   afterEach(async () => host?.close());
+  /** fetch with this launch's access token (core/host/http-host.integration.test.ts covers requests without it). */
+  const authed = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { authorization: `Bearer ${host.token}`, ...(init.headers as Record<string, string> | undefined) } });
 
   it('serves the contract, events and images, and refuses foreign origins and hosts', async () => {
     host = await startHttpHost({ app, staticDir: join(workspace, 'no-ui-here') });
     const rpc = (channel: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${host.url}rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      authed(`${host.url}rpc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
     const info = await rpc('app:get-info', {});
     expect(info.status).toBe(200);
@@ -205,12 +208,12 @@ describe('browser-mode HTTP host', () => {
     expect(await bad.json()).toEqual({ code: 'not-found', message: expect.stringContaining('unknown run') });
     expect((await rpc('runs:list', { extra: 1 })).status).toBe(400);
     expect((await rpc('runs:list', {}, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await fetch(`${host.url}rpc/runs:list`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    expect((await fetch(`${host.url}rpc/runs:list`)).status).toBe(405);
+    expect((await authed(`${host.url}rpc/runs:list`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
+    expect((await authed(`${host.url}rpc/runs:list`)).status).toBe(405);
 
     // Events: a settings change is not an event, but a started run is.
     const controller = new AbortController();
-    const stream = await fetch(`${host.url}events`, { signal: controller.signal });
+    const stream = await authed(`${host.url}events`, { signal: controller.signal });
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = stream.body!.getReader();
     const started = (await (await rpc('runs:start', { suite: { source: 'path', path: 'fixtures/suites/smoke.yaml' }, A: sim('vllm-omni'), B: sim('diffusers'), params: {} })).json()) as RunSummary;
@@ -220,25 +223,25 @@ describe('browser-mode HTTP host', () => {
     await waitForState(started.id, ['complete']);
 
     const pairs = (await (await rpc('pairs:list', { runId: started.id })).json()) as PairView[];
-    const img = await fetch(`${host.url}img/${started.id}/${pairs[0]!.A.imageId}`);
+    const img = await authed(`${host.url}img/${started.id}/${pairs[0]!.A.imageId}`);
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toBe('image/png');
     expect(img.headers.get('cache-control')).toMatch(/immutable/);
-    expect((await fetch(`${host.url}img/${started.id}/..%2Frun.sqlite`)).status).toBe(404);
+    expect((await authed(`${host.url}img/${started.id}/..%2Frun.sqlite`)).status).toBe(404);
     // A display-sized copy of a larger image (the suite's 600x400 input): longest side 512, PNG.
     const source = pairs.find((p) => p.caseId === 'smoke-en-sign')!.A.sourceId!;
-    const copy = await fetch(`${host.url}img/${started.id}/${source}?max=512`);
+    const copy = await authed(`${host.url}img/${started.id}/${source}?max=512`);
     expect(copy.status).toBe(200);
     const copyMeta = await sharp(Buffer.from(await copy.arrayBuffer())).metadata();
     expect([copyMeta.format, copyMeta.width, copyMeta.height]).toEqual(['png', 512, 341]);
-    expect((await fetch(`${host.url}img/${started.id}/${source}?max=700`)).status).toBe(404);
-    expect((await fetch(`${host.url}img/${started.id}/${source}?max=big`)).status).toBe(400);
-    expect((await fetch(`${host.url}files/${started.id}/run.sqlite`)).status).toBe(404);
+    expect((await authed(`${host.url}img/${started.id}/${source}?max=700`)).status).toBe(404);
+    expect((await authed(`${host.url}img/${started.id}/${source}?max=big`)).status).toBe(400);
+    expect((await authed(`${host.url}files/${started.id}/run.sqlite`)).status).toBe(404);
 
     // DNS rebinding: our port under a foreign name is refused.
     const { request } = await import('node:http');
     const status = await new Promise<number>((done) => {
-      request(host.url, { headers: { host: `evil.example:${host.port}` } }, (res) => {
+      request(host.url, { headers: { host: `evil.example:${host.port}`, authorization: `Bearer ${host.token}` } }, (res) => {
         res.resume();
         done(res.statusCode ?? 0);
       }).end();
@@ -253,12 +256,12 @@ describe('browser-mode HTTP host', () => {
     await writeFile(join(ui, 'assets', 'index-abc.css'), 'body{}');
     await writeFile(join(ui, 'assets', 'DroidSansFallbackFull-abc.ttf'), Buffer.from([0, 1, 0, 0]));
     host = await startHttpHost({ app, staticDir: ui });
-    const page = await fetch(host.url);
+    const page = await authed(host.url);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const font = await fetch(`${host.url}assets/DroidSansFallbackFull-abc.ttf`);
+    const font = await authed(`${host.url}assets/DroidSansFallbackFull-abc.ttf`);
     expect([font.status, font.headers.get('content-type'), font.headers.get('cache-control')]).toEqual([200, 'font/ttf', 'public, max-age=31536000, immutable']);
-    expect((await fetch(`${host.url}assets/index-abc.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
-    expect((await fetch(`${host.url}assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await authed(`${host.url}assets/index-abc.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await authed(`${host.url}assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 });

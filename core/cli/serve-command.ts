@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createCoreApp } from '../app/index.ts';
 import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { startHttpHost } from '../host/http-host.ts';
+import { TOKEN_PATTERN } from '../host/token.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
 import type { CliIo } from './main.ts';
 import { waitForStopSignal } from './signals.ts';
@@ -23,6 +24,8 @@ export interface ServeCommandOptions {
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+/** The start of the line printed once browser mode listens (scripts/start.ts waits for it). */
+export const SERVING_PREFIX = 'Omni Review is serving at ';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Build the UI with the project's own electron-vite when out/renderer is missing. */
@@ -46,9 +49,14 @@ export async function ensureUiBuilt(io: CliIo): Promise<void> {
 export async function serveCommand(o: ServeCommandOptions, io: CliIo): Promise<number> {
   const port = parseIntOption('--port', o.port, 0, 65535);
   if (!LOOPBACK.has(o.host)) {
-    throw new UsageError(`--host ${o.host}: browser mode only binds loopback (127.0.0.1, localhost or ::1); it has no authentication`);
+    throw new UsageError(`--host ${o.host}: browser mode only binds loopback (127.0.0.1, localhost or ::1): its access token keeps other local users out, not other machines`);
   }
   const simTimeScale = parsePositiveNumberOption('--sim-time-scale', o.simTimeScale, 0, 100);
+  // A fresh random token per launch; a script (the e2e setup) may fix it through the environment instead.
+  const fixedToken = process.env.OMNI_REVIEW_TOKEN;
+  if (fixedToken !== undefined && !TOKEN_PATTERN.test(fixedToken)) {
+    throw new UsageError('OMNI_REVIEW_TOKEN must be 32–256 characters of A–Z, a–z, 0–9, "-" or "_" (at least 128 bits); unset it to get a random one');
+  }
   const workspace = resolve(o.workspace ?? defaultWorkspaceDir());
   await ensureUiBuilt(io);
 
@@ -63,14 +71,16 @@ export async function serveCommand(o: ServeCommandOptions, io: CliIo): Promise<n
   }
   let host;
   try {
-    host = await startHttpHost({ app, staticDir: RENDERER_DIR, host: o.host, port });
+    host = await startHttpHost({ app, staticDir: RENDERER_DIR, host: o.host, port, ...(fixedToken ? { token: fixedToken } : {}) });
   } catch (err) {
     await app.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`--port ${port}: already in use; pick another or use --port 0`);
     throw err;
   }
-  io.stdout.write(`Omni Review is serving at ${host.url} (workspace ${workspace}); press Ctrl-C to stop\n`);
+  // Printed only once the port is listening. The address carries the access token: it is the key to this
+  // session, so it goes to our own terminal and nowhere else.
+  io.stdout.write(`${SERVING_PREFIX}${host.openUrl} (workspace ${workspace}); press Ctrl-C to stop\n`);
 
   await waitForStopSignal();
   io.stderr.write('stopping: running runs are left resumable…\n');

@@ -9,6 +9,8 @@
  *
  * Any web page the user visits can send requests to a loopback port, so every request must carry our own Host
  * (defeats DNS rebinding) and state-changing calls must come from our own origin (defeats cross-site POSTs).
+ * Any other user of the machine can reach the port too, so every request on every route must also carry this
+ * launch's random token (./token.ts); without it the answer is 401 and nothing else.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +18,7 @@ import { extname, resolve, sep } from 'node:path';
 import type { CoreApp } from '../app/types.ts';
 import { toRpcErrorBody } from '../rpc.ts';
 import { isAllowedHost, isAllowedOrigin, staticFilePath } from './guards.ts';
+import { checkToken, newAccessToken, sessionCookie } from './token.ts';
 
 export interface HttpHostOptions {
   app: CoreApp;
@@ -25,10 +28,16 @@ export interface HttpHostOptions {
   port?: number;
   /** Largest accepted request body (a dropped suite YAML is the biggest thing sent). */
   maxBodyBytes?: number;
+  /** The access token every request must carry; a fresh random one when not given. */
+  token?: string;
 }
 
 export interface HttpHost {
+  /** The origin with a trailing slash (no token). */
   readonly url: string;
+  /** The address to open: `url` with this launch's token (`?token=…`). Print it only to the user who started us. */
+  readonly openUrl: string;
+  readonly token: string;
   readonly port: number;
   close(): Promise<void>;
 }
@@ -98,6 +107,15 @@ function sendFile(req: IncomingMessage, res: ServerResponse, path: string, mime:
   createReadStream(path).on('error', () => res.destroy()).pipe(res);
 }
 
+/** decodeURIComponent, or null for a malformed escape such as `%zz` (a client error, not a server one). */
+function decodeOrNull(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -114,6 +132,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   const staticDir = resolve(options.staticDir);
   const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
   const sseClients = new Set<ServerResponse>();
+  const token = options.token ?? newAccessToken();
   let port = 0;
 
   const server: Server = createServer((req, res) => {
@@ -131,6 +150,23 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const path = url.pathname;
 
+    // The token before anything else: no route, file name or error message is revealed without it.
+    const carried = checkToken({ cookie: req.headers.cookie, authorization: req.headers.authorization, queryToken: url.searchParams.get('token') }, port, token);
+    if (!carried) {
+      return send(res, 401, 'unauthorized: open the address that `omni-review serve` printed (it carries this launch\'s access token)\n', undefined, {
+        'www-authenticate': 'Bearer realm="omni-review"',
+      });
+    }
+    if (carried === 'query') {
+      res.setHeader('set-cookie', sessionCookie(port, token));
+      // A page opened from the printed address: the cookie carries the token from now on, so take it out of
+      // the address bar (and history) by sending the browser to the same address without it.
+      if (req.method === 'GET' && !/^\/(rpc|img|files|events)(\/|$)/.test(path)) {
+        url.searchParams.delete('token');
+        return send(res, 303, 'see other', undefined, { location: `${url.pathname}${url.search}` });
+      }
+    }
+
     if (path.startsWith('/rpc/')) {
       if (req.method !== 'POST') return send(res, 405, 'use POST', undefined, { allow: 'POST' });
       if (!isAllowedOrigin(req.headers.origin, req.headers['sec-fetch-site'], port)) {
@@ -139,7 +175,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
         return sendJson(res, 415, { code: 'bad-request', message: 'send the request as application/json' });
       }
-      const channel = decodeURIComponent(path.slice('/rpc/'.length));
+      const channel = decodeOrNull(path.slice('/rpc/'.length));
+      if (channel === null) return sendJson(res, 400, { code: 'bad-request', message: 'the channel in the address is not valid percent-encoding' });
       const text = await readBody(req, maxBody);
       let body: unknown;
       try {
@@ -182,8 +219,9 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
     const img = /^\/img\/([^/]+)\/([^/]+)$/.exec(path);
     if (img) {
-      const runId = decodeURIComponent(img[1]!);
-      const imageId = decodeURIComponent(img[2]!);
+      const runId = decodeOrNull(img[1]!);
+      const imageId = decodeOrNull(img[2]!);
+      if (runId === null || imageId === null) return send(res, 400, 'the address is not valid percent-encoding');
       const max = url.searchParams.get('max');
       // ?max=N asks for a display-sized copy (one of a few sizes); anything else is refused, not guessed.
       if (max !== null && !/^\d{1,5}$/.test(max)) return send(res, 400, 'max must be a number of pixels');
@@ -195,7 +233,10 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
 
     const runFile = /^\/files\/([^/]+)\/(.+)$/.exec(path);
     if (runFile) {
-      const file = app.resolveRunFile(decodeURIComponent(runFile[1]!), decodeURIComponent(runFile[2]!));
+      const runId = decodeOrNull(runFile[1]!);
+      const rel = decodeOrNull(runFile[2]!);
+      if (runId === null || rel === null) return send(res, 400, 'the address is not valid percent-encoding');
+      const file = app.resolveRunFile(runId, rel);
       if (!file) return send(res, 404, 'no such file');
       const headers: Record<string, string> = { 'cache-control': 'no-store' };
       // The exported report carries its own strict CSP; serve it sandboxed (an opaque origin) as well, so a
@@ -227,8 +268,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   port = typeof address === 'object' && address ? address.port : 0;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
+  const base = `http://${urlHost}:${port}/`;
   return {
-    url: `http://${urlHost}:${port}/`,
+    url: base,
+    openUrl: `${base}?token=${encodeURIComponent(token)}`,
+    token,
     port,
     async close() {
       for (const client of sseClients) client.end();

@@ -15,6 +15,13 @@ export interface MemoryOptions {
   latencyMs?: number;
 }
 
+/** The access token playwright.config.ts made for this e2e run (and gave the server). */
+export function e2eToken(): string {
+  const token = process.env.OMNI_REVIEW_E2E_TOKEN;
+  if (!token) throw new Error('OMNI_REVIEW_E2E_TOKEN is not set: run the e2e tests through playwright.config.ts');
+  return token;
+}
+
 export class AppPage {
   readonly page: Page;
   readonly runs: RunsPage;
@@ -52,9 +59,14 @@ export class AppPage {
     this.bootError = page.getByTestId('boot-error');
   }
 
-  /** Open the app at the base URL (browser mode against `omni-review serve`). */
+  /**
+   * Open the app at the base URL (browser mode against `omni-review serve`), the way a user opens the printed
+   * address: with this launch's access token, which the server swaps for a cookie and drops from the URL.
+   */
   async goto(query = ''): Promise<void> {
-    await this.page.goto(`/${query}`);
+    const params = new URLSearchParams(query.replace(/^\?/, ''));
+    params.set('token', e2eToken());
+    await this.page.goto(`/?${params.toString()}`);
     await expect(this.root).toBeVisible();
   }
 
