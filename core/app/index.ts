@@ -6,7 +6,7 @@
  * opened-runs.json (run folders made elsewhere that the user opened).
  */
 import { randomUUID } from 'node:crypto';
-import { lstatSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { UsageError, parseTargetOption } from '../cli/args.ts';
 import { RunInputError, createRun, executeRun, progressForDisplay, reportFromStore } from '../engine/run-session.ts';
 import { isSafeRunId, newRunId, runsDir } from '../engine/workspace.ts';
 import { writeFileAtomic, writeReports } from '../reports/write.ts';
+import { containedFileOrNull } from '../paths/containment.ts';
 import { RpcError, createDispatcher, type Handlers } from '../rpc.ts';
 import { isRunFolder, listRunFolders, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
@@ -486,16 +487,9 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
   const dispatcher = createDispatcher(handlers);
 
   function resolveInRun(h: RunHandle, rel: string): ResolvedFile | null {
-    const abs = resolve(h.dir, rel);
-    // Containment checked on the resolved path; the patterns above already exclude "..", but be exact anyway.
-    if (!abs.startsWith(h.dir + sep)) return null;
-    try {
-      const st = lstatSync(abs);
-      if (!st.isFile()) return null;
-    } catch {
-      return null;
-    }
-    return { path: abs, mime: MIME[extname(abs)] ?? 'application/octet-stream' };
+    // Realpath containment (core/paths): a symlinked sub-folder of the run must not serve files from outside it.
+    const abs = containedFileOrNull(h.dir, rel);
+    return abs ? { path: abs, mime: MIME[extname(abs)] ?? 'application/octet-stream' } : null;
   }
 
   await refreshRegistry();

@@ -329,7 +329,7 @@ describe('crash safety', () => {
     process.kill(pid, 'SIGINT');
     const stopped = await running;
     expect(stopped.code).toBe(130);
-    expect(stopped.stdout).toMatch(/continue with: omni-review run --resume/);
+    expect(stopped.stdout).toMatch(/continue with: npx omni-review run --resume/);
     const partial = await readReport(out);
     expect(partial.run.status).toBe('partial');
 

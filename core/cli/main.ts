@@ -1,7 +1,7 @@
 /**
  * `omni-review`: the command line. Exit codes (also in --help):
  *   0 done, every job ok · 1 done, some jobs failed (report written) · 2 bad input (arguments, suite file, run
- *   folder) · 3 a backend could not be reached · 130 interrupted (partial report written; resume with --resume).
+ *   folder) · 3 a backend could not be reached · 4 the run folder could not be written · 130 interrupted (partial report written; resume with --resume).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KIND, SIM_URL, type Side } from '../../shared/model.ts';
 import { DEFAULT_TIME_SCALE } from '../backends/sim/server.ts';
 import { isRunFolder } from '../store/run-store.ts';
+import { StoreError } from '../store/store-error.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { UsageError } from './args.ts';
@@ -17,7 +18,7 @@ import { reportCommand } from './report-command.ts';
 import { simCommand, type SimCommandOptions } from './sim-command.ts';
 import { serveCommand, type ServeCommandOptions } from './serve-command.ts';
 
-export const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, storeWriteFailed: 4, interrupted: 130 } as const;
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -30,6 +31,7 @@ Exit codes:
   1    done, some jobs failed (the report says which and why)
   2    bad input: arguments, suite file, run folder
   3    a backend could not be reached or never became healthy
+  4    the run folder could not be written (disk full, read-only); what was saved is kept, --resume continues
   130  interrupted (a partial report is written; continue with --resume DIR)`;
 
 function program(io: CliIo, setExit: (code: number) => void): Command {
@@ -118,6 +120,11 @@ export function exitCodeForError(err: unknown, io: CliIo): number {
   if (err instanceof UsageError) {
     io.stderr.write(`error: ${err.message}\n`);
     return EXIT.usage;
+  }
+  if (err instanceof StoreError) {
+    // One line: what happened, what is safe, what to do (core/store/store-error.ts); 2 or 4.
+    io.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
   }
   if (err instanceof CommanderError) {
     // commander already printed its message (and help for --help / --version, which are not errors).

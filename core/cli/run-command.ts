@@ -13,11 +13,14 @@ import {
   createRun,
   executeRun,
   progressForDisplay,
+  reportFromStore,
   type BackendSpec,
 } from '../engine/run-session.ts';
 import { defaultWorkspaceDir, newRunId, runsDir } from '../engine/workspace.ts';
 import type { RunEvent } from '../runs/events.ts';
 import { openRunStore } from '../store/run-store.ts';
+import { StoreError, storeWriteError, writeFailureReason } from '../store/store-error.ts';
+import { writeReports } from '../reports/write.ts';
 import type { RunStore } from '../store/types.ts';
 import { loadSuiteFile } from '../suite/load.ts';
 import {
@@ -98,6 +101,16 @@ function newRunSettings(o: RunCommandOptions): NewRunSettings {
   };
 }
 
+/** The command that continues a run folder, as the user can paste it. */
+export function resumeHint(dir: string): string {
+  return `npx omni-review run --resume ${displayPath(dir)}`;
+}
+
+/** A backend as the run folder records it: the simulator, or the URL it will send to. */
+function describeTarget(cfg: { simulated: boolean; target: string; kind: string }): string {
+  return cfg.simulated ? `the embedded simulator (${cfg.kind})` : `${cfg.target} (${cfg.kind})`;
+}
+
 function summaryLines(report: Report, dir: string): string[] {
   const s = report.summary;
   const paired = s.pairedE2eMs ?? s.e2eMs;
@@ -129,9 +142,12 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     try {
       store = await openRunStore(dir);
     } catch (err) {
+      if (err instanceof StoreError) throw err;
       throw new UsageError(`--resume ${o.resume}: ${(err as Error).message}`);
     }
-    say(`resuming run ${store.config.id} in ${displayPath(dir)}`);
+    // Where this will send, from the folder's own record (a folder from elsewhere names its own servers).
+    const to = SIDES.map((side) => `${side} → ${describeTarget(store.config.backends[side])}`).join(', ');
+    say(`resuming ${displayPath(dir)} (run ${store.config.id}): ${to}`);
   } else {
     if (o.suite === undefined) throw new UsageError('--suite <file> is required (or --resume <dir> to continue a run)');
     const settings = newRunSettings(o);
@@ -143,6 +159,10 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       store = await createRun({ loaded, suiteSource: o.suite, dir, runId, ...settings });
     } catch (err) {
       if (err instanceof RunInputError) throw new UsageError(err.message);
+      const reason = writeFailureReason(err);
+      if (reason !== null) {
+        throw new StoreError('write-failed', `cannot create the run in ${displayPath(dir)}: ${reason}. Nothing was sent. Free some space (or pick a writable --out folder) and run again`, { cause: err });
+      }
       throw err;
     }
     say(`run ${runId} → ${displayPath(dir)}`);
@@ -192,7 +212,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     for (const line of summaryLines(result.report, store.dir)) say(line);
     const failed = result.report.summary.errors.A + result.report.summary.errors.B;
     const code = result.outcome.status === 'cancelled' ? 130 : failed > 0 ? 1 : 0;
-    if (result.outcome.status === 'cancelled') say(`stopped; continue with: omni-review run --resume ${displayPath(store.dir)}`);
+    if (result.outcome.status === 'cancelled') say(`stopped; continue with: ${resumeHint(store.dir)}`);
     if (o.json) {
       io.stdout.write(
         `${JSON.stringify({
@@ -210,12 +230,25 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
   } catch (err) {
     reporter.stop();
     if (err instanceof BackendUnavailableError) {
-      io.stderr.write(`error: ${err.message}\n  the run folder is kept: once the server is up, continue with --resume ${displayPath(store.dir)}\n`);
+      io.stderr.write(`error: ${err.message}\n  the run folder is kept: once the server is up, continue with: ${resumeHint(store.dir)}\n`);
       return 3;
     }
     if (controller.signal.aborted) {
-      io.stderr.write(`stopped before the run started; continue with --resume ${displayPath(store.dir)}\n`);
+      io.stderr.write(`stopped before the run started; continue with: ${resumeHint(store.dir)}\n`);
       return 130;
+    }
+    if (writeFailureReason(err) !== null || err instanceof StoreError) {
+      // The disk filled up (or the folder became unwritable) mid-run: everything saved so far is committed.
+      // Write what the folder holds as a partial report when it can still be written, then say it in one line.
+      let partial: 'written' | 'not-written' = 'not-written';
+      try {
+        await writeReports(reportFromStore(store), store.dir, ['json', 'html', 'csv', 'junit']);
+        partial = 'written';
+      } catch {
+        // the folder is not writable now; the message says so
+      }
+      const storeErr = storeWriteError(err, displayPath(store.dir), resumeHint(store.dir), partial);
+      if (storeErr) throw storeErr;
     }
     throw err;
   } finally {

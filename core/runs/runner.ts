@@ -767,11 +767,24 @@ export async function connectBackends(
   options: Omit<ConnectOptions, 'onWait'> & { onWait?: (side: Side, message: string) => void } = {},
 ): Promise<Record<Side, ServerInfo>> {
   const { onWait, ...rest } = options;
-  const [a, b] = await Promise.all(
+  // When one side fails, stop the other side's health polling too, and wait for it to settle: nothing may
+  // keep knocking on a server after the run has given up.
+  const giveUp = new AbortController();
+  const signal = rest.signal ? AbortSignal.any([rest.signal, giveUp.signal]) : giveUp.signal;
+  let firstError: { error: unknown } | undefined;
+  const settled = await Promise.allSettled(
     SIDES.map((side) =>
-      adapters[side].connect({ ...rest, ...(onWait ? { onWait: (message: string) => onWait(side, message) } : {}) }),
+      adapters[side]
+        .connect({ ...rest, signal, ...(onWait ? { onWait: (message: string) => onWait(side, message) } : {}) })
+        .catch((error: unknown) => {
+          firstError ??= { error };
+          giveUp.abort(error);
+          throw error;
+        }),
     ),
   );
+  if (firstError) throw firstError.error;
+  const [a, b] = settled.map((r) => (r as PromiseFulfilledResult<ServerInfo>).value);
   const infos = { A: a as ServerInfo, B: b as ServerInfo };
   for (const side of SIDES) store.saveServerInfo(side, infos[side]);
   return infos;

@@ -8,6 +8,7 @@
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { StoreError } from './store-error.ts';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -41,9 +42,11 @@ function errorCode(error: unknown): string | undefined {
 
 function inUseError(dir: string, pid: number): Error {
   const who = pid === process.pid ? 'this process (the run is already open)' : `process ${pid}`;
-  return new Error(
-    `${path.join(dir, LOCK_FILE)}: the run folder is in use by ${who}. Wait for it to finish or stop it; ` +
-      'if that process is not omni-review, delete the lock file.',
+  return new StoreError(
+    'in-use',
+    `${path.join(dir, LOCK_FILE)}: the run folder is in use by ${who}. Nothing was changed, and what it saves is safe. ` +
+      `Wait for it to finish or stop it, then continue with: npx omni-review run --resume ${dir} ` +
+      '(if that process is not omni-review, delete the lock file, never the folder).',
   );
 }
 

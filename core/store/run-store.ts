@@ -3,7 +3,7 @@
  * image files. Every write is one transaction that has committed (WAL, synchronous=FULL) when the method
  * returns; every JSON column is validated with the shared zod schemas on the way in and on the way out.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -30,12 +30,24 @@ import {
 } from '../../shared/model.ts';
 import { imageIdOf, imageRelPath, inspectImage, writeFileAtomic } from './image-file.ts';
 import { assertSchemaSupported, migrate } from './migrations.ts';
-import { acquireRunLock, type RunLock } from './run-lock.ts';
+import { containedFile } from '../paths/containment.ts';
+import { acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
+import { StoreError, isDamagedDatabaseMessage } from './store-error.ts';
 import type { RunStore, StoredImage } from './types.ts';
 
 export { InvalidImageError, imageIdOf } from './image-file.ts';
 
 export const DB_FILE = 'run.sqlite';
+/** Where putImage stores images (imageRelPath): images/<2 hex>/<sha256>.<ext>. Anything else in run.sqlite is refused. */
+const STORED_IMAGE_PATH = /^images\/[0-9a-f]{2}\/[0-9a-f]{64}\.(png|jpg|webp)$/;
+
+/** A run folder whose database points outside itself: refused before anything is read or sent. */
+export class RunFolderTamperedError extends StoreError {
+  constructor(detail: string) {
+    super('tampered', `${detail}: refusing to read it. The run folder was altered outside omni-review; nothing was read or sent. Only resume run folders you made yourself`);
+    this.name = 'RunFolderTamperedError';
+  }
+}
 /** How long a write waits for another connection's write lock (a reader such as the UI in another process). */
 const BUSY_TIMEOUT_MS = 5000;
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -206,10 +218,24 @@ class SqliteRunStore implements RunStore {
     };
   }
 
+  /**
+   * The real path of a stored image, checked before anything opens it: run.sqlite is untrusted input (a run
+   * folder may come from anyone), so its rel_path must have our own shape and, after every symlink is
+   * resolved, lead to a regular file inside the run folder. Otherwise a crafted folder could make `--resume`
+   * read any local file and upload it.
+   */
   imagePath(id: ImageId): string {
     const image = this.getImage(id);
     if (!image) throw new Error(`image ${id} is not in the run ${this.dir}`);
-    return path.join(this.dir, ...image.relPath.split('/'));
+    if (!STORED_IMAGE_PATH.test(image.relPath) || !image.relPath.includes(id)) {
+      throw new RunFolderTamperedError(`${this.where('image', id)} has the path "${image.relPath}", which is not where omni-review stores images`);
+    }
+    const found = containedFile(this.dir, image.relPath);
+    if (!found.ok && found.reason === 'outside-root') {
+      throw new RunFolderTamperedError(`${this.where('image', id)}: ${image.relPath} leads outside the run folder (a symbolic link)`);
+    }
+    // A missing file is reported by whoever reads it, with the path it expected.
+    return found.ok ? found.path : path.join(this.dir, ...image.relPath.split('/'));
   }
 
   // -- jobs and results ----------------------------------------------------------------------------------
@@ -326,6 +352,33 @@ class SqliteRunStore implements RunStore {
     );
   }
 
+  /**
+   * Read and validate every row once (jobs, results, comparisons, verdicts, server info, image paths), so a
+   * damaged or altered run.sqlite is refused before a runner connects to any server.
+   */
+  verifyRows(): void {
+    try {
+      this.jobs();
+      this.results();
+      this.comparisons();
+      this.verdicts();
+      for (const side of ['A', 'B'] as const) this.serverInfo(side);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw damagedError(this.dbFile, `has a row it cannot read (${(error as Error).message.replace(`${this.dbFile}: `, '')})`, error);
+    }
+    for (const row of this.db.prepare('SELECT id, rel_path FROM images').all() as Row[]) {
+      const rel = String(row.rel_path);
+      if (!STORED_IMAGE_PATH.test(rel) || !rel.includes(String(row.id))) {
+        throw new RunFolderTamperedError(`${this.where('image', String(row.id))} has the path "${rel}", which is not where omni-review stores images`);
+      }
+      const found = containedFile(this.dir, rel);
+      if (!found.ok && found.reason === 'outside-root') {
+        throw new RunFolderTamperedError(`${this.where('image', String(row.id))}: ${rel} leads outside the run folder (a symbolic link)`);
+      }
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -337,23 +390,76 @@ class SqliteRunStore implements RunStore {
   }
 }
 
-function openDatabase(dbFile: string): DatabaseSync {
-  const db = new DatabaseSync(dbFile);
+/** One line for a run.sqlite that cannot be used as it is: never advice that would lose the saved images. */
+function damagedError(dbFile: string, what: string, cause?: unknown): StoreError {
+  return new StoreError(
+    'damaged',
+    `${dbFile} ${what}. Nothing was sent and nothing in the folder was changed (the saved images stay in its images/ folder). ` +
+      'Keep the folder as it is (copy it to restore run.sqlite from a backup) and start a new run with --out NEW_FOLDER',
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * Before SQLite touches an existing run.sqlite: an empty (0-byte) or foreign file would otherwise be taken for
+ * a new database and get a fresh schema written into it. Never writes.
+ */
+function checkExistingDatabaseFile(dbFile: string): void {
+  let header: Buffer;
+  let read: number;
+  try {
+    const fd = openSync(dbFile, 'r');
+    try {
+      header = Buffer.alloc(SQLITE_HEADER.length);
+      read = readSync(fd, header, 0, header.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new StoreError('damaged', `${dbFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Nothing was changed. Check the file's permissions`, { cause: error });
+  }
+  if (read === 0) throw damagedError(dbFile, 'is empty (0 bytes): the run was cut off while it was being created, or the file was truncated');
+  if (read < header.length || header.toString('latin1') !== SQLITE_HEADER) {
+    throw damagedError(dbFile, 'is not an SQLite database (its first bytes are wrong): not an omni-review run database, or it is damaged');
+  }
+}
+
+/** SQLite's own page-level check, read-only; run before a runner writes anything or connects to a server. */
+function assertDatabaseIntact(db: DatabaseSync, dbFile: string): void {
+  let rows: Row[];
+  try {
+    rows = db.prepare('PRAGMA quick_check(5)').all() as Row[];
+  } catch (error) {
+    throw damagedError(dbFile, `is damaged (${(error as Error).message})`, error);
+  }
+  const problems = rows.map((r) => String(Object.values(r)[0])).filter((m) => m !== 'ok');
+  if (problems.length > 0) throw damagedError(dbFile, `is damaged (SQLite's check: ${problems.slice(0, 2).join('; ')})`);
+}
+
+function openDatabase(dbFile: string, verify = false): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(dbFile);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (isDamagedDatabaseMessage(message)) throw damagedError(dbFile, `cannot be opened (${message})`, error);
+    throw error;
+  }
   try {
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Refuse a newer schema before writing anything to the file (switching the journal mode is a write).
     assertSchemaSupported(db, dbFile);
+    if (verify) assertDatabaseIntact(db, dbFile);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
     return db;
   } catch (error) {
     db.close();
+    if (error instanceof StoreError) throw error;
     const message = (error as Error).message;
-    if (/not a database|malformed|file is encrypted/i.test(message)) {
-      throw new Error(`${dbFile}: cannot open (${message}): not an omni-review run database, or it is damaged`, {
-        cause: error,
-      });
+    if (isDamagedDatabaseMessage(message)) {
+      throw damagedError(dbFile, `cannot be opened (${message}): not an omni-review run database, or it is damaged`, error);
     }
     throw error;
   }
@@ -362,7 +468,7 @@ function openDatabase(dbFile: string): DatabaseSync {
 function readConfig(db: DatabaseSync, dbFile: string): RunConfig {
   const row = db.prepare('SELECT config FROM run_config WHERE id = 1').get() as Row | undefined;
   if (!row) {
-    throw new Error(`${dbFile} holds no run configuration: the run was never fully created; delete the folder and start again`);
+    throw damagedError(dbFile, 'holds no run configuration: the run was cut off while it was being created');
   }
   return column(RunConfigSchema, row.config, `${dbFile}: run configuration`);
 }
@@ -376,7 +482,11 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
   const dbFile = path.join(absDir, DB_FILE);
   const createConfig = options.create ? checked(RunConfigSchema, options.create, 'run configuration') : undefined;
   const alreadyRun = (): Error =>
-    new Error(`${absDir} already holds a run (${DB_FILE} exists): choose a new folder, or open it to resume that run`);
+    new StoreError(
+      'in-use',
+      `${absDir} already holds a run (${DB_FILE} exists, perhaps made a moment ago by another omni-review): nothing in it was changed. ` +
+        `Choose a new folder, or continue that run with: npx omni-review run --resume ${absDir}`,
+    );
   if (createConfig) {
     if (existsSync(dbFile)) throw alreadyRun();
     await mkdir(absDir, { recursive: true });
@@ -384,12 +494,16 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
     throw new Error(`${dbFile} not found: not a run folder created by \`omni-review run\``);
   }
   if (createConfig && options.lock === false) throw new Error('creating a run needs its lock');
+  // Read-only checks of an existing file before anything (even the lock file) is written into the folder.
+  if (!createConfig) checkExistingDatabaseFile(dbFile);
   const lock = options.lock === false ? NO_LOCK : acquireRunLock(absDir);
   let db: DatabaseSync | undefined;
   try {
     // Re-check under the lock: another process may have created the run in between.
     if (createConfig && existsSync(dbFile)) throw alreadyRun();
-    db = openDatabase(dbFile);
+    // A runner (it holds the lock) checks every page and every row before it writes or connects to a server.
+    const runner = !createConfig && options.lock !== false;
+    db = openDatabase(dbFile, runner);
     migrate(db, dbFile);
     if (createConfig) {
       const config = createConfig;
@@ -400,12 +514,60 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
       );
     }
     const config = readConfig(db, dbFile);
-    return new SqliteRunStore(absDir, dbFile, db, config, lock);
+    const store = new SqliteRunStore(absDir, dbFile, db, config, lock);
+    if (runner) {
+      store.verifyRows();
+      removeOrphanTempFiles(absDir);
+    }
+    return store;
   } catch (error) {
     db?.close();
     lock.release();
+    if (!(error instanceof StoreError) && isDamagedDatabaseMessage((error as Error).message)) {
+      throw damagedError(dbFile, `is damaged (${(error as Error).message})`, error);
+    }
     throw error;
   }
+}
+
+/** Our temp files: image-file.ts `.<name>.<pid>.<8 hex>.tmp`, reports `<name>.<pid>.<8 hex>.tmp`, previews `<name>.<pid>.<base36>.tmp`. */
+const LOCK_TEMP_NAME = /^\.run\.lock\.(\d+)-[0-9a-f]{12}\.tmp$/;
+const TEMP_NAME = /^\.?[\w.-]+\.(\d+)\.[0-9a-z]{1,16}\.tmp$/;
+
+/**
+ * Remove the temp files a killed process left (kill -9 between write and rename): only names of our own
+ * pattern, only in the run folder and its images/ and previews/ sub-folders, and only when the process that
+ * wrote them is gone. Best effort: a file that cannot be removed stays.
+ */
+export function removeOrphanTempFiles(dir: string): string[] {
+  const removed: string[] = [];
+  const folders = [dir, path.join(dir, 'previews')];
+  try {
+    for (const e of readdirSync(path.join(dir, 'images'), { withFileTypes: true })) {
+      if (e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name)) folders.push(path.join(dir, 'images', e.name));
+    }
+  } catch {
+    // no images yet
+  }
+  for (const folder of folders) {
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = TEMP_NAME.exec(e.name) ?? LOCK_TEMP_NAME.exec(e.name);
+      if (!m || !e.isFile() || isProcessAlive(Number(m[1]))) continue;
+      try {
+        rmSync(path.join(folder, e.name));
+        removed.push(path.join(folder, e.name));
+      } catch {
+        // left for next time
+      }
+    }
+  }
+  return removed;
 }
 
 /** True when `dir` holds a run.sqlite that is an SQLite database (its 16-byte header). Never opens it for writing. */

@@ -10,7 +10,8 @@
  *
  * Decoding happens exactly once, here; a doubly encoded `%252e%252e` stays the literal name `%2e%2e`.
  */
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
+import { isInside } from '../../core/paths/containment.ts';
 
 /** Why a path was refused, for logs (never shown to the page). */
 export type PathRefusal = 'malformed-encoding' | 'empty-segment' | 'dot-segment' | 'separator' | 'control-character' | 'drive-or-stream' | 'outside-root';
@@ -42,12 +43,8 @@ export function decodePathSegments(pathname: string): SegmentsResult {
   return { ok: true, segments };
 }
 
-/** True when `candidate` is `root` itself or below it (both absolute, already normalised). */
-export function isInside(root: string, candidate: string): boolean {
-  const rel = relative(root, candidate);
-  if (rel === '') return true;
-  return !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
-}
+// The one containment helper lives in core (every reader of an untrusted path uses it); re-exported here.
+export { isInside };
 
 export type ContainedResult = { ok: true; path: string } | { ok: false; reason: PathRefusal };
 
