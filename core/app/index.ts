@@ -337,7 +337,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
         return { loaded: await loadSuiteFile(abs), source: req.path };
       }
       return {
-        loaded: await parseSuiteText(req.text, { fileName: req.fileName, baseDir: join(workspace, 'suites') }),
+        loaded: await parseSuiteText(req.text, { fileName: req.fileName, baseDir: join(workspace, 'suites'), suggestWithin: [workspace, ...suiteDirs] }),
         source: `${req.fileName} (dropped)`,
       };
     } catch (err) {
@@ -360,7 +360,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     'suites:list': async () => listSuites(),
     'suites:check': async ({ text, fileName }) => {
       try {
-        const loaded = await parseSuiteText(text, { fileName, baseDir: join(workspace, 'suites') });
+        const loaded = await parseSuiteText(text, { fileName, baseDir: join(workspace, 'suites'), suggestWithin: [workspace, ...suiteDirs] });
         return { ok: true as const, suite: suiteEntry(fileName, loaded) };
       } catch (err) {
         if (err instanceof SuiteError) return { ok: false as const, error: err.describeAll() };

@@ -155,3 +155,29 @@ describe('browser mode with the access token', () => {
     expect((await raw('GET', '/files/r1/%zz', auth)).status).toBe(400);
   });
 });
+
+describe('suites:check over browser mode (finding 1)', () => {
+  const check = async (input: string) => {
+    const text = `name: probe\ncases:\n  - id: c1\n    category: edit\n    input: ${input}\n    prompt: make it blue\n`;
+    const res = await raw('POST', '/rpc/suites:check', { ...JSON_TYPE, authorization: `Bearer ${host.token}` }, JSON.stringify({ text, fileName: 'probe.yaml' }));
+    expect(res.status).toBe(200);
+    return JSON.parse(res.body) as { ok: boolean; error?: string };
+  };
+
+  it('never suggests or confirms files outside the workspace and the suite folders', async () => {
+    const answer = await check('/etc/passw');
+    expect(answer.ok).toBe(false);
+    expect(answer.error).toContain('file not found: /etc/passw');
+    expect(answer.error).not.toMatch(/Did you mean|passwd|looked in/);
+    const missingDir = await check('/etc/nonexistent-dir/x.png');
+    expect(missingDir.error).not.toMatch(/does not exist|looked in/);
+  });
+
+  it('still suggests a near miss inside the workspace', async () => {
+    const suites = join(dir, 'workspace', 'suites');
+    await mkdir(suites, { recursive: true });
+    await writeFile(join(suites, 'coffee.png'), 'x');
+    const answer = await check('cofee.png');
+    expect(answer.error).toMatch(/Did you mean coffee\.png\?/);
+  });
+});

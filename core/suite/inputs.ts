@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { isReallyInsideAny } from '../paths/containment.ts';
 import { MAX_SIDE } from './size.ts';
 import { closestMatch } from './suggest.ts';
 
@@ -40,8 +41,12 @@ async function similarFile(dir: string, name: string): Promise<string | undefine
   }
 }
 
-async function notFound(written: string, absolute: string): Promise<InputCheck> {
+async function notFound(written: string, absolute: string, suggestWithin?: readonly string[]): Promise<InputCheck> {
   const dir = path.dirname(absolute);
+  // A caller limited to some folders learns nothing about the others: not their files, not even that they exist.
+  if (suggestWithin && !isReallyInsideAny(suggestWithin, dir)) {
+    return { ok: false, problem: `file not found: ${written}`, hint: RELATIVE_HINT };
+  }
   const dirExists = await stat(dir).then(
     (s) => s.isDirectory(),
     () => false,
@@ -59,13 +64,13 @@ async function notFound(written: string, absolute: string): Promise<InputCheck> 
  * Check one input image. `written` is the path as the suite file spells it (used in messages); `absolute` is where
  * it resolves. Never throws for a bad file: every expected failure comes back as a problem with a fix.
  */
-export async function checkInputImage(written: string, absolute: string): Promise<InputCheck> {
+export async function checkInputImage(written: string, absolute: string, suggestWithin?: readonly string[]): Promise<InputCheck> {
   let info;
   try {
     info = await stat(absolute);
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return notFound(written, absolute);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return notFound(written, absolute, suggestWithin);
     if (code === 'EACCES' || code === 'EPERM') {
       return { ok: false, problem: `cannot read ${written}: permission denied (${absolute})`, hint: 'Make the file readable.' };
     }

@@ -35,6 +35,11 @@ export interface ParseSuiteOptions {
   fileName: string;
   /** Directory that relative input paths are resolved against (normally the suite file's directory). */
   baseDir: string;
+  /**
+   * For suites from a caller that is not the shell's own user input (the UI's RPC): "did you mean" and "which
+   * does not exist" only for folders inside these, so a check never lists other folders' files.
+   */
+  suggestWithin?: readonly string[];
 }
 
 /** Categories that edit an input image; `generation` is text-to-image and takes none. */
@@ -104,7 +109,7 @@ export async function parseSuiteText(text: string, options: ParseSuiteOptions): 
   const parsed = FileSuiteSchema.safeParse(raw);
   if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, raw));
   problems.push(...checkSemantics(raw as Record<string, unknown>, locator));
-  const { inputs, problems: inputProblems } = await checkInputs(raw as Record<string, unknown>, baseDir);
+  const { inputs, problems: inputProblems } = await checkInputs(raw as Record<string, unknown>, baseDir, options.suggestWithin);
   problems.push(...inputProblems);
   if (problems.length > 0 || !parsed.success) throw new SuiteError(toIssues(withoutExplainedAbsences(problems)));
 
@@ -364,7 +369,7 @@ function checkSemantics(root: Record<string, unknown>, locator: YamlLocator): Pr
 }
 
 /** Check every distinct input image once; a bad image gives one problem per place that names it. */
-async function checkInputs(root: Record<string, unknown>, baseDir: string): Promise<{ inputs: Map<string, InputImageInfo>; problems: Problem[] }> {
+async function checkInputs(root: Record<string, unknown>, baseDir: string, suggestWithin?: readonly string[]): Promise<{ inputs: Map<string, InputImageInfo>; problems: Problem[] }> {
   const references: Array<{ path: FieldPath; written: string; absolute: string }> = [];
   const cases = root['cases'];
   if (Array.isArray(cases)) {
@@ -387,7 +392,7 @@ async function checkInputs(root: Record<string, unknown>, baseDir: string): Prom
   const worker = async (): Promise<void> => {
     while (next < unique.length) {
       const ref = unique[next++] as (typeof unique)[number];
-      results.set(keyOf(ref), await checkInputImage(ref.written, ref.absolute));
+      results.set(keyOf(ref), await checkInputImage(ref.written, ref.absolute, suggestWithin));
     }
   };
   await Promise.all(Array.from({ length: Math.min(INPUT_CHECK_CONCURRENCY, unique.length) }, worker));
