@@ -161,7 +161,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       if (err instanceof RunInputError) throw new UsageError(err.message);
       const reason = writeFailureReason(err);
       if (reason !== null) {
-        throw new StoreError('write-failed', `cannot create the run in ${displayPath(dir)}: ${reason}. Nothing was sent. Free some space (or pick a writable --out folder) and run again`, { cause: err });
+        throw new StoreError('write-failed', `cannot create the run in ${displayPath(dir)}: ${reason}. Nothing was sent. Free some space (or pick a writable folder), then run again with a new --out folder`, { cause: err });
       }
       throw err;
     }
