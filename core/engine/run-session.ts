@@ -122,8 +122,9 @@ export async function createRun(spec: CreateRunSpec): Promise<RunStore> {
   // Read every input once, derive its content id before the store exists (the config names inputs by id).
   const bytesByPath = new Map<string, Uint8Array>();
   const idByPath = new Map<string, string>();
-  for (const path of spec.loaded.inputs.keys()) {
-    const bytes = new Uint8Array(await readFile(path));
+  for (const [path, info] of spec.loaded.inputs) {
+    // info.path is the checked file's real path (symlinks resolved at suite check).
+    const bytes = new Uint8Array(await readFile(info.path));
     bytesByPath.set(path, bytes);
     idByPath.set(path, imageIdOf(bytes));
   }

@@ -3,7 +3,7 @@
  * the servers take, and that it is not larger than they accept. Only the header is read (sharp metadata), so
  * checking a suite of hundreds of photos stays quick.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { isReallyInsideAny } from '../paths/containment.ts';
@@ -80,10 +80,18 @@ export async function checkInputImage(written: string, absolute: string, suggest
     return { ok: false, problem: `${written} is a directory, not an image (${absolute})`, hint: 'Point it at an image file.' };
   }
   if (!info.isFile()) return { ok: false, problem: `${written} is not a regular file (${absolute})`, hint: 'Point it at an image file.' };
+  // What is checked is what will be sent: the file behind every symlink (absolute paths and paths outside the
+  // suite's folder are allowed, as documented, but a link is followed here once, not again at upload time).
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (error) {
+    return { ok: false, problem: `cannot read ${written}: ${errorCode(error) ?? String(error)} (${absolute})`, hint: RELATIVE_HINT };
+  }
 
   let metadata;
   try {
-    metadata = await sharp(absolute).metadata();
+    metadata = await sharp(real).metadata();
   } catch (error) {
     // sharp's messages are one line ("Input file contains unsupported image format"); keep it so, just in case.
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
@@ -113,5 +121,5 @@ export async function checkInputImage(written: string, absolute: string, suggest
       hint: 'Downscale it; about 1024 px on the long edge is what the models work at.',
     };
   }
-  return { ok: true, info: { path: absolute, width, height, format } };
+  return { ok: true, info: { path: real, width, height, format } };
 }
