@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../store/run-lock.ts';
 import { main, type CliIo } from './main.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -207,15 +208,19 @@ describe('store failures are one line with the documented exit code (finding 5)'
   it('orphan .tmp files left by a killed process are removed on resume; others are kept', async () => {
     const out = await folderPointingAtServer('orphans');
     const [sub] = await readdir(join(out, 'images'));
-    // pid 2^22+1 is above Linux's pid_max default range for live processes in this test environment.
+    // A pid that is not running (checked: the test would be meaningless otherwise).
     const deadPid = 4_194_301;
+    expect(isProcessAlive(deadPid)).toBe(false);
     const orphan = join(out, 'images', sub!, `.${'ab'.repeat(32)}.png.${deadPid}.0a1b2c3d.tmp`);
     const orphanReport = join(out, `report.json.${deadPid}.deadbeef.tmp`);
     const live = join(out, 'images', sub!, `.${'cd'.repeat(32)}.png.${process.pid}.0a1b2c3d.tmp`);
     const notOurs = join(out, 'images', sub!, 'notes.tmp');
-    for (const f of [orphan, orphanReport, live, notOurs]) await writeFile(f, 'x');
+    await mkdir(join(out, 'previews', '512'), { recursive: true });
+    const orphanPreview = join(out, 'previews', '512', `${'ef'.repeat(32)}.png.${deadPid}.k3j5h2x9q1.tmp`);
+    const orphanLock = join(out, `.run.lock.${deadPid}-0123456789ab.tmp`);
+    for (const f of [orphan, orphanReport, live, notOurs, orphanPreview, orphanLock]) await writeFile(f, 'x');
     const r = await cli('run', '--resume', out, '--health-timeout', '1');
     expect(r.code).toBe(3);
-    expect([existsSync(orphan), existsSync(orphanReport), existsSync(live), existsSync(notOurs)]).toEqual([false, false, true, true]);
+    expect([orphan, orphanReport, live, notOurs, orphanPreview, orphanLock].map((f) => existsSync(f))).toEqual([false, false, true, true, false, false]);
   });
 });

@@ -530,24 +530,27 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
   }
 }
 
-/** Our temp files: image-file.ts `.<name>.<pid>.<8 hex>.tmp`, reports `<name>.<pid>.<8 hex>.tmp`, previews `<name>.<pid>.<base36>.tmp`. */
+/** Our temp files: image-file.ts `.<name>.<pid>.<8 hex>.tmp`, reports `<name>.<pid>.<8 hex>.tmp`, previews `<name>.<pid>.<base36>.tmp`, the lock's `.run.lock.<pid>-<12 hex>.tmp`. */
 const LOCK_TEMP_NAME = /^\.run\.lock\.(\d+)-[0-9a-f]{12}\.tmp$/;
 const TEMP_NAME = /^\.?[\w.-]+\.(\d+)\.[0-9a-z]{1,16}\.tmp$/;
 
 /**
  * Remove the temp files a killed process left (kill -9 between write and rename): only names of our own
- * pattern, only in the run folder and its images/ and previews/ sub-folders, and only when the process that
- * wrote them is gone. Best effort: a file that cannot be removed stays.
+ * pattern, only in the run folder and its images/<xx>/ and previews/<size>/ sub-folders, and only when the
+ * process that wrote them is gone. Best effort: a file that cannot be removed stays.
  */
 export function removeOrphanTempFiles(dir: string): string[] {
   const removed: string[] = [];
-  const folders = [dir, path.join(dir, 'previews')];
-  try {
-    for (const e of readdirSync(path.join(dir, 'images'), { withFileTypes: true })) {
-      if (e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name)) folders.push(path.join(dir, 'images', e.name));
+  const folders = [dir];
+  // images/<2 hex>/ and previews/<size>/ (core/app/previews.ts); symlinked sub-folders are not followed.
+  for (const [sub, name] of [['images', /^[0-9a-f]{2}$/], ['previews', /^\d{1,5}$/]] as const) {
+    try {
+      for (const e of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+        if (e.isDirectory() && name.test(e.name)) folders.push(path.join(dir, sub, e.name));
+      }
+    } catch {
+      // not there (yet)
     }
-  } catch {
-    // no images yet
   }
   for (const folder of folders) {
     let entries;
