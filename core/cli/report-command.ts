@@ -8,8 +8,8 @@ import { reportFromStore } from '../engine/run-session.ts';
 import { REPORT_FORMATS, loadReport, writeReports, type ReportFormat } from '../reports/write.ts';
 import { isRunFolder, openRunStore } from '../store/run-store.ts';
 import { UsageError } from './args.ts';
-import type { CliIo } from './main.ts';
-import { displayPath } from './main.ts';
+import type { CliIo } from './io.ts';
+import { displayPath } from './paths.ts';
 
 export function parseFormats(raw: string): ReportFormat[] {
   const list = raw.split(',').map((f) => f.trim()).filter(Boolean);

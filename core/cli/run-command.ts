@@ -29,8 +29,8 @@ import {
   parseSizeOption,
   parseTargetOption,
 } from './args.ts';
-import type { CliIo } from './main.ts';
-import { checkOutDir, displayPath } from './main.ts';
+import type { CliIo } from './io.ts';
+import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
 
 export interface RunCommandOptions {

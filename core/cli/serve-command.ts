@@ -10,7 +10,7 @@ import { createCoreApp } from '../app/index.ts';
 import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { startHttpHost } from '../host/http-host.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { waitForStopSignal } from './signals.ts';
 
 export interface ServeCommandOptions {
