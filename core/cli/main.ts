@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KIND, SIM_URL } from '../../shared/model.ts';
 import { DEFAULT_TIME_SCALE } from '../backends/sim/server.ts';
+import { RunInputError } from '../engine/errors.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { UsageError } from './args.ts';
@@ -108,7 +109,7 @@ function exitCodeForError(err: unknown, io: CliIo): number {
     io.stderr.write(`error: ${err.describeAll()}\n`);
     return EXIT.usage;
   }
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof RunInputError) {
     io.stderr.write(`error: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { reportFromStore } from '../engine/run-session.ts';
+import { reportFromStore } from '../engine/report-from-store.ts';
 import { REPORT_FORMATS, loadReport, writeReports, type ReportFormat } from '../reports/write.ts';
 import { isRunFolder, openRunStore } from '../store/run-store.ts';
 import { UsageError } from './args.ts';

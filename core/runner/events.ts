@@ -1,36 +1,9 @@
 /**
- * What the runner tells its caller while it works (the CLI draws progress bars from these; the UI pushes them)
- * and what it returns. Plain JSON-serialisable records.
+ * What the scheduler tells its caller while it works (the CLI draws progress bars from these; the UI pushes them)
+ * and what it returns. Plain JSON-serialisable records; progress is the contract's RunProgress (shared/progress.ts).
  */
+import type { RunProgress } from '../../shared/contract.ts';
 import type { Comparison, JobError, JobResult, Side } from '../../shared/model.ts';
-
-export interface SideProgress {
-  /** Jobs of this side in the run (all sessions). */
-  total: number;
-  /** ok + error + skipped. */
-  done: number;
-  ok: number;
-  /** Failed jobs, not counting skipped ones. */
-  error: number;
-  /** Chain turns not sent because an earlier turn failed (included in `done`). */
-  skipped: number;
-  /** Requests in flight now. */
-  running: number;
-}
-
-export interface RunProgress {
-  sides: Record<Side, SideProgress>;
-  comparisons: {
-    /** Pairs that have a comparison or may still get one (both sides not known to have failed). */
-    total: number;
-    /** Compared (saved) or given up on in this session. */
-    done: number;
-  };
-  /** Since this runJobs call started. */
-  elapsedMs: number;
-  /** Estimated time to finish the jobs, from this session's completion rate; null until there is a rate. */
-  etaMs: number | null;
-}
 
 export interface JobRef {
   jobId: string;

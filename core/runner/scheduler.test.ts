@@ -10,8 +10,10 @@ import type { CompareOutput, ComparePool, CompareTask } from '../compare/types.t
 import { imageIdOf, openRunStore } from '../store/run-store.ts';
 import { backendConfig, sampleRunConfig, solidPng, tempDir } from '../store/testing.ts';
 import type { RunStore } from '../store/types.ts';
-import { planJobs } from './plan.ts';
-import { connectBackends, runJobs, type RunEvent } from './runner.ts';
+import { planJobs } from '../engine/plan.ts';
+import { connectBackends } from './connect.ts';
+import type { RunEvent } from './events.ts';
+import { runJobs } from './scheduler.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fakes
@@ -248,8 +250,9 @@ describe('runJobs', () => {
     const progress = events.filter((e) => e.type === 'progress');
     const last = progress.at(-1);
     expect(last?.type === 'progress' && last.progress).toMatchObject({
-      sides: { A: { total, done: total, ok: total, error: 0, running: 0 }, B: { total, done: total } },
-      comparisons: { total, done: total },
+      A: { total, done: total, ok: total, error: 0, running: 0 },
+      B: { total, done: total },
+      compare: { total, done: total },
       etaMs: 0,
     });
     // Some progress event in the middle had an ETA estimate.
@@ -427,7 +430,7 @@ describe('runJobs', () => {
       expect(pool.tasks).toHaveLength(2);
       expect(events.some((e) => e.type === 'job-finished' && e.status === 'skipped')).toBe(true);
       const last = events.filter((e) => e.type === 'progress').at(-1);
-      expect(last?.type === 'progress' && last.progress.comparisons).toEqual({ total: 2, done: 2 });
+      expect(last?.type === 'progress' && last.progress.compare).toEqual({ total: 2, done: 2 });
     });
   });
 
