@@ -1,5 +1,5 @@
 /** The pieces of a stored JobResult that the scheduler assembles: job reference, timings, endpoint, skips. */
-import type { Job, JobResult } from '../../shared/model.ts';
+import type { Job, JobError, JobResult } from '../../shared/model.ts';
 import type { ImageResponse } from '../backends/types.ts';
 import type { JobRef } from './events.ts';
 
@@ -14,7 +14,7 @@ function finiteRecord(record: Record<string, number> | undefined): Record<string
 }
 
 /** "POST /v1/…" for an error that names the URL it failed on; '' when there is none. */
-export function endpointOf(url: string | undefined): string {
+function endpointOf(url: string | undefined): string {
   if (!url) return '';
   try {
     return `POST ${new URL(url).pathname}`;
@@ -23,7 +23,7 @@ export function endpointOf(url: string | undefined): string {
   }
 }
 
-export function timingsOf(response: ImageResponse, queueMs: number): JobResult['timings'] {
+function timingsOf(response: ImageResponse, queueMs: number): JobResult['timings'] {
   const stages = finiteRecord(response.stages) ?? {};
   // The wait for one of our own concurrency slots is a property of this harness, not of the backend: it is
   // kept apart (clientWaitMs) so `queue` stays what the server reported (the baseline's queue_wait).
@@ -38,7 +38,7 @@ export function timingsOf(response: ImageResponse, queueMs: number): JobResult['
 }
 
 /** The fields every sent job's result has. */
-export function resultBase(job: Job, attempts: number, startedAt: string) {
+function resultBase(job: Job, attempts: number, startedAt: string) {
   return {
     ...refOf(job),
     requestedSize: job.request.size,
@@ -62,5 +62,46 @@ export function skippedResult(job: Job, attempts: number, message: string): JobR
     attempts,
     startedAt: now,
     finishedAt: now,
+  };
+}
+
+/** A sent job that came back with a usable image (already stored under `image.id`). */
+export function okResult(
+  job: Job,
+  attempts: number,
+  startedAt: string,
+  image: { id: string; width: number; height: number },
+  response: ImageResponse,
+  queueMs: number,
+): JobResult {
+  return {
+    ...resultBase(job, attempts, startedAt),
+    status: 'ok',
+    imageId: image.id,
+    width: image.width,
+    height: image.height,
+    timings: timingsOf(response, queueMs),
+    peakMemoryMb: response.peakMemoryMb,
+    endpoint: response.endpoint,
+  };
+}
+
+/** A sent job that failed for good; `response` when the server answered (with an unusable image). */
+export function errorResult(
+  job: Job,
+  attempts: number,
+  startedAt: string,
+  failure: JobError,
+  response: ImageResponse | undefined,
+  elapsedMs: number,
+  queueMs: number,
+): JobResult {
+  return {
+    ...resultBase(job, attempts, startedAt),
+    status: 'error',
+    error: failure,
+    timings: response ? timingsOf(response, queueMs) : { e2eMs: Math.max(0, Math.round(elapsedMs)), stages: {}, clientWaitMs: queueMs },
+    peakMemoryMb: response?.peakMemoryMb ?? null,
+    endpoint: response?.endpoint ?? endpointOf(failure.url),
   };
 }

@@ -6,22 +6,21 @@
  * Scheduling is event-driven (no polling): a job enters its side's ready queue when it may run (turn 1, or its
  * previous turn on the same side is ok); `pump()` starts queued jobs while the side has free slots; every
  * state change calls `pump()` and `maybeFinish()`. One request (timeout, abort) is send.ts; what it sends is
- * job-request.ts; the records it saves are job-result.ts and core/compare/record.ts.
+ * job-request.ts; the records it saves are job-result.ts; comparisons.ts compares finished pairs.
  */
 import { SIDES, pairKey as makePairKey, type JobError, type JobResult, type Side, type SuiteCase } from '../../shared/model.ts';
 import type { RunProgress } from '../../shared/contract.ts';
 import { progressOf } from '../../shared/progress.ts';
 import type { BackendAdapter, ImageResponse } from '../backends/types.ts';
-import { comparisonRecord } from '../compare/record.ts';
 import type { ComparePool } from '../compare/types.ts';
 import { InvalidImageError } from '../store/image-file.ts';
 import type { RunStore } from '../store/types.ts';
 import { DEFAULT_BACKOFF, backoffDelayMs, type Backoff } from './backoff.ts';
 import { estimateEtaMs } from './eta.ts';
-import { compareTaskFor } from './compare-task.ts';
+import { PairComparisons } from './comparisons.ts';
 import type { RunEvent, RunOutcome } from './events.ts';
 import { buildRequest } from './job-request.ts';
-import { endpointOf, refOf, resultBase, skippedResult, timingsOf } from './job-result.ts';
+import { errorResult, okResult, refOf, skippedResult } from './job-result.ts';
 import { countsOf, loadJobStates, type JobState, type PairStates } from './job-states.ts';
 import { errorMessage, sendJob } from './send.ts';
 
@@ -44,11 +43,9 @@ export interface RunJobsOptions {
 class JobScheduler {
   private readonly store: RunStore;
   private readonly adapters: Record<Side, BackendAdapter>;
-  private readonly pool: ComparePool;
   private readonly userSignal: AbortSignal | undefined;
   private readonly onEvent: ((event: RunEvent) => void) | undefined;
   private readonly backoff: Backoff;
-  private readonly compareConcurrency: number;
   private readonly retries: number;
 
   private readonly startedAt = performance.now();
@@ -59,10 +56,7 @@ class JobScheduler {
   private readonly running: Record<Side, number> = { A: 0, B: 0 };
   private readonly finishedHere: Record<Side, number> = { A: 0, B: 0 };
   private readonly backoffs = new Map<JobState, ReturnType<typeof setTimeout>>();
-  private readonly compared = new Set<string>();
-  private readonly compareFailed = new Set<string>();
-  private readonly compareQueue: string[] = [];
-  private compareRunning = 0;
+  private readonly comparisons: PairComparisons;
 
   private readonly stopCtrl = new AbortController();
   private stopping = false;
@@ -73,12 +67,17 @@ class JobScheduler {
   constructor(options: RunJobsOptions) {
     this.store = options.store;
     this.adapters = options.adapters;
-    this.pool = options.compare;
     this.userSignal = options.signal;
     this.onEvent = options.onEvent;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.compareConcurrency = Math.max(1, options.compareConcurrency ?? 2);
     this.retries = this.store.config.params.retries;
+    this.comparisons = new PairComparisons({
+      store: this.store,
+      pool: options.compare,
+      cases: this.cases,
+      concurrency: Math.max(1, options.compareConcurrency ?? 2),
+      emit: (event) => this.emit(event),
+    });
   }
 
   async run(): Promise<RunOutcome> {
@@ -103,7 +102,7 @@ class JobScheduler {
     if (this.fatal) throw this.fatal.error;
     const outcome: RunOutcome = {
       status: this.stopping ? 'cancelled' : 'complete',
-      counts: countsOf({ states: this.states, pairs: this.pairs }, this.compared, this.compareFailed),
+      counts: countsOf({ states: this.states, pairs: this.pairs }, this.comparisons.compared, this.comparisons.failed),
       elapsedMs: Math.round(performance.now() - this.startedAt),
     };
     this.emitProgress();
@@ -114,17 +113,15 @@ class JobScheduler {
 
   private load(): void {
     for (const c of this.store.config.suite.cases) this.cases.set(c.id, c);
-    this.compared.clear();
-    for (const c of this.store.comparisons()) this.compared.add(c.pairKey);
     const book = loadJobStates(this.store, this.startedAt);
     this.states = book.states;
     this.pairs = book.pairs;
     if (book.reset > 0) this.log('info', `resuming: ${book.reset} job(s) were in flight when the run stopped; they will be sent again`);
     for (const chain of book.chains) this.startChain(chain);
-    for (const [key, pair] of this.pairs) this.maybeQueueComparison(key, pair);
+    for (const [key, pair] of this.pairs) this.comparisons.offer(key, pair);
 
     const pending = this.states.filter((s) => s.status === 'pending').length;
-    const missing = this.compareQueue.length;
+    const missing = this.comparisons.queued;
     this.log('info', `run ${this.store.config.id}: ${this.states.length} jobs, ${pending} to send, ${missing} comparisons to compute`);
   }
 
@@ -170,15 +167,7 @@ class JobScheduler {
         this.track(this.attempt(state));
       }
     }
-    while (this.compareRunning < this.compareConcurrency && this.compareQueue.length > 0) {
-      const key = this.compareQueue.shift() as string;
-      this.compareRunning++;
-      this.track(
-        this.runComparison(key).finally(() => {
-          this.compareRunning--;
-        }),
-      );
-    }
+    for (const work of this.comparisons.startReady(this.pairs)) this.track(work.then(() => this.emitProgress()));
   }
 
   private track(work: Promise<void>): void {
@@ -192,8 +181,8 @@ class JobScheduler {
 
   private maybeFinish(): void {
     if (this.settled) return;
-    if (SIDES.some((s) => this.running[s] > 0) || this.compareRunning > 0) return;
-    if (!this.stopping && (SIDES.some((s) => this.queues[s].length > 0) || this.backoffs.size > 0 || this.compareQueue.length > 0)) {
+    if (SIDES.some((s) => this.running[s] > 0) || this.comparisons.busy) return;
+    if (!this.stopping && (SIDES.some((s) => this.queues[s].length > 0) || this.backoffs.size > 0 || this.comparisons.queued > 0)) {
       return;
     }
     if (!this.stopping) {
@@ -256,8 +245,7 @@ class JobScheduler {
       if (sent.kind === 'cancelled') {
         // Not an error: the request was aborted by us. The attempt does not count; resume sends it again.
         state.attempts -= 1;
-        state.status = 'pending';
-        this.store.setJobStatus(job.id, 'pending', state.attempts);
+        this.setPending(state);
         return;
       }
 
@@ -268,16 +256,7 @@ class JobScheduler {
         try {
           // Once the response is here it is saved even if a cancel arrives meanwhile: never lose a result.
           const image = await this.store.putImage(response.image);
-          this.finish(state, {
-            ...resultBase(job, state.attempts, startedAt),
-            status: 'ok',
-            imageId: image.id,
-            width: image.width,
-            height: image.height,
-            timings: timingsOf(response, queueMs),
-            peakMemoryMb: response.peakMemoryMb,
-            endpoint: response.endpoint,
-          });
+          this.finish(state, okResult(job, state.attempts, startedAt, image, response, queueMs));
           return;
         } catch (error) {
           if (!(error instanceof InvalidImageError)) throw error;
@@ -294,33 +273,27 @@ class JobScheduler {
       if (failure.retryable && state.sessionAttempts <= this.retries) {
         if (this.stopping) {
           // It would have been retried: leave it for the resume instead of recording a failure.
-          state.status = 'pending';
-          this.store.setJobStatus(job.id, 'pending', state.attempts);
+          this.setPending(state);
           return;
         }
         this.scheduleRetry(state, failure);
         return;
       }
-      this.finish(state, {
-        ...resultBase(job, state.attempts, startedAt),
-        status: 'error',
-        error: failure,
-        timings: response
-          ? timingsOf(response, queueMs)
-          : { e2eMs: Math.max(0, Math.round(performance.now() - t0)), stages: {}, clientWaitMs: queueMs },
-        peakMemoryMb: response?.peakMemoryMb ?? null,
-        endpoint: response?.endpoint ?? endpointOf(failure.url),
-      });
+      this.finish(state, errorResult(job, state.attempts, startedAt, failure, response, performance.now() - t0, queueMs));
     } finally {
       this.running[side]--;
     }
   }
 
+  private setPending(state: JobState): void {
+    state.status = 'pending';
+    this.store.setJobStatus(state.job.id, 'pending', state.attempts);
+  }
+
   private scheduleRetry(state: JobState, failure: JobError): void {
     const { job } = state;
     const delayMs = backoffDelayMs(state.sessionAttempts, this.backoff);
-    state.status = 'pending';
-    this.store.setJobStatus(job.id, 'pending', state.attempts);
+    this.setPending(state);
     this.emit({
       type: 'job-retry',
       ...refOf(job),
@@ -355,7 +328,7 @@ class JobScheduler {
       if (next && next.status === 'pending') this.enqueue(next);
       const key = makePairKey(state.job.caseId, state.job.turn, state.job.repeat);
       const pair = this.pairs.get(key);
-      if (pair) this.maybeQueueComparison(key, pair);
+      if (pair) this.comparisons.offer(key, pair);
     } else {
       this.skipFrom(state.chain, index + 1, `turn ${state.job.turn} failed: ${result.error?.message ?? 'unknown error'}`);
     }
@@ -372,32 +345,6 @@ class JobScheduler {
       state.status = 'skipped';
       this.emit({ type: 'job-finished', result, status: 'skipped' });
     }
-  }
-
-  // -- comparisons -------------------------------------------------------------------------------------------
-
-  private maybeQueueComparison(key: string, pair: PairStates): void {
-    if (this.compared.has(key) || this.compareQueue.includes(key)) return;
-    if (pair.A?.status !== 'ok' || pair.B?.status !== 'ok') return;
-    this.compareQueue.push(key);
-  }
-
-  private async runComparison(key: string): Promise<void> {
-    const pair = this.pairs.get(key);
-    try {
-      const task = compareTaskFor(this.store, this.cases, pair?.A, pair?.B);
-      const out = await this.pool.compare(task);
-      const comparison = await comparisonRecord(key, out, (bytes) => this.store.putImage(bytes));
-      this.store.saveComparison(comparison);
-      this.compared.add(key);
-      this.emit({ type: 'comparison-done', pairKey: key, comparison });
-    } catch (error) {
-      this.compareFailed.add(key);
-      const message = `comparison of ${key} failed: ${errorMessage(error)} (it is computed again on resume)`;
-      this.emit({ type: 'comparison-failed', pairKey: key, message });
-      this.log('warn', message);
-    }
-    this.emitProgress();
   }
 
   // -- reporting ---------------------------------------------------------------------------------------------
@@ -417,7 +364,7 @@ class JobScheduler {
 
   /** The contract's progress, with an ETA from this session's completion rate per side. */
   progress(): RunProgress {
-    const progress = progressOf({ jobs: this.states, compared: this.compared, compareFailed: this.compareFailed });
+    const progress = progressOf({ jobs: this.states, compared: this.comparisons.compared, compareFailed: this.comparisons.failed });
     const remaining = SIDES.map((side) => ({ remaining: progress[side].total - progress[side].done, finished: this.finishedHere[side] }));
     return { ...progress, etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
   }
