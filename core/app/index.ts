@@ -28,10 +28,10 @@ import { createSuiteCatalogue } from './suite-catalogue.ts';
 import type { CoreApp, CoreAppOptions } from './types.ts';
 import { workspaceFiles } from './workspace-files.ts';
 
-export type { CoreApp, CoreAppOptions, ResolvedFile } from './types.ts';
+export type { CoreApp } from './types.ts';
 
 /** The suites that ship with Omni Review (the demo and smoke suites). */
-export const BUNDLED_SUITES_DIR = fileURLToPath(new URL('../../fixtures/suites/', import.meta.url));
+const BUNDLED_SUITES_DIR = fileURLToPath(new URL('../../fixtures/suites/', import.meta.url));
 
 export interface CoreAppExtraOptions extends CoreAppOptions {
   /** Folders searched for suites (default: the bundled fixtures/suites and <workspace>/suites). */

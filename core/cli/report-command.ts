@@ -11,7 +11,7 @@ import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
 import { displayPath } from './paths.ts';
 
-export function parseFormats(raw: string): ReportFormat[] {
+function parseFormats(raw: string): ReportFormat[] {
   const list = raw.split(',').map((f) => f.trim()).filter(Boolean);
   if (list.length === 0) throw new UsageError(`--format: give at least one of ${REPORT_FORMATS.join(', ')}`);
   for (const f of list) {

@@ -15,11 +15,11 @@ import {
 } from '../../shared/model.ts';
 
 /** Built-in defaults under everything else. true_cfg_scale stays unset: the server's default applies. */
-export const BUILTIN_PARAMS = { seed: 42, steps: 50 } as const satisfies GenParams;
+const BUILTIN_PARAMS = { seed: 42, steps: 50 } as const satisfies GenParams;
 
 /** Pixel area Qwen-Image-Edit targets when no size is given (calculate_dimensions(1024*1024, ratio)). */
-export const EDIT_TARGET_AREA = 1024 * 1024;
-export const GENERATION_SIZE = '1024x1024';
+const EDIT_TARGET_AREA = 1024 * 1024;
+const GENERATION_SIZE = '1024x1024';
 
 /**
  * The output size Qwen-Image-Edit picks for an input of this size when none is given: the input's aspect
