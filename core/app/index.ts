@@ -25,7 +25,8 @@ import { SIDES, SIM_URL, pairKey, type Side, type Verdict } from '../../shared/m
 import { UsageError, parseTargetOption } from '../cli/args.ts';
 import { RunInputError, createRun, executeRun, progressForDisplay, reportFromStore } from '../engine/run-session.ts';
 import { isSafeRunId, newRunId, runsDir } from '../engine/workspace.ts';
-import { writeFileAtomic, writeReports } from '../reports/write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { writeReports } from '../reports/write.ts';
 import { RpcError, createDispatcher, type Handlers } from '../rpc.ts';
 import { isRunFolder, listRunFolders, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';

@@ -1,11 +1,11 @@
 /**
  * Write a report folder (report.json, report.html, report.csv, junit.xml) and read report.json back.
- * Each file is written to a temp name beside it and renamed into place, so a reader (a CI step, a browser
- * reloading) never sees half a file and a crash never leaves a truncated report over a good one.
+ * Each file is written atomically (core/fs/atomic-write.ts: temp file, fsync, rename), so a reader (a CI step,
+ * a browser reloading) never sees half a file and a crash never leaves a truncated report over a good one.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { REPORT_SCHEMA_VERSION, ReportSchema, type Report } from '../../shared/report.ts';
 import { renderCsvReport } from './csv.ts';
 import { renderHtmlReport } from './html.ts';
@@ -21,18 +21,6 @@ export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
   csv: 'report.csv',
   junit: 'junit.xml',
 };
-
-/** Write `text` to `path` atomically: temp file in the same folder (same filesystem), then rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 /** "pairs[3].A.status" from a zod issue path. */
 export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {

@@ -28,7 +28,8 @@ import {
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
-import { imageIdOf, imageRelPath, inspectImage, writeFileAtomic } from './image-file.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { imageIdOf, imageRelPath, inspectImage } from './image-file.ts';
 import { assertSchemaSupported, migrate } from './migrations.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
 import type { RunStore, StoredImage } from './types.ts';
