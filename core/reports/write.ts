@@ -6,6 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { describeIssue } from '../../shared/issue-path.ts';
 import { REPORT_SCHEMA_VERSION, ReportSchema, type Report } from '../../shared/report.ts';
 import { renderCsvReport } from './csv.ts';
 import { renderHtmlReport } from './html.ts';
@@ -22,22 +23,12 @@ export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
   junit: 'junit.xml',
 };
 
-/** "pairs[3].A.status" from a zod issue path. */
-export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
-
 function firstIssue(value: unknown): string | null {
   const parsed = ReportSchema.safeParse(value);
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
   if (!issue) return 'invalid report';
-  return `field ${formatIssuePath(issue.path)}: ${issue.message}`;
+  return `field ${describeIssue(issue)}`;
 }
 
 /**
@@ -98,7 +89,7 @@ export async function loadReport(path: string): Promise<Report> {
   const parsed = ReportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue ? `field ${formatIssuePath(issue.path)}: ${issue.message}` : 'invalid report';
+    const where = issue ? `field ${describeIssue(issue)}` : 'invalid report';
     throw new Error(`report ${path} is not a valid omni-review report: ${where}`);
   }
   return parsed.data;

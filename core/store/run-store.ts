@@ -28,6 +28,7 @@ import {
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
+import { describeIssues } from '../../shared/issue-path.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { imageIdOf, imageRelPath, inspectImage } from './image-file.ts';
 import { assertSchemaSupported, migrate } from './migrations.ts';
@@ -58,16 +59,10 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function describeIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
-  return shown.join('; ') + more;
-}
-
 /** Validate before writing, so nothing malformed reaches the file. */
 function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new Error(`cannot save ${what}: ${describeIssues(r.error)}`);
+  if (!r.success) throw new Error(`cannot save ${what}: ${describeIssues(r.error.issues, 3)}`);
   return r.data;
 }
 
@@ -84,7 +79,7 @@ function column<T>(schema: z.ZodType<T>, text: unknown, where: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     throw new Error(
-      `${where} does not match this omni-review's model (${describeIssues(r.error)}): the run file is damaged ` +
+      `${where} does not match this omni-review's model (${describeIssues(r.error.issues, 3)}): the run file is damaged ` +
         'or was written by another version',
     );
   }
@@ -239,7 +234,7 @@ class SqliteRunStore implements RunStore {
         request: column(JobRequestSchema, row.request, `${where} request`),
       };
       const r = JobSchema.safeParse(job);
-      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error)}): the run file is damaged`);
+      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error.issues, 3)}): the run file is damaged`);
       return r.data;
     });
   }

@@ -11,11 +11,12 @@ import path from 'node:path';
 import { LineCounter, isAlias, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { CATEGORIES, SuiteSchema, type Category, type GenParams, type Suite, type SuiteCase, type Turn } from '../../shared/model.ts';
 import { quotedSpans } from '../../shared/expected-text.ts';
+import { fieldPathOf, formatFieldPath, type FieldPath } from '../../shared/issue-path.ts';
 import { FileSuiteSchema, problemsFromIssues, quote, withoutExplainedAbsences, type FileCase, type FileParams, type FileSuite, type Problem } from './file-schema.ts';
 import { checkInputImage, type InputCheck, type InputImageInfo } from './inputs.ts';
 import { checkSize } from './size.ts';
 import { SuiteError, makeIssue, type SuiteIssue } from './suite-error.ts';
-import { YamlLocator, formatFieldPath, type FieldPath } from './yaml-locate.ts';
+import { YamlLocator } from './yaml-locate.ts';
 
 export { SuiteError, type SuiteIssue } from './suite-error.ts';
 export type { InputImageInfo } from './inputs.ts';
@@ -115,7 +116,7 @@ export async function parseSuiteText(text: string, options: ParseSuiteOptions): 
     throw new SuiteError(
       toIssues(
         checked.error.issues.map((issue) => ({
-          path: fileFieldPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol'), parsed.data),
+          path: fileFieldPath(fieldPathOf(issue.path), parsed.data),
           problem: issue.message,
           hint: 'See docs/suite-format.md.',
         })),
