@@ -6,6 +6,11 @@
  * so the same definition validates files, IPC/HTTP payloads and what we read back from the store.
  *
  * Isomorphic: no node:*, no DOM, no electron.
+ *
+ * One concept, kept in one file although it is a little over 400 lines: the records of the one data flow above,
+ * which reference one another (a JobResult holds a JobError and Timings, a Comparison PixelDiffs, a RunConfig
+ * BackendConfigs and a Suite) and whose vocabularies (sides, kinds, stages, verdicts) they all share. Read top to
+ * bottom it is the schema of a run folder; 61 modules on every side of the app import from it.
  */
 import { z } from 'zod';
 

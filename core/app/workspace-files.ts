@@ -5,7 +5,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/contract.ts';
-import { writeFileAtomic } from '../reports/write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 
 const DEFAULT_SETTINGS: Settings = { reviewer: '', blindByDefault: false };
 

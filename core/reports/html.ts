@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import sharp from 'sharp';
+import { hashString } from '../../shared/hash.ts';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportBackend, ReportPair, ReportSide } from '../../shared/report.ts';
 import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENT_LABELS, JUDGEMENTS, positionBiasSuspected } from '../../shared/review-stats.ts';
@@ -115,9 +116,7 @@ const EXTRA_COLORS = ['#facc15', '#fb7185', '#e879f9', '#94a3b8', '#fdba74', '#5
 function stageColor(name: string): string {
   const known = STAGE_COLORS[name];
   if (known) return known;
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-  return EXTRA_COLORS[h % EXTRA_COLORS.length] as string;
+  return EXTRA_COLORS[hashString(name) % EXTRA_COLORS.length] as string;
 }
 
 function stageSum(stages: Record<string, number>): number {
