@@ -10,6 +10,7 @@ const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_th
 // Every folder of ours is one element; the first matching pattern wins (bridge before renderer).
 const ELEMENTS = [
   { type: 'shared', pattern: 'shared/**', partialMatch: false },
+  { type: 'report-script', pattern: 'core/reports/report-script/**', partialMatch: false },
   { type: 'core', pattern: 'core/**', partialMatch: false },
   { type: 'tooling', pattern: ['scripts/**', 'bench/**', 'build/**', 'bin/**', 'e2e/**'], partialMatch: false },
   { type: 'electron-main', pattern: 'electron/main/**', partialMatch: false },
@@ -21,6 +22,7 @@ const ELEMENTS = [
 const FILES = [
   { category: 'ipc-channels', pattern: 'electron/ipc-channels.ts' },
   { category: 'manifest', pattern: 'package.json' },
+  { category: 'pair-index', pattern: 'core/reports/pair-index.ts' },
 ];
 
 const el = (...types) => types.map((type) => ({ element: { type } }));
@@ -47,6 +49,11 @@ const BOUNDARY_POLICIES = [
     message: 'core/ is the Node engine: shared/, Node built-ins and npm packages, never electron/ or renderer/.',
   },
   { from: el('core'), disallow: { to: [npm('electron'), ...UI_PACKAGES.map(npm)] }, message: 'core/ never imports electron or UI packages.' },
+  {
+    from: el('report-script'),
+    allow: { to: [...el('report-script'), { file: { categories: 'pair-index' } }] },
+    message: "report.html's browser script is bundled alone: it may import its own folder and pair-index.ts only.",
+  },
   { from: el('tooling'), allow: { to: [...el('tooling', 'core', 'shared'), IPC_CHANNELS, MANIFEST, ANY_NPM, NODE_CORE] } },
   {
     from: el('electron-main'),

@@ -71,6 +71,9 @@ const VIOLATIONS: Violation[] = [
   { name: 'core imports react', folder: 'core/reports', source: "import 'react';\n" },
   { name: 'core imports the renderer', folder: 'core', source: "import '../renderer/src/lib/filter.ts';\n" },
   { name: 'core imports electron/main', folder: 'core/app', source: "import '../../electron/main/urls.ts';\n" },
+  { name: "the report's browser script imports core", folder: 'core/reports/report-script', source: "import '../format.ts';\n" },
+  { name: "the report's browser script imports shared", folder: 'core/reports/report-script', source: "import '../../../shared/model.ts';\n" },
+  { name: 'core imports the report script (it inlines the generated bundle)', folder: 'core/reports', source: "import './report-script/filter.ts';\n" },
   { name: 'renderer imports core', folder: 'renderer/src/lib', source: "export type { Report } from '../../../core/reports/index.ts';\n" },
   { name: 'renderer imports a Node built-in', folder: 'renderer/src/lib', source: "import 'node:fs';\n" },
   { name: 'renderer imports electron', folder: 'renderer/src/bridge', source: "import 'electron';\n" },
@@ -83,6 +86,7 @@ const LEGAL: Violation[] = [
   { name: 'renderer imports shared', folder: 'renderer/src/lib', source: "export type { Report } from '../../../shared/report.ts';\n" },
   { name: 'preload imports electron, shared and ipc-channels', folder: 'electron/preload', source: "export { contextBridge } from 'electron';\nexport { CHANNELS } from '../../shared/contract.ts';\nexport { RPC_CHANNEL } from '../ipc-channels.ts';\n" },
   { name: 'electron/main imports core, shared, node and electron', folder: 'electron/main', source: "export { TOOL_VERSION } from '../../core/version.ts';\nexport { CHANNELS } from '../../shared/contract.ts';\nexport { join } from 'node:path';\nexport { app } from 'electron';\n" },
+  { name: "the report's browser script imports pair-index.ts", folder: 'core/reports/report-script', source: "export type { PairIndexEntry } from '../pair-index.ts';\n" },
   { name: 'core imports shared, node and npm', folder: 'core', source: "export { MAX_SEED } from '../shared/model.ts';\nexport { join } from 'node:path';\nexport { parse } from 'yaml';\n" },
 ];
 
