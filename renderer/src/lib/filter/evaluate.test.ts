@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PairView } from '../../../shared/contract.ts';
-import type { Verdict } from '../../../shared/model.ts';
-import { filterPairs, hasToken, matchesFilter, parseDuration, parseFilter, tokenize, toggleToken } from './filter.ts';
+import type { PairView } from '../../../../shared/contract.ts';
+import type { Verdict } from '../../../../shared/model.ts';
+import { filterPairs, matchesFilter } from './evaluate.ts';
+import { parseFilter } from './parse.ts';
 
 function side(overrides: Partial<PairView['A']> = {}): PairView['A'] {
   return {
@@ -67,20 +68,6 @@ function match(query: string, p: PairView, reviewer: string | null = 'ana'): boo
   expect(parsed.errors).toEqual([]);
   return matchesFilter(p, parsed.clauses, { reviewer });
 }
-
-function errorOf(query: string): string {
-  const parsed = parseFilter(query);
-  expect(parsed.errors).toHaveLength(1);
-  return parsed.errors[0]!.message;
-}
-
-describe('tokenize', () => {
-  it('splits on whitespace and keeps quoted phrases and offsets', () => {
-    const tokens = tokenize('  v:tie "grand opening"  tag:"a b"');
-    expect(tokens.map((t) => t.raw)).toEqual(['v:tie', '"grand opening"', 'tag:"a b"']);
-    expect(tokens[1]).toMatchObject({ start: 8, end: 23 });
-  });
-});
 
 describe('parseFilter + matchesFilter', () => {
   it('matches verdicts by the reviewer\'s newest verdict, with OR inside one token', () => {
@@ -192,51 +179,10 @@ describe('parseFilter + matchesFilter', () => {
   });
 });
 
-describe('filter errors', () => {
-  it('names the bad token and says how to fix it', () => {
-    expect(errorOf('v:A_beter')).toMatch(/unknown verdict "A_beter"; did you mean A_better\?/);
-    expect(errorOf('tag:text.mising')).toMatch(/not in the tag taxonomy; did you mean text\.missing\?/);
-    expect(errorOf('cat:poster')).toMatch(/unknown category "poster".*text-rendering/);
-    expect(errorOf('stage:denoise>20')).toMatch(/add a unit: stage:denoise>20s or stage:denoise>20ms/);
-    expect(errorOf('diff>0.5')).toMatch(/add a unit: diff>0.5% .* diff>0.5px/);
-    expect(errorOf('diff>150%')).toMatch(/at most 100%/);
-    expect(errorOf('ssim<90')).toMatch(/SSIM lies between 0 and 1/);
-    expect(errorOf('stage>2s')).toMatch(/name the stage/);
-    expect(errorOf('stage:denoise')).toMatch(/needs a comparison, e.g. stage:denoise>20s/);
-    expect(errorOf('foo:bar')).toMatch(/unknown filter "foo:"/);
-    expect(errorOf('verdcit:tie')).toMatch(/did you mean verdict\?/);
-    expect(errorOf('v:')).toMatch(/missing a value, e.g. v:A_better/);
-    expect(errorOf('ocr<0.9')).toMatch(/OCR scores are not part of the pair data/);
-    expect(errorOf('status:broken')).toMatch(/unknown status "broken"/);
-    expect(errorOf('is:done')).toMatch(/unknown "is:" value/);
-    expect(errorOf('cat:t,x')).toMatch(/unknown category "x"/);
-  });
-
-  it('reports positions and keeps the good tokens working', () => {
-    const parsed = parseFilter('cat:edit v:nope diff>1%');
-    expect(parsed.errors).toHaveLength(1);
-    expect(parsed.errors[0]).toMatchObject({ token: 'v:nope', start: 9, end: 15 });
-    expect(parsed.clauses.map((c) => c.kind)).toEqual(['category', 'number']);
-  });
-
-  it('refuses a bare number as a duration', () => {
-    expect(() => parseDuration('20', 'stage:denoise')).toThrow(/add a unit/);
-    expect(parseDuration('1.5m', 'x')).toBe(90_000);
-    expect(parseDuration('250ms', 'x')).toBe(250);
-  });
-});
-
-describe('filterPairs and tokens', () => {
+describe('filterPairs', () => {
   it('filters a list and returns everything for an empty query', () => {
     const pairs = [pair(), pair({ key: 'b', caseId: 'style-001', category: 'style-transfer', prompt: 'watercolor', expectedText: [], title: null, tags: [] })];
     expect(filterPairs(pairs, parseFilter(''), ctx)).toHaveLength(2);
     expect(filterPairs(pairs, parseFilter('cat:style'), ctx).map((p) => p.key)).toEqual(['b']);
-  });
-
-  it('toggles bucket tokens, replacing others of the same group and keeping the rest', () => {
-    expect(toggleToken('foo v:tie', 'v:A_better', ['v:tie', 'v:A_better'])).toBe('foo v:A_better');
-    expect(toggleToken('foo v:A_better', 'v:A_better', ['v:tie', 'v:A_better'])).toBe('foo');
-    expect(hasToken('foo is:unreviewed', 'is:unreviewed')).toBe(true);
-    expect(hasToken('foo is:unreviewedx', 'is:unreviewed')).toBe(false);
   });
 });
