@@ -1,5 +1,6 @@
 /**
- * One dispatch for every transport (Electron IPC, the browser-mode HTTP host, the in-memory test bridge).
+ * One dispatch for every transport (Electron IPC, the browser-mode HTTP host, the in-process transport of
+ * core/testing).
  * The request is validated against shared/contract.ts before a handler sees it, and the handler's answer is
  * validated before it leaves, so no transport can skip validation and a handler bug cannot leak a malformed
  * record into the UI.

@@ -1,7 +1,9 @@
 /**
- * A realistic run folder without the simulators: N single-turn pairs written straight through the store, with
- * `distinct` different 1024² outputs per side (so a browser really decodes new images when moving on) and the
- * rest reusing them. Used by the UI figures and the pairs:list figure.
+ * A realistic run folder seeded through the real run store (core/store's openRunStore, putImage, saveResult,
+ * saveComparison: the same calls the runner makes), because a simulator run of 2,000 pairs at 1024² would take
+ * the better part of an hour on 2 cores: N single-turn pairs with `distinct` different 1024² outputs per side
+ * (so a browser really decodes new images when moving on) and the rest reusing them. The engine and the
+ * browser-mode host then serve it like any other run. Used by the UI figures and the pairs:list figure.
  */
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -21,15 +23,15 @@ async function photoVariant(k: number, tint: number): Promise<Uint8Array> {
   return new Uint8Array(await img.modulate({ hue: (k * 23 + tint) % 360, brightness: 1 + tint / 400 }).png({ compressionLevel: 1 }).toBuffer());
 }
 
-export interface SyntheticRun {
+export interface SeededRun {
   store: RunStore;
   runId: string;
   /** Image ids of A and B per pair, in list order. */
   images: Array<{ key: string; A: ImageId; B: ImageId }>;
 }
 
-export async function createSyntheticRun(dir: string, options: { pairs: number; distinct: number; runId?: string }): Promise<SyntheticRun> {
-  const runId = options.runId ?? 'bench-synthetic';
+export async function createSeededRun(dir: string, options: { pairs: number; distinct: number; runId?: string }): Promise<SeededRun> {
+  const runId = options.runId ?? 'bench-seeded';
   const source = await photoVariant(0, 0);
   const cases: SuiteCase[] = [];
   for (let i = 0; i < options.pairs; i++) {
@@ -37,7 +39,7 @@ export async function createSyntheticRun(dir: string, options: { pairs: number; 
     cases.push({
       id,
       category: (['text-rendering', 'style-transfer', 'edit'] as const)[i % 3]!,
-      title: `Synthetic pair ${i}`,
+      title: `Seeded pair ${i}`,
       inputs: [],
       turns: [{ prompt: `Add a sign that reads "PAIR ${i}" on the wall.`, expectedText: [`PAIR ${i}`] }],
       params: {},
@@ -58,8 +60,8 @@ export async function createSyntheticRun(dir: string, options: { pairs: number; 
   const config: RunConfig = {
     id: runId,
     createdAt: new Date().toISOString(),
-    suite: { name: 'bench-synthetic', defaults: { size: `${SIZE}x${SIZE}` }, cases },
-    suiteSource: 'bench/synthetic-run.ts',
+    suite: { name: 'bench-seeded', defaults: { size: `${SIZE}x${SIZE}` }, cases },
+    suiteSource: 'bench/seeded-run.ts',
     backends: { A: backend('A'), B: backend('B') },
     params: { overrides: {}, repeats: 1, retries: 0 },
   };
@@ -83,7 +85,7 @@ export async function createSyntheticRun(dir: string, options: { pairs: number; 
     }
   }
   store.addJobs(jobs);
-  const images: SyntheticRun['images'] = [];
+  const images: SeededRun['images'] = [];
   cases.forEach((c, i) => {
     const out = outputs[i % outputs.length]!;
     images.push({ key: pairKey(c.id, 1, 1), ...out });
