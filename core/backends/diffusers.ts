@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { snippet } from './errors.ts';
+import { tryParseJson } from './openai-images/decode.ts';
 import { OpenAiImageAdapter, PATHS, type AdapterOptions, type ModelsProbe } from './openai-images/adapter.ts';
 
 const BaselineInfoSchema = z.looseObject({
@@ -59,14 +60,7 @@ export class DiffusersAdapter extends OpenAiImageAdapter {
     this.info.generatePath = PATHS.generations;
     const res = await this.probe(PATHS.baselineInfo, signal);
     const text = res.body.toString('utf8');
-    let summary: string | null = null;
-    if (res.status === 200) {
-      try {
-        summary = summarizeBaselineInfo(JSON.parse(text));
-      } catch {
-        summary = null;
-      }
-    }
+    const summary = res.status === 200 ? summarizeBaselineInfo(tryParseJson(text)) : null;
     this.info.notes.push(
       summary ??
         `GET /v1/baseline/info → ${res.status}${text ? ` (${snippet(text, 80)})` : ''}: this may not be the Omni Review baseline server; using /v1/images/edits and /v1/images/generations anyway`,

@@ -21,7 +21,7 @@ import {
 import { HttpClient, type HttpResponse } from '../http.ts';
 import { cancelledError, formatDuration, httpError, snippet, type RequestContext } from '../errors.ts';
 import { buildEditMultipart, buildGenerationJson, jsonBody, type EncodedBody } from './encode.ts';
-import { extractImagesApiImage, parseJson, type DecodedImage, type ResponseContext } from './decode.ts';
+import { extractImagesApiImage, parseJson, tryParseJson, type DecodedImage, type ResponseContext } from './decode.ts';
 import { findServerTimings, serverStages } from './timings.ts';
 
 export const PATHS = {
@@ -200,13 +200,7 @@ export abstract class OpenAiImageAdapter implements BackendAdapter {
     const notes = this.info.notes;
     let id: string | null = null;
     if (res.status === 200) {
-      let json: unknown = undefined;
-      try {
-        json = JSON.parse(res.body.toString('utf8'));
-      } catch {
-        // reported below
-      }
-      const parsed = ModelsSchema.safeParse(json);
+      const parsed = ModelsSchema.safeParse(tryParseJson(res.body.toString('utf8')));
       id = parsed.success ? (parsed.data.data[0]?.id ?? null) : null;
       notes.push(
         id === null

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BackendError } from '../types.ts';
-import { decodeDataUrl, decodeImageBase64, extractChatImage, extractImagesApiImage, sniffImageMime } from './decode.ts';
+import { decodeDataUrl, decodeImageBase64, extractChatImage, extractImagesApiImage, parseJson, sniffImageMime, tryParseJson } from './decode.ts';
 import { loadRecorded } from '../testing/replay-server.ts';
 import { JPEG_LIKE, PNG, PNG_B64 } from '../testing/requests.ts';
 
@@ -66,5 +66,14 @@ describe('extractImagesApiImage / extractChatImage', () => {
     );
     expect(() => extractChatImage({ choices: [{ message: { content: [{ type: 'text', text: 'hi' }] } }] }, CTX)).toThrow(/no image_url item/);
     expect(() => extractChatImage({ choices: [] }, CTX)).toThrow(/no choices\[0\]\.message\.content/);
+  });
+});
+
+describe('tryParseJson / parseJson', () => {
+  it('reads JSON, and says undefined (or throws a protocol error quoting the body) for anything else', () => {
+    expect(tryParseJson('{"data":[{"id":"m"}]}')).toEqual({ data: [{ id: 'm' }] });
+    expect(tryParseJson('<html>502</html>')).toBeUndefined();
+    expect(parseJson('[1]', CTX)).toEqual([1]);
+    expect(() => parseJson('<html>502</html>', CTX)).toThrow(/not valid JSON.*<html>502<\/html>/);
   });
 });

@@ -52,13 +52,20 @@ export function decodeDataUrl(url: string, where: string, ctx: ResponseContext):
   return decodeImageBase64(url.slice(m[0].length), where, ctx);
 }
 
+/** A server's JSON text → the value; undefined when it is not JSON. Every JSON answer is read through here. */
+export function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parse a 2xx body as JSON or throw a protocol error quoting what came back. */
 export function parseJson(body: string, ctx: ResponseContext): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw protocolError(ctx, 'the response is not valid JSON', body);
-  }
+  const value = tryParseJson(body);
+  if (value === undefined) throw protocolError(ctx, 'the response is not valid JSON', body);
+  return value;
 }
 
 const ImagesResponseSchema = z.looseObject({
