@@ -1,7 +1,7 @@
 /**
- * Issue 9, finding 5: a full disk mid-run. Image writes are made to fail with ENOSPC (injected into the store's
- * atomic image write, the way a full file system answers) once the inputs are stored: the run stops with one
- * line and exit 4, everything saved so far is kept, a partial report is written, and --resume completes it
+ * Issue 9, finding 5: a full disk mid-run. Image writes are made to fail with ENOSPC (injected into the one
+ * atomic write, core/fs/atomic-write.ts, for paths under the run's images/ folder, the way a full file system
+ * answers) once the inputs are stored: the run stops with one line and exit 4, everything saved so far is kept, a partial report is written, and --resume completes it
  * once there is space again.
  */
 import { existsSync } from 'node:fs';
@@ -11,16 +11,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Report } from '../../shared/report.ts';
-import { main, type CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
+import { main } from './main.ts';
 
 /** Image writes into folders under `prefix` succeed `room` more times, then fail with ENOSPC. */
 const disk = vi.hoisted(() => ({ room: Infinity, prefix: '', failures: 0 }));
 
-vi.mock(import('../store/image-file.ts'), async (importOriginal) => {
+vi.mock(import('../fs/atomic-write.ts'), async (importOriginal) => {
   const original = await importOriginal();
   return {
     ...original,
-    writeFileAtomic: async (finalPath: string, bytes: Uint8Array) => {
+    writeFileAtomic: async (finalPath: string, bytes: Uint8Array | string) => {
       if (finalPath.startsWith(disk.prefix) && disk.room-- <= 0) {
         disk.failures++;
         throw Object.assign(new Error(`ENOSPC: no space left on device, open '${finalPath}.tmp'`), { code: 'ENOSPC', errno: -28, syscall: 'open' });

@@ -3,27 +3,21 @@
  *   0 done, every job ok · 1 done, some jobs failed (report written) · 2 bad input (arguments, suite file, run
  *   folder) · 3 a backend could not be reached · 4 the run folder could not be written · 130 interrupted (partial report written; resume with --resume).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_KIND, SIM_URL, type Side } from '../../shared/model.ts';
+import { DEFAULT_KIND, SIM_URL } from '../../shared/model.ts';
 import { DEFAULT_TIME_SCALE } from '../backends/sim/server.ts';
-import { isRunFolder } from '../store/run-store.ts';
+import { RunInputError } from '../engine/errors.ts';
 import { StoreError } from '../store/store-error.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { UsageError } from './args.ts';
+import type { CliIo } from './io.ts';
 import { runCommand, type RunCommandOptions } from './run-command.ts';
 import { reportCommand } from './report-command.ts';
 import { simCommand, type SimCommandOptions } from './sim-command.ts';
 import { serveCommand, type ServeCommandOptions } from './serve-command.ts';
 
-export const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, storeWriteFailed: 4, interrupted: 130 } as const;
-
-export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
+const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, storeWriteFailed: 4, interrupted: 130 } as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -112,12 +106,12 @@ ${EXIT_CODES_HELP}`,
 }
 
 /** Turn an expected failure into one line and an exit code; anything else is a bug and keeps its stack. */
-export function exitCodeForError(err: unknown, io: CliIo): number {
+function exitCodeForError(err: unknown, io: CliIo): number {
   if (err instanceof SuiteError) {
     io.stderr.write(`error: ${err.describeAll()}\n`);
     return EXIT.usage;
   }
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof RunInputError) {
     io.stderr.write(`error: ${err.message}\n`);
     return EXIT.usage;
   }
@@ -143,28 +137,3 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return exitCodeForError(err, io);
   }
 }
-
-/** A run folder the user named for --out must be new or empty: never mix two runs in one folder. */
-export async function checkOutDir(dir: string): Promise<void> {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: exists and is not a folder`);
-  if (await isRunFolder(dir)) {
-    throw new UsageError(`--out ${dir}: already holds a run; continue it with --resume ${dir} or pick another folder`);
-  }
-  if (readdirSync(dir).length > 0) throw new UsageError(`--out ${dir}: folder is not empty; pick a new or empty folder`);
-}
-
-export function sideOption(side: Side, name: string): string {
-  return `--${side.toLowerCase()}${name}`;
-}
-
-export function displayPath(path: string, cwd: string = process.cwd()): string {
-  const abs = resolve(path);
-  return abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs;
-}
-
-export function runFolderName(dir: string): string {
-  return basename(resolve(dir));
-}
-
-export { join };

@@ -11,7 +11,7 @@ import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { startHttpHost } from '../host/http-host.ts';
 import { TOKEN_PATTERN } from '../host/token.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { waitForStopSignal } from './signals.ts';
 
 export interface ServeCommandOptions {
@@ -29,7 +29,7 @@ export const SERVING_PREFIX = 'Omni Review is serving at ';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Build the UI with the project's own electron-vite when out/renderer is missing. */
-export async function ensureUiBuilt(io: CliIo): Promise<void> {
+async function ensureUiBuilt(io: CliIo): Promise<void> {
   if (existsSync(resolve(RENDERER_DIR, 'index.html'))) return;
   const bin = resolve(PROJECT_DIR, 'node_modules/electron-vite/bin/electron-vite.js');
   if (!existsSync(bin)) {

@@ -3,11 +3,10 @@
  * image files. Every write is one transaction that has committed (WAL, synchronous=FULL) when the method
  * returns; every JSON column is validated with the shared zod schemas on the way in and on the way out.
  */
-import { closeSync, existsSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { z } from 'zod';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   ComparisonSchema,
   JobRequestSchema,
@@ -28,9 +27,12 @@ import {
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
-import { imageIdOf, imageRelPath, inspectImage, writeFileAtomic } from './image-file.ts';
-import { assertSchemaSupported, migrate } from './migrations.ts';
+import { describeIssues } from '../../shared/issue-path.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { containedFile } from '../paths/containment.ts';
+import { imageIdOf, imageRelPath, inspectImage } from './image-file.ts';
+import { SQLITE_HEADER, checkExistingDatabaseFile, checked, column, damagedError, openDatabase, readConfig, type Row } from './database.ts';
+import { migrate } from './migrations.ts';
 import { acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
 import { StoreError, isDamagedDatabaseMessage } from './store-error.ts';
 import type { RunStore, StoredImage } from './types.ts';
@@ -48,9 +50,6 @@ export class RunFolderTamperedError extends StoreError {
     this.name = 'RunFolderTamperedError';
   }
 }
-/** How long a write waits for another connection's write lock (a reader such as the UI in another process). */
-const BUSY_TIMEOUT_MS = 5000;
-const SQLITE_HEADER = 'SQLite format 3\0';
 
 export interface OpenRunStoreOptions {
   /** Create a new run in `dir` (made if missing) with this configuration. `dir` must not already hold a run. */
@@ -69,45 +68,10 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function describeIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
-  return shown.join('; ') + more;
-}
-
-/** Validate before writing, so nothing malformed reaches the file. */
-function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new Error(`cannot save ${what}: ${describeIssues(r.error)}`);
-  return r.data;
-}
-
-/** Parse and validate a JSON column read back from the file. */
-function column<T>(schema: z.ZodType<T>, text: unknown, where: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(String(text));
-  } catch (error) {
-    throw new Error(`${where} is not valid JSON (${(error as Error).message}): the run file is damaged`, {
-      cause: error,
-    });
-  }
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    throw new Error(
-      `${where} does not match this omni-review's model (${describeIssues(r.error)}): the run file is damaged ` +
-        'or was written by another version',
-    );
-  }
-  return r.data;
-}
-
 /** A job's status after its result is saved: a chain that was skipped is recorded as an error of kind `skipped`. */
 export function jobStatusForResult(result: JobResult): JobStatus {
   return result.error?.kind === 'skipped' ? 'skipped' : result.status;
 }
-
-type Row = Record<string, unknown>;
 
 class SqliteRunStore implements RunStore {
   readonly dir: string;
@@ -264,7 +228,7 @@ class SqliteRunStore implements RunStore {
         request: column(JobRequestSchema, row.request, `${where} request`),
       };
       const r = JobSchema.safeParse(job);
-      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error)}): the run file is damaged`);
+      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error.issues, 3)}): the run file is damaged`);
       return r.data;
     });
   }
@@ -390,89 +354,6 @@ class SqliteRunStore implements RunStore {
   }
 }
 
-/** One line for a run.sqlite that cannot be used as it is: never advice that would lose the saved images. */
-function damagedError(dbFile: string, what: string, cause?: unknown): StoreError {
-  return new StoreError(
-    'damaged',
-    `${dbFile} ${what}. Nothing was sent and nothing in the folder was changed (the saved images stay in its images/ folder). ` +
-      'Keep the folder as it is (copy it to restore run.sqlite from a backup) and start a new run with --out NEW_FOLDER',
-    cause === undefined ? undefined : { cause },
-  );
-}
-
-/**
- * Before SQLite touches an existing run.sqlite: an empty (0-byte) or foreign file would otherwise be taken for
- * a new database and get a fresh schema written into it. Never writes.
- */
-function checkExistingDatabaseFile(dbFile: string): void {
-  let header: Buffer;
-  let read: number;
-  try {
-    const fd = openSync(dbFile, 'r');
-    try {
-      header = Buffer.alloc(SQLITE_HEADER.length);
-      read = readSync(fd, header, 0, header.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    throw new StoreError('damaged', `${dbFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Nothing was changed. Check the file's permissions`, { cause: error });
-  }
-  if (read === 0) throw damagedError(dbFile, 'is empty (0 bytes): the run was cut off while it was being created, or the file was truncated');
-  if (read < header.length || header.toString('latin1') !== SQLITE_HEADER) {
-    throw damagedError(dbFile, 'is not an SQLite database (its first bytes are wrong): not an omni-review run database, or it is damaged');
-  }
-}
-
-/** SQLite's own page-level check, read-only; run before a runner writes anything or connects to a server. */
-function assertDatabaseIntact(db: DatabaseSync, dbFile: string): void {
-  let rows: Row[];
-  try {
-    rows = db.prepare('PRAGMA quick_check(5)').all() as Row[];
-  } catch (error) {
-    throw damagedError(dbFile, `is damaged (${(error as Error).message})`, error);
-  }
-  const problems = rows.map((r) => String(Object.values(r)[0])).filter((m) => m !== 'ok');
-  if (problems.length > 0) throw damagedError(dbFile, `is damaged (SQLite's check: ${problems.slice(0, 2).join('; ')})`);
-}
-
-function openDatabase(dbFile: string, verify = false): DatabaseSync {
-  let db: DatabaseSync;
-  try {
-    db = new DatabaseSync(dbFile);
-  } catch (error) {
-    const message = (error as Error).message;
-    if (isDamagedDatabaseMessage(message)) throw damagedError(dbFile, `cannot be opened (${message})`, error);
-    throw error;
-  }
-  try {
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Refuse a newer schema before writing anything to the file (switching the journal mode is a write).
-    assertSchemaSupported(db, dbFile);
-    if (verify) assertDatabaseIntact(db, dbFile);
-    db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
-  } catch (error) {
-    db.close();
-    if (error instanceof StoreError) throw error;
-    const message = (error as Error).message;
-    if (isDamagedDatabaseMessage(message)) {
-      throw damagedError(dbFile, `cannot be opened (${message}): not an omni-review run database, or it is damaged`, error);
-    }
-    throw error;
-  }
-}
-
-function readConfig(db: DatabaseSync, dbFile: string): RunConfig {
-  const row = db.prepare('SELECT config FROM run_config WHERE id = 1').get() as Row | undefined;
-  if (!row) {
-    throw damagedError(dbFile, 'holds no run configuration: the run was cut off while it was being created');
-  }
-  return column(RunConfigSchema, row.config, `${dbFile}: run configuration`);
-}
-
 /**
  * Open the run in `dir`, or create one with `options.create`. Takes the folder's lock (released by close()),
  * brings the schema up to date, and reads the configuration.
@@ -530,7 +411,7 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
   }
 }
 
-/** Our temp files: image-file.ts `.<name>.<pid>.<8 hex>.tmp`, reports `<name>.<pid>.<8 hex>.tmp`, previews `<name>.<pid>.<base36>.tmp`, the lock's `.run.lock.<pid>-<12 hex>.tmp`. */
+/** Our temp files: core/fs/atomic-write.ts `.<name>.<pid>.<8 hex>.tmp` (images, reports, settings, previews), older builds' `<name>.<pid>.<8 hex>.tmp` and `<name>.<pid>.<base36>.tmp`, the lock's `.run.lock.<pid>-<12 hex>.tmp`. */
 const LOCK_TEMP_NAME = /^\.run\.lock\.(\d+)-[0-9a-f]{12}\.tmp$/;
 const TEMP_NAME = /^\.?[\w.-]+\.(\d+)\.[0-9a-z]{1,16}\.tmp$/;
 
