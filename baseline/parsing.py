@@ -2,6 +2,10 @@
 and JSON with base64 images. Field names follow vLLM-Omni's /v1/images/* endpoints.
 
 Status codes follow vLLM-Omni: 422 when `prompt` or the image is missing, 400 for bad values and too many images.
+
+One file over 400 lines on purpose: it is one concept, the request contract. Body decoding, field validation and
+image limits share one table of field names and one error vocabulary; split, a field rule would live apart from
+the status code it must answer with.
 """
 
 from __future__ import annotations

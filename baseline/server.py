@@ -4,6 +4,10 @@ pipeline (one request at a time; `queue_wait` measures the wait).
 Endpoints (vLLM-Omni's names and shapes): GET /health, GET /v1/models, GET /v1/baseline/info,
 POST /v1/images/edits (multipart or JSON), POST /v1/images/generations (JSON). Errors are `{"detail": "..."}`;
 tracebacks go to the server log only.
+
+One file over 400 lines on purpose: it is one concept, the HTTP layer and its single pipeline worker. The queue,
+the worker and the handler share the one-request-at-a-time invariant that `queue_wait` measures; kept together so
+that invariant is visible in one place.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ measures only how long the launches took; the GPU work is billed to whichever la
 (``encode_prompt``'s ``.tolist()``, ``postprocess``'s ``.cpu()``). Method ``cuda_sync`` synchronises at every stage
 boundary (what vLLM-Omni's pipeline profiler does); ``cuda_events`` records events instead and synchronises only
 at the ends of the pipeline call; ``host_unsynced`` does neither and is only honest about the totals.
+
+One file over 400 lines on purpose: it is one concept, that single timeline. The markers, the recorder and the
+arithmetic that resolves spans and computes exclusive stage times all depend on the anchor rule above; split, the
+rule would be restated in each part.
 """
 
 from __future__ import annotations
