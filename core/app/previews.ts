@@ -8,6 +8,7 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { PREVIEW_SIDES } from '../../shared/contract.ts';
+import { SHARP_LIMITS } from '../store/image-limits.ts';
 
 export { PREVIEW_SIDES };
 
@@ -40,7 +41,7 @@ export async function ensurePreview(source: string, target: string, maxSide: num
       await mkdir(dirname(target), { recursive: true });
       const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       try {
-        await sharp(source).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 3 }).toFile(temp);
+        await sharp(source, SHARP_LIMITS).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 3 }).toFile(temp);
         await rename(temp, target);
       } catch (err) {
         await unlink(temp).catch(() => {});

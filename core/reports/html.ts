@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Bounds } from '../../shared/model.ts';
+import { SHARP_LIMITS } from '../store/image-limits.ts';
 import type { Report, ReportBackend, ReportPair, ReportSide } from '../../shared/report.ts';
 import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENT_LABELS, JUDGEMENTS, positionBiasSuspected } from '../../shared/review-stats.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
@@ -56,7 +57,7 @@ async function thumbnailDataUri(path: string, size: number): Promise<string | nu
     const bytes = await readFile(path);
     const meta = await sharp(bytes).metadata();
     if (!meta.format || !THUMB_FORMATS.has(meta.format)) return null;
-    const out = await sharp(bytes)
+    const out = await sharp(bytes, SHARP_LIMITS)
       .autoOrient()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75 })

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   SIDES,
+  parseSize,
   pairKey as makePairKey,
   type Comparison,
   type Job,
@@ -367,7 +368,7 @@ class RunSession {
         response = sent.response;
         try {
           // Once the response is here it is saved even if a cancel arrives meanwhile: never lose a result.
-          const image = await this.store.putImage(response.image);
+          const image = await this.store.putImage(response.image, parseSize(job.request.size));
           this.finish(state, {
             ...this.resultBase(state, startedAt),
             status: 'ok',

@@ -19,6 +19,7 @@ import {
   SideSchema,
   VerdictSchema,
   type Comparison,
+  type Dimensions,
   type ImageId,
   type Job,
   type JobResult,
@@ -28,7 +29,8 @@ import {
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
-import { imageIdOf, imageRelPath, inspectImage, writeFileAtomic } from './image-file.ts';
+import { imageIdOf, imageRelPath, inspectImage, InvalidImageError, writeFileAtomic } from './image-file.ts';
+import { oversizeProblem } from './image-limits.ts';
 import { assertSchemaSupported, migrate } from './migrations.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
 import type { RunStore, StoredImage } from './types.ts';
@@ -179,11 +181,15 @@ class SqliteRunStore implements RunStore {
 
   // -- images --------------------------------------------------------------------------------------------
 
-  async putImage(bytes: Uint8Array): Promise<StoredImage> {
+  async putImage(bytes: Uint8Array, requested?: Dimensions): Promise<StoredImage> {
     const id = imageIdOf(bytes);
     const known = this.getImage(id);
-    if (known && existsSync(path.join(this.dir, known.relPath))) return known;
-    const info = await inspectImage(bytes);
+    if (known && existsSync(path.join(this.dir, known.relPath))) {
+      const oversize = oversizeProblem(known, requested);
+      if (oversize) throw new InvalidImageError(`image rejected: ${oversize}`);
+      return known;
+    }
+    const info = await inspectImage(bytes, requested);
     const relPath = imageRelPath(id, info.ext);
     // File first, row second: a crash in between leaves a harmless orphan file that the next put reuses.
     await writeFileAtomic(path.join(this.dir, relPath), bytes);
