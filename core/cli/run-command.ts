@@ -15,6 +15,7 @@ import {
   progressForDisplay,
   type BackendSpec,
 } from '../engine/run-session.ts';
+import { missingInputsProblem } from '../engine/run-integrity.ts';
 import { defaultWorkspaceDir, newRunId, runsDir } from '../engine/workspace.ts';
 import type { RunEvent } from '../runs/events.ts';
 import { openRunStore } from '../store/run-store.ts';
@@ -130,6 +131,11 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       store = await openRunStore(dir);
     } catch (err) {
       throw new UsageError(`--resume ${o.resume}: ${(err as Error).message}`);
+    }
+    const damaged = missingInputsProblem(store);
+    if (damaged) {
+      store.close();
+      throw new UsageError(`--resume ${o.resume}: ${damaged}`);
     }
     say(`resuming run ${store.config.id} in ${displayPath(dir)}`);
   } else {

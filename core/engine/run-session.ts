@@ -31,6 +31,7 @@ import { writeReports, type ReportFormat } from '../reports/write.ts';
 import type { RunEvent, RunOutcome, RunProgress } from '../runs/events.ts';
 import { planJobs } from '../runs/plan.ts';
 import { connectBackends, runJobs } from '../runs/runner.ts';
+import { inspectImage } from '../store/image-file.ts';
 import { imageIdOf, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import type { LoadedSuite } from '../suite/load.ts';
@@ -124,6 +125,10 @@ export async function createRun(spec: CreateRunSpec): Promise<RunStore> {
   const idByPath = new Map<string, string>();
   for (const path of spec.loaded.inputs.keys()) {
     const bytes = new Uint8Array(await readFile(path));
+    // Decode it before the folder exists: an input that fails now must not leave a run that names it.
+    await inspectImage(bytes).catch((err: unknown) => {
+      throw new RunInputError(`input image ${path} cannot be used: ${(err as Error).message.replace(/^image rejected: /, '').replace(/; the server sent a truncated or corrupt image$/, '')}`);
+    });
     bytesByPath.set(path, bytes);
     idByPath.set(path, imageIdOf(bytes));
   }
