@@ -303,6 +303,11 @@ export const JobResultSchema = z
     endpoint: z.string(),
     /** Requests actually sent; 0 for a turn skipped because an earlier turn failed. */
     attempts: z.number().int().min(0),
+    /**
+     * What was wrong with the server's own numbers and was dropped (a negative peak_memory_mb, a NaN or 1e300
+     * stage duration). Optional: added after v1, absent when there was nothing to say.
+     */
+    notes: z.array(z.string()).optional(),
     startedAt: z.string(),
     finishedAt: z.string(),
   })

@@ -378,6 +378,7 @@ class RunSession {
             timings: this.timings(response, queueMs),
             peakMemoryMb: response.peakMemoryMb,
             endpoint: response.endpoint,
+            ...(response.notes?.length ? { notes: response.notes } : {}),
           });
           return;
         } catch (error) {
@@ -411,6 +412,7 @@ class RunSession {
           : { e2eMs: Math.max(0, Math.round(performance.now() - t0)), stages: {}, clientWaitMs: queueMs },
         peakMemoryMb: response?.peakMemoryMb ?? null,
         endpoint: response?.endpoint ?? endpointOf(failure.url),
+        ...(response?.notes?.length ? { notes: response.notes } : {}),
       });
     } finally {
       this.running[side]--;
