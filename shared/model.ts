@@ -8,6 +8,7 @@
  * Isomorphic: no node:*, no DOM, no electron.
  */
 import { z } from 'zod';
+import { DEFAULT_KIND as BASE_DEFAULT_KIND } from './backend-defaults.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -26,7 +27,7 @@ export const BACKEND_KINDS = ['vllm-omni', 'diffusers'] as const;
 export const BackendKindSchema = z.enum(BACKEND_KINDS);
 export type BackendKind = z.infer<typeof BackendKindSchema>;
 
-export const DEFAULT_KIND: Record<Side, BackendKind> = { A: 'vllm-omni', B: 'diffusers' };
+export const DEFAULT_KIND: Record<Side, BackendKind> = BASE_DEFAULT_KIND;
 
 /** "WxH" in pixels, as both servers take it. Width and height are multiples of 16 in practice. */
 export const SizeSchema = z
@@ -126,8 +127,7 @@ export type Suite = z.infer<typeof SuiteSchema>;
 // Run configuration (how to send it)
 // ---------------------------------------------------------------------------------------------------------
 
-/** `sim` means the embedded simulator of that side's kind; anything else is a base URL such as http://127.0.0.1:8000 */
-export const SIM_URL = 'sim';
+export { SIM_URL } from './backend-defaults.ts';
 
 export const BackendConfigSchema = z
   .object({

@@ -10,6 +10,7 @@ import { handleProtocolA, openAiError } from './protocol-a.ts';
 import { handleProtocolB } from './protocol-b.ts';
 import { RequestError } from './request.ts';
 import { isShutdownError } from './serve-image.ts';
+import { DEFAULT_TIME_SCALE } from './defaults.ts';
 import { FAULT_NAMES, type FaultProfile, type SimOptions, type SimServer } from './types.ts';
 
 export const DEFAULT_SIM_MODEL = 'Qwen/Qwen-Image-Edit';
@@ -18,7 +19,7 @@ export const DEFAULT_SIM_MODEL = 'Qwen/Qwen-Image-Edit';
  * queueing, A's shared denoise) stay larger than the simulators' own image work, and the demo suite still
  * finishes in about a minute on 2 cores.
  */
-export const DEFAULT_TIME_SCALE = 0.05;
+export { DEFAULT_TIME_SCALE };
 
 function checkOptions(options: SimOptions): { timeScale: number; faults: FaultProfile } {
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
