@@ -554,7 +554,7 @@ export class OpenAiImageAdapter implements BackendAdapter {
       timeoutMs: options.timeoutMs,
     });
     if (res.status < 200 || res.status >= 300) {
-      throw httpError({ method: 'POST', url: res.url, status: res.status, body: res.body.toString('utf8') });
+      throw httpError({ method: 'POST', url: res.url, status: res.status, body: res.body.toString('utf8'), location: res.headers.location });
     }
     return res;
   }
