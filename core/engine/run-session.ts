@@ -32,6 +32,7 @@ import type { RunEvent, RunOutcome, RunProgress } from '../runs/events.ts';
 import { planJobs } from '../runs/plan.ts';
 import { connectBackends, runJobs } from '../runs/runner.ts';
 import { inspectImage } from '../store/image-file.ts';
+import { explainEmbeddedSimErrors } from './embedded-sim.ts';
 import { imageIdOf, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import type { LoadedSuite } from '../suite/load.ts';
@@ -225,8 +226,9 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
     for (const side of SIDES) {
       const cfg = store.config.backends[side];
       let url = cfg.target;
+      let sim: SimServer | undefined;
       if (cfg.simulated) {
-        const sim = await startSimServer({
+        sim = await startSimServer({
           kind: cfg.kind,
           faults: parseFaultSpec(cfg.faults),
           ...(options.simTimeScale === undefined ? {} : { timeScale: options.simTimeScale }),
@@ -234,7 +236,8 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
         sims.push(sim);
         url = sim.url;
       }
-      adapters[side] = createAdapter(cfg.kind, url);
+      const adapter = createAdapter(cfg.kind, url);
+      adapters[side] = sim ? explainEmbeddedSimErrors(adapter, sim) : adapter;
     }
     const connected = adapters as Record<Side, BackendAdapter>;
     let servers: Record<Side, ServerInfo>;

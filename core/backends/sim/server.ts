@@ -77,6 +77,7 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     url,
     kind: options.kind,
     stats: () => snapshotStats(ctx),
+    lastDrop: () => ctx.lastDrop,
     close: () => {
       closing ??= shutdown(ctx, server, inFlight);
       return closing;
@@ -102,6 +103,7 @@ async function shutdown(ctx: SimContext, server: Server, inFlight: Set<Promise<v
   ctx.gate.close(new SimClosedError());
   await new Promise<void>((resolve) => setImmediate(resolve));
   // Then end every connection: keep-alive sockets, "timeout" requests held open, uploads still arriving.
+  if (inFlight.size > 0 || ctx.hanging.size > 0) ctx.lastDrop = 'it was shut down with the request still in flight (the run was stopping or the app closing)';
   server.closeAllConnections();
   ctx.hanging.clear();
   await Promise.allSettled([...inFlight]);
@@ -124,6 +126,7 @@ async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse
     else await handleProtocolB(ctx, req, res, path);
   } catch (err) {
     if (res.headersSent) {
+      ctx.lastDrop = `it failed after it had started answering (${(err as Error).message ?? String(err)}), which is a bug in the simulator`;
       res.destroy();
       return;
     }
