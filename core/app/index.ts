@@ -29,7 +29,9 @@ import { writeFileAtomic, writeReports } from '../reports/write.ts';
 import { RpcError, createDispatcher, type Handlers } from '../rpc.ts';
 import { isRunFolder, listRunFolders, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
-import { loadSuiteFile, parseSuiteText, type LoadedSuite } from '../suite/load.ts';
+import type { LoadedSuite } from '../suite/load.ts';
+// Off the main thread: a large suite must not stall every other request (issue 9).
+import { loadSuiteFileOffThread as loadSuiteFile, parseSuiteTextOffThread as parseSuiteText } from '../suite/load-off-thread.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { buildPairViews } from './pair-views.ts';
