@@ -17,7 +17,7 @@ import { openRunStore } from '../core/store/run-store.ts';
 import { sampleRunConfig } from '../core/store/testing.ts';
 import type { Verdict } from '../shared/model.ts';
 import { figure, log, sample, type Measurement } from './measure.ts';
-import { createSyntheticRun } from './synthetic-run.ts';
+import { createSeededRun } from './seeded-run.ts';
 
 const RETINA = fileURLToPath(new URL('../fixtures/images/retina.jpg', import.meta.url));
 
@@ -135,7 +135,7 @@ async function storeFigures(dir: string, quick: boolean): Promise<Measurement[]>
 
 async function pairsListFigure(dir: string, quick: boolean): Promise<Measurement> {
   const workspace = join(dir, 'ws');
-  const run = await createSyntheticRun(join(workspace, 'runs', 'bench-2000'), { pairs: 2000, distinct: 4 });
+  const run = await createSeededRun(join(workspace, 'runs', 'bench-2000'), { pairs: 2000, distinct: 4 });
   const data = { config: run.store.config, jobs: run.store.jobs(), results: run.store.results(), comparisons: run.store.comparisons(), verdicts: run.store.verdicts() };
   run.store.close();
   const app = await createCoreApp({ workspace, mode: 'memory' });

@@ -17,7 +17,7 @@ import { RENDERER_DIR } from '../core/cli/serve-command.ts';
 import { buildIsStale } from '../scripts/start.ts';
 import { startHttpHost } from '../core/host/http-host.ts';
 import { figure, log, type Measurement } from './measure.ts';
-import { createSyntheticRun } from './synthetic-run.ts';
+import { createSeededRun } from './seeded-run.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** How long a reviewer looks at a pair before the next key, in the main paint figure. */
@@ -164,7 +164,7 @@ export async function uiFigures(quick: boolean): Promise<{ figures: Measurement[
   const warmup = 5;
   try {
     log('ui: writing a 2,000-pair run with distinct 1024² outputs');
-    const run = await createSyntheticRun(join(dir, 'runs', 'bench-ui'), { pairs: 2000, distinct: 2 * moveCount + warmup + 2 });
+    const run = await createSeededRun(join(dir, 'runs', 'bench-ui'), { pairs: 2000, distinct: 2 * moveCount + warmup + 2 });
     const images = run.images;
     run.store.close();
     const app = await createCoreApp({ workspace: dir, mode: 'browser' });

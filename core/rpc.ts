@@ -1,10 +1,11 @@
 /**
- * One dispatch for every transport (Electron IPC, the browser-mode HTTP host, the in-memory test bridge).
+ * One dispatch for every transport (Electron IPC, the browser-mode HTTP host, the in-process transport of
+ * core/testing).
  * The request is validated against shared/contract.ts before a handler sees it, and the handler's answer is
  * validated before it leaves, so no transport can skip validation and a handler bug cannot leak a malformed
  * record into the UI.
  */
-import type { z } from 'zod';
+import { describeIssues } from '../shared/issue-path.ts';
 import {
   CONTRACT,
   isChannel,
@@ -29,14 +30,6 @@ export class RpcError extends Error {
   }
 }
 
-/** First zod issue as "field: problem", which is what a person needs to fix a request. */
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid value';
-  const where = issue.path.length ? issue.path.map(String).join('.') : '(root)';
-  return `${where}: ${issue.message}`;
-}
-
 export interface Dispatcher {
   dispatch(channel: unknown, rawRequest: unknown): Promise<unknown>;
 }
@@ -53,13 +46,13 @@ export function createDispatcher(handlers: Handlers): Dispatcher {
 async function dispatchChannel<C extends Channel>(handlers: Handlers, channel: C, rawRequest: unknown): Promise<ResponseOf<C>> {
   const spec = CONTRACT[channel];
   const parsed = spec.request.safeParse(rawRequest ?? {});
-  if (!parsed.success) throw new RpcError('bad-request', `${channel}: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new RpcError('bad-request', `${channel}: ${describeIssues(parsed.error.issues)}`);
   const handler = handlers[channel] as (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
   const value = await handler(parsed.data as ParsedRequestOf<C>);
   const checked = spec.response.safeParse(value);
   if (!checked.success) {
     // A handler bug, not the caller's fault: say so instead of sending a half-valid record.
-    throw new RpcError('failed', `${channel}: internal error: response failed validation (${describeZodError(checked.error)})`);
+    throw new RpcError('failed', `${channel}: internal error: response failed validation (${describeIssues(checked.error.issues)})`);
   }
   return checked.data as ResponseOf<C>;
 }

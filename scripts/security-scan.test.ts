@@ -37,12 +37,12 @@ describe('parseAllowList', () => {
 
   it.each([
     ['{', 'not valid JSON'],
-    [JSON.stringify({ entries: [{ check: 'open_external', file: 'f', reason: REASON }] }), 'entries.0.check'],
-    [JSON.stringify({ entries: [{ check: 'A_CHECK', file: 'f', reason: 'because' }] }), 'entries.0.reason'],
-    [JSON.stringify({ entries: [{ check: 'A_CHECK', reason: REASON }] }), 'entries.0.file'],
+    [JSON.stringify({ entries: [{ check: 'open_external', file: 'f', reason: REASON }] }), 'entries[0].check'],
+    [JSON.stringify({ entries: [{ check: 'A_CHECK', file: 'f', reason: 'because' }] }), 'entries[0].reason'],
+    [JSON.stringify({ entries: [{ check: 'A_CHECK', reason: REASON }] }), 'entries[0].file'],
     [JSON.stringify({ entries: [], extra: 1 }), '(root)'],
   ])('names the file and the first bad field (%s)', (text, where) => {
-    expect(() => parseAllowList(text, 'security/x.json')).toThrow(new RegExp(`^security/x\\.json: .*${where.replace(/[.()]/g, '\\$&')}`));
+    expect(() => parseAllowList(text, 'security/x.json')).toThrow(new RegExp(`^security/x\\.json: .*${where.replace(/[.()[\]]/g, '\\$&')}`));
   });
 
   it('the project allow-list is valid, short, and names only checks Electronegativity has', async () => {

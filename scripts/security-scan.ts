@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { describeIssue } from '../shared/issue-path.ts';
 
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -74,8 +75,7 @@ export function parseAllowList(text: string, fileName: string): AllowList {
   const parsed = AllowListSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-    throw new Error(`${fileName}: ${where}: ${issue?.message ?? 'invalid'}`);
+    throw new Error(`${fileName}: ${issue ? describeIssue(issue) : 'invalid'}`);
   }
   return parsed.data;
 }

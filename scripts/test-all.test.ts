@@ -5,7 +5,7 @@ const node = (name: string, code: string): Step => ({ name, command: process.exe
 
 describe('npm test (scripts/test-all.ts)', () => {
   it('runs every part, TypeScript and Python, in order', () => {
-    expect(STEPS.map((s) => s.name)).toEqual(['typecheck', 'lint', 'unit', 'py']);
+    expect(STEPS.map((s) => s.name)).toEqual(['typecheck', 'lint', 'check:cycles', 'unit', 'py']);
   });
 
   it('keeps going after a failure and reports every failure in the summary', async () => {

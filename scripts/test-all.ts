@@ -3,7 +3,7 @@
  * line per part and a non-zero exit when any failed. A chain of `&&` stopped at the first failure, so a lint error
  * hid whether the unit and Python tests passed at all (issue 9, finding 8).
  *
- * Parts, in order: typecheck (tsc -b), lint (eslint), unit (vitest: unit and integration tests), py (the baseline's
+ * Parts, in order: typecheck (tsc -b), lint (eslint), check:cycles (madge: no import cycles), unit (vitest: unit and integration tests), py (the baseline's
  * unittest). Each is the npm script of the same name, so it can also be run alone. `-- --only unit,py` runs some.
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +28,7 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 export const STEPS: readonly Step[] = [
   { name: 'typecheck', command: NPM, args: ['run', '-s', 'typecheck'] },
   { name: 'lint', command: NPM, args: ['run', '-s', 'lint'] },
+  { name: 'check:cycles', command: NPM, args: ['run', '-s', 'check:cycles'] },
   { name: 'unit', command: NPM, args: ['run', '-s', 'test:unit'] },
   { name: 'py', command: NPM, args: ['run', '-s', 'test:py'] },
 ];

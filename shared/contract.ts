@@ -2,7 +2,7 @@
  * The one contract between the UI and the engine: channel → zod request/response.
  *
  * Every transport dispatches through it: Electron IPC (electron/main → core/rpc), the HTTP host of browser
- * mode (POST /rpc/<channel> → core/rpc) and the in-memory bridge of tests. core/rpc validates the request
+ * mode (POST /rpc/<channel> → core/rpc) and the in-process transport of tests (core/testing). core/rpc validates the request
  * before a handler sees it and the response before it leaves, so a bug or a hostile page cannot push
  * unvalidated data across (Actual Budget's single-API design, with runtime validation added).
  *
@@ -140,7 +140,8 @@ export const PairViewSchema = z
     verdicts: z.array(VerdictSchema),
     /**
      * Blind-mode side assignment for this pair, fixed per run so reloading does not reshuffle: true = B is
-     * shown on the left. Drawn from a seeded hash of (run id, pair key).
+     * shown on the left. Drawn from a seeded hash of (run id, case, repeat): one per multi-turn chain, so the
+     * sides never trade places between the turns of a chain.
      */
     blindSwap: z.boolean(),
   })
@@ -239,6 +240,7 @@ export const CONTRACT = {
         version: z.string(),
         /** Where runs and settings live (shown in the UI). */
         workspace: z.string(),
+        /** `memory`: the engine runs in the caller's own process (tests and the bench, core/testing). */
         mode: z.enum(['electron', 'browser', 'memory']),
       })
       .strict(),
@@ -319,7 +321,7 @@ export function previewQuery(options?: { maxSide?: PreviewSide }): string {
   return options?.maxSide === undefined ? '' : `?max=${options.maxSide}`;
 }
 
-/** The ReviewApi the renderer talks to; each bridge (IPC, HTTP, memory) implements it. */
+/** The ReviewApi the renderer talks to; each transport (IPC, HTTP, in-process for tests) implements it. */
 export interface ReviewApi {
   call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Subscribe to pushed events; returns the unsubscribe function. */

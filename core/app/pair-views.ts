@@ -4,6 +4,7 @@
  * finished one and one made by the CLI.
  */
 import type { PairSideView, PairView } from '../../shared/contract.ts';
+import { hashString } from '../../shared/hash.ts';
 import {
   SIDES,
   jobId,
@@ -29,20 +30,10 @@ export interface PairViewInput {
  * Blind mode's side assignment: a stable coin flip per (run, chain), so a reload or another reviewer sees the
  * same arrangement and position bias can be measured from the stored `swapped` flags. One flip per multi-turn
  * chain (case × repeat), not per turn: sides must not trade places while a reviewer steps through the turns.
- * FNV-1a, 32 bit.
+ * The low bit of shared/hash.ts's string hash (FNV-1a with a final avalanche).
  */
 export function blindSwapFor(runId: string, key: string): boolean {
-  let h = 0x811c9dc5;
-  const text = `${runId}\n${key}`;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // Mix the high bits down: the low bit of FNV alone is weakly distributed for similar inputs.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x45d9f3b);
-  h ^= h >>> 16;
-  return (h & 1) === 1;
+  return (hashString(`${runId}\n${key}`) & 1) === 1;
 }
 
 function numberList(value: unknown): number[] | null {

@@ -4,9 +4,10 @@
  * Copies are lossless PNGs, so what a reviewer judges at fit is the model's output, downscaled, never a
  * compression artefact. The pixel inspector and any zoom past the copy's resolution use the original.
  */
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { PREVIEW_SIDES } from '../../shared/contract.ts';
 import { SHARP_LIMITS } from '../store/image-limits.ts';
 
@@ -26,7 +27,7 @@ const inFlight = new Map<string, Promise<void>>();
 
 /**
  * Make (once) the copy of `source` at `target`, longest side `maxSide`. Concurrent requests for the same copy
- * share one job; the file appears atomically (temp + rename), so a reader never sees half of it.
+ * share one job; the file appears atomically (core/fs/atomic-write.ts), so a reader never sees half of it.
  */
 export async function ensurePreview(source: string, target: string, maxSide: number): Promise<void> {
   try {
@@ -38,15 +39,8 @@ export async function ensurePreview(source: string, target: string, maxSide: num
   let job = inFlight.get(target);
   if (!job) {
     job = (async () => {
-      await mkdir(dirname(target), { recursive: true });
-      const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      try {
-        await sharp(source, SHARP_LIMITS).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 3 }).toFile(temp);
-        await rename(temp, target);
-      } catch (err) {
-        await unlink(temp).catch(() => {});
-        throw err;
-      }
+      const png = await sharp(source, SHARP_LIMITS).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 3 }).toBuffer();
+      await writeFileAtomic(target, png);
     })().finally(() => inFlight.delete(target));
     inFlight.set(target, job);
   }

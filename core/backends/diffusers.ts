@@ -1,12 +1,14 @@
 /**
  * Side B: our diffusers baseline server (baseline/). It mirrors vLLM-Omni's current image API (same endpoints and
- * field names; reference/diffusers-qwen-image-edit.md §6), so it reuses the vLLM-Omni adapter and only differs in
- * detection: GET /v1/baseline/info says what runs (pipeline, dtype, device, versions), and there is no chat
- * endpoint to fall back to. Its `metrics.timings` block (ms) is mapped by the shared response code.
+ * field names; reference/diffusers-qwen-image-edit.md §6), so it is the OpenAI-style image adapter
+ * (./openai-images/) with its own detection: GET /v1/baseline/info says what runs (pipeline, dtype, device,
+ * versions), and there is no chat endpoint to fall back to. Its `metrics.timings` block (ms) is mapped by
+ * ./openai-images/timings.ts.
  */
 import { z } from 'zod';
 import { snippet } from './errors.ts';
-import { OpenAiImageAdapter, PATHS, type AdapterOptions, type ModelsProbe } from './vllm-omni.ts';
+import { tryParseJson } from './openai-images/decode.ts';
+import { OpenAiImageAdapter, PATHS, type AdapterOptions, type ModelsProbe } from './openai-images/adapter.ts';
 
 const BaselineInfoSchema = z.looseObject({
   pipeline: z.string().optional(),
@@ -49,7 +51,7 @@ export function summarizeBaselineInfo(json: unknown): string | null {
 export class DiffusersAdapter extends OpenAiImageAdapter {
   constructor(baseUrl: string, options: AdapterOptions = {}) {
     // No chat fallback: the baseline serves only the images endpoints.
-    super('diffusers', baseUrl, options, false);
+    super('diffusers', baseUrl, options);
   }
 
   protected override async detect(_models: ModelsProbe, signal: AbortSignal | undefined): Promise<void> {
@@ -58,14 +60,7 @@ export class DiffusersAdapter extends OpenAiImageAdapter {
     this.info.generatePath = PATHS.generations;
     const res = await this.probe(PATHS.baselineInfo, signal);
     const text = res.body.toString('utf8');
-    let summary: string | null = null;
-    if (res.status === 200) {
-      try {
-        summary = summarizeBaselineInfo(JSON.parse(text));
-      } catch {
-        summary = null;
-      }
-    }
+    const summary = res.status === 200 ? summarizeBaselineInfo(tryParseJson(text)) : null;
     this.info.notes.push(
       summary ??
         `GET /v1/baseline/info → ${res.status}${text ? ` (${snippet(text, 80)})` : ''}: this may not be the Omni Review baseline server; using /v1/images/edits and /v1/images/generations anyway`,

@@ -4,10 +4,12 @@
  */
 import type { BackendKind } from '../../shared/model.ts';
 import { DiffusersAdapter } from './diffusers.ts';
-import { VllmOmniAdapter, type AdapterOptions, type OpenAiImageAdapter } from './vllm-omni.ts';
+import type { AdapterOptions, OpenAiImageAdapter } from './openai-images/adapter.ts';
+import { VllmOmniAdapter } from './vllm-omni.ts';
 
-export type { AdapterOptions } from './vllm-omni.ts';
-export { OpenAiImageAdapter, VllmOmniAdapter, DEFAULT_HEALTH_DEADLINE_MS, PATHS } from './vllm-omni.ts';
+export type { AdapterOptions } from './openai-images/adapter.ts';
+export { OpenAiImageAdapter, DEFAULT_HEALTH_DEADLINE_MS, PATHS } from './openai-images/adapter.ts';
+export { VllmOmniAdapter } from './vllm-omni.ts';
 export { DiffusersAdapter } from './diffusers.ts';
 export { BackendError } from './types.ts';
 export type { BackendAdapter, ConnectOptions, ImageRequest, ImageResponse, InputImage, SendOptions } from './types.ts';

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Report } from '../../shared/report.ts';
-import { main, type CliIo } from '../cli/main.ts';
+import type { CliIo } from '../cli/io.ts';
+import { main } from '../cli/main.ts';
 import { loadRecorded, recordedRoutes, startReplayServer } from './testing/replay-server.ts';
 
 const TINY = fileURLToPath(new URL('../../fixtures/suites/testdata/tiny.yaml', import.meta.url));

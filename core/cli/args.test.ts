@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, parseIntOption, parseKindOption, parseSecondsOption, parseSizeOption, parseTargetOption } from './args.ts';
-
-describe('parseTargetOption', () => {
-  it('accepts sim and http(s) base URLs, normalising the tail', () => {
-    expect(parseTargetOption('--a', 'sim')).toBe('sim');
-    expect(parseTargetOption('--a', 'http://127.0.0.1:8000/')).toBe('http://127.0.0.1:8000');
-    expect(parseTargetOption('--a', 'http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000');
-    expect(parseTargetOption('--b', 'https://gpu-box.example:8443/omni/')).toBe('https://gpu-box.example:8443/omni');
-  });
-  it('refuses other schemes, credentials, queries and junk with the option name', () => {
-    expect(() => parseTargetOption('--a', 'file:///etc/passwd')).toThrow(/--a: only http/);
-    expect(() => parseTargetOption('--a', 'http://user:pw@host:1')).toThrow(/user name\/password/);
-    expect(() => parseTargetOption('--b', 'http://host:1/?x=1')).toThrow(/without \?query/);
-    expect(() => parseTargetOption('--b', 'localhost:8000')).toThrow(UsageError);
-    expect(() => parseTargetOption('--b', 'nonsense')).toThrow(/expected "sim" or a base URL/);
-  });
-});
+import { UsageError, parseIntOption, parseKindOption, parseSecondsOption, parseSizeOption } from './args.ts';
 
 describe('numeric options', () => {
   it('parses whole numbers in range and names the option otherwise', () => {

@@ -2,7 +2,7 @@
  * Parsing and checking of command-line values. Each throws UsageError with a sentence that names the
  * option, what was given and what is expected, so `omni-review` can print it and exit 2.
  */
-import { BACKEND_KINDS, SIM_URL, type BackendKind } from '../../shared/model.ts';
+import { BACKEND_KINDS, type BackendKind } from '../../shared/model.ts';
 import { checkSize } from '../suite/size.ts';
 
 import { UsageError } from './usage-error.ts';
@@ -44,31 +44,4 @@ export function parseSizeOption(option: string, raw: string): string {
 export function parseKindOption(option: string, raw: string): BackendKind {
   if ((BACKEND_KINDS as readonly string[]).includes(raw)) return raw as BackendKind;
   throw new UsageError(`${option}: expected one of ${BACKEND_KINDS.join(', ')}, got "${raw}"`);
-}
-
-/**
- * A backend target: `sim` (the embedded simulator) or an http(s) base URL. Credentials in the URL are refused
- * (they would be written into run records and reports); a path is kept (servers behind a prefix), a trailing
- * slash and any query/fragment are dropped because we append /v1/... ourselves.
- */
-export function parseTargetOption(option: string, raw: string): string {
-  const value = raw.trim();
-  if (value === SIM_URL) return SIM_URL;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${option}: expected "sim" or a base URL like http://127.0.0.1:8000, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${option}: only http:// and https:// servers are supported, got "${url.protocol}"`);
-  }
-  if (url.username || url.password) {
-    throw new UsageError(`${option}: remove the user name/password from the URL; they would be stored in run records and reports`);
-  }
-  if (url.search || url.hash) {
-    throw new UsageError(`${option}: give the server's base URL without ?query or #fragment, e.g. ${url.origin}`);
-  }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
-  return `${url.origin}${path}`;
 }

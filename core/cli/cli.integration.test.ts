@@ -15,7 +15,8 @@ import type { Report } from '../../shared/report.ts';
 import { startSimServer } from '../backends/sim/index.ts';
 import { loadRecorded, recordedRoutes, startReplayServer } from '../backends/testing/replay-server.ts';
 import { reportProblems } from '../../scripts/check-report.ts';
-import { main, type CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
+import { main } from './main.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'omni-review.mjs');

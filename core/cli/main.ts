@@ -7,25 +7,20 @@
  * subcommand's module, and with it the engine, is imported when that subcommand runs (issue 9: --help used to
  * load and type-strip the whole engine first; `npm run bench -- --only cli` measures it).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KIND, SIM_URL } from '../../shared/backend-defaults.ts';
-import type { Side } from '../../shared/model.ts';
 import { DEFAULT_TIME_SCALE } from '../backends/sim/defaults.ts';
+// A plain error class with no imports: checking for it loads nothing of the engine.
+import { RunInputError } from '../engine/errors.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
+import type { CliIo } from './io.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
 import type { ServeCommandOptions } from './serve-command.ts';
 import { UsageError } from './usage-error.ts';
 
-export const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, interrupted: 130 } as const;
-
-export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
+const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, interrupted: 130 } as const;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -113,12 +108,12 @@ ${EXIT_CODES_HELP}`,
 }
 
 /** Turn an expected failure into one line and an exit code; anything else is a bug and keeps its stack. */
-export function exitCodeForError(err: unknown, io: CliIo): number {
+function exitCodeForError(err: unknown, io: CliIo): number {
   if (err instanceof SuiteError) {
     io.stderr.write(`error: ${err.describeAll()}\n`);
     return EXIT.usage;
   }
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof RunInputError) {
     io.stderr.write(`error: ${err.message}\n`);
     return EXIT.usage;
   }
@@ -139,29 +134,3 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     return exitCodeForError(err, io);
   }
 }
-
-/** A run folder the user named for --out must be new or empty: never mix two runs in one folder. */
-export async function checkOutDir(dir: string): Promise<void> {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir}: exists and is not a folder`);
-  const { isRunFolder } = await import('../store/run-store.ts');
-  if (await isRunFolder(dir)) {
-    throw new UsageError(`--out ${dir}: already holds a run; continue it with --resume ${dir} or pick another folder`);
-  }
-  if (readdirSync(dir).length > 0) throw new UsageError(`--out ${dir}: folder is not empty; pick a new or empty folder`);
-}
-
-export function sideOption(side: Side, name: string): string {
-  return `--${side.toLowerCase()}${name}`;
-}
-
-export function displayPath(path: string, cwd: string = process.cwd()): string {
-  const abs = resolve(path);
-  return abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs;
-}
-
-export function runFolderName(dir: string): string {
-  return basename(resolve(dir));
-}
-
-export { join };

@@ -21,7 +21,7 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-export function formatSideLine(name: string, p: SideProgress): string {
+function formatSideLine(name: string, p: SideProgress): string {
   return `${name} ${p.done}/${p.total} (ok ${p.ok}, errors ${p.error}, running ${p.running})`;
 }
 

@@ -4,14 +4,14 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { reportFromStore } from '../engine/run-session.ts';
+import { reportFromStore } from '../engine/report-from-store.ts';
 import { REPORT_FORMATS, loadReport, writeReports, type ReportFormat } from '../reports/write.ts';
 import { isRunFolder, openRunStore } from '../store/run-store.ts';
 import { UsageError } from './args.ts';
-import type { CliIo } from './main.ts';
-import { displayPath } from './main.ts';
+import type { CliIo } from './io.ts';
+import { displayPath } from './paths.ts';
 
-export function parseFormats(raw: string): ReportFormat[] {
+function parseFormats(raw: string): ReportFormat[] {
   const list = raw.split(',').map((f) => f.trim()).filter(Boolean);
   if (list.length === 0) throw new UsageError(`--format: give at least one of ${REPORT_FORMATS.join(', ')}`);
   for (const f of list) {

@@ -7,17 +7,13 @@ import { join, resolve } from 'node:path';
 import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
 import type { Report } from '../../shared/report.ts';
 import { formatImprovementLine, formatMs } from '../reports/format.ts';
-import {
-  BackendUnavailableError,
-  RunInputError,
-  createRun,
-  executeRun,
-  progressForDisplay,
-  type BackendSpec,
-} from '../engine/run-session.ts';
+import { parseBackendTarget } from '../engine/backend-target.ts';
+import { createRun, type BackendSpec } from '../engine/create-run.ts';
+import { BackendUnavailableError } from '../engine/errors.ts';
+import { executeRun } from '../engine/execute-run.ts';
 import { missingInputsProblem } from '../engine/run-integrity.ts';
 import { defaultWorkspaceDir, newRunId, runsDir } from '../engine/workspace.ts';
-import type { RunEvent } from '../runs/events.ts';
+import type { RunEvent } from '../runner/events.ts';
 import { openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import { loadSuiteFile } from '../suite/load.ts';
@@ -28,10 +24,9 @@ import {
   parsePositiveNumberOption,
   parseSecondsOption,
   parseSizeOption,
-  parseTargetOption,
 } from './args.ts';
-import type { CliIo } from './main.ts';
-import { checkOutDir, displayPath } from './main.ts';
+import type { CliIo } from './io.ts';
+import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
 
 export interface RunCommandOptions {
@@ -88,8 +83,8 @@ function newRunSettings(o: RunCommandOptions): NewRunSettings {
   const spec = (target: string, kind: BackendKind, faults: string): BackendSpec => ({ target, kind, faults, concurrency, timeoutMs });
   return {
     backends: {
-      A: spec(parseTargetOption('--a', o.a), parseKindOption('--a-kind', o.aKind), o.aFaults),
-      B: spec(parseTargetOption('--b', o.b), parseKindOption('--b-kind', o.bKind), o.bFaults),
+      A: spec(parseBackendTarget('--a', o.a), parseKindOption('--a-kind', o.aKind), o.aFaults),
+      B: spec(parseBackendTarget('--b', o.b), parseKindOption('--b-kind', o.bKind), o.bFaults),
     },
     params: {
       overrides,
@@ -145,12 +140,8 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     const runId = newRunId(loaded.suite.name);
     const dir = o.out !== undefined ? resolve(o.out) : join(runsDir(defaultWorkspaceDir()), runId);
     if (o.out !== undefined) await checkOutDir(dir);
-    try {
-      store = await createRun({ loaded, suiteSource: o.suite, dir, runId, ...settings });
-    } catch (err) {
-      if (err instanceof RunInputError) throw new UsageError(err.message);
-      throw err;
-    }
+    // A RunInputError (a fault profile for a real server, say) exits 2 like a UsageError (see main.ts).
+    store = await createRun({ loaded, suiteSource: o.suite, dir, runId, ...settings });
     say(`run ${runId} → ${displayPath(dir)}`);
   }
 
@@ -189,7 +180,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       formats: ['json', 'html', 'csv', 'junit'],
       onLog: (line) => reporter.log(line),
       onEvent: (event) => {
-        if (event.type === 'progress') reporter.update(progressForDisplay(event.progress));
+        if (event.type === 'progress') reporter.update(event.progress);
         const line = describeEvent(event);
         if (line) reporter.log(line);
       },

@@ -10,7 +10,7 @@ import { createCoreApp } from '../app/index.ts';
 import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { startHttpHost } from '../host/http-host.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { waitForStopSignal } from './signals.ts';
 
 export interface ServeCommandOptions {
@@ -26,7 +26,7 @@ const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Build the UI with the project's own electron-vite when out/renderer is missing. */
-export async function ensureUiBuilt(io: CliIo): Promise<void> {
+async function ensureUiBuilt(io: CliIo): Promise<void> {
   if (existsSync(resolve(RENDERER_DIR, 'index.html'))) return;
   const bin = resolve(PROJECT_DIR, 'node_modules/electron-vite/bin/electron-vite.js');
   if (!existsSync(bin)) {

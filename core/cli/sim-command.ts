@@ -2,7 +2,7 @@
 import { parseFaultSpec, startSimServer } from '../backends/sim/index.ts';
 import type { SimServer } from '../backends/sim/types.ts';
 import { UsageError, parseIntOption, parsePositiveNumberOption } from './args.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { waitForStopSignal } from './signals.ts';
 
 export interface SimCommandOptions {

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore } from '../store/run-store.ts';
 import { sampleRunConfig, sampleSuite } from '../store/testing.ts';
-import { main, type CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
+import { main } from './main.ts';
 
 const IMAGES = fileURLToPath(new URL('../../fixtures/images/', import.meta.url));
 

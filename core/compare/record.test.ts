@@ -57,4 +57,19 @@ describe('comparisonRecord', () => {
     expect(record.ab).toMatchObject({ heatmapId: null, sizeMismatch: { first: '10x10', second: '20x20' } });
     expect(() => ComparisonSchema.parse(record)).not.toThrow();
   });
+
+  it('stores an infinite PSNR (identical images) and a NaN SSIM as null, so the record stays valid', async () => {
+    const output: CompareOutput = {
+      ab: { ...diff({ pixels: 0, ratio: 0, heatmapPng: null, bounds: null }), ssim: Number.NaN, psnr: Number.POSITIVE_INFINITY, identical: true },
+      vsSource: { A: null, B: null },
+      threshold: 0.1,
+      metricsSize: 256,
+    };
+    const record = await comparisonRecord('same', output, async () => {
+      throw new Error('no heatmap to store');
+    });
+    expect(record.ab).toMatchObject({ ssim: null, psnr: null, identical: true, pixels: 0 });
+    expect(() => ComparisonSchema.parse(record)).not.toThrow();
+    expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+  });
 });

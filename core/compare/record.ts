@@ -1,6 +1,7 @@
 /**
- * CompareOutput (bytes, from a worker) → Comparison (the stored record, heatmaps as image ids). The runner
- * stores the heatmap PNGs through its RunStore and saves the record; nothing here touches the disk itself.
+ * CompareOutput (bytes, from a worker) → Comparison (the stored record, heatmaps as image ids). The scheduler
+ * (core/runner) stores the heatmap PNGs through its RunStore and saves the record; nothing here touches the disk
+ * itself.
  */
 import type { Comparison, ImageId, PixelDiff } from '../../shared/model.ts';
 import type { CompareOutput, PixelDiffOutput } from './types.ts';
@@ -22,11 +23,20 @@ async function toPixelDiff(diff: PixelDiffOutput, putImage: PutImage): Promise<P
   };
 }
 
+/** A metric as the record keeps it: a finite number, or null (JSON has no Infinity or NaN; the schema refuses them). */
+function finiteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Identical images have an infinite PSNR: the record stores it as null, with `identical: true` saying why. A
+ * non-finite SSIM (a degenerate image) is null as well, so the record always satisfies ComparisonSchema.
+ */
 export async function comparisonRecord(pairKey: string, output: CompareOutput, putImage: PutImage): Promise<Comparison> {
   const ab = await toPixelDiff(output.ab, putImage);
   return {
     pairKey,
-    ab: { ...ab, ssim: output.ab.ssim, psnr: output.ab.psnr, identical: output.ab.identical },
+    ab: { ...ab, ssim: finiteOrNull(output.ab.ssim), psnr: finiteOrNull(output.ab.psnr), identical: output.ab.identical },
     vsSource: {
       A: output.vsSource.A ? await toPixelDiff(output.vsSource.A, putImage) : null,
       B: output.vsSource.B ? await toPixelDiff(output.vsSource.B, putImage) : null,

@@ -1,11 +1,12 @@
 /**
  * Write a report folder (report.json, report.html, report.csv, junit.xml) and read report.json back.
- * Each file is written to a temp name beside it and renamed into place, so a reader (a CI step, a browser
- * reloading) never sees half a file and a crash never leaves a truncated report over a good one.
+ * Each file is written atomically (core/fs/atomic-write.ts: temp file, fsync, rename), so a reader (a CI step,
+ * a browser reloading) never sees half a file and a crash never leaves a truncated report over a good one.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { describeIssue } from '../../shared/issue-path.ts';
 import { REPORT_SCHEMA_VERSION, ReportSchema, type Report } from '../../shared/report.ts';
 import { renderCsvReport } from './csv.ts';
 import { renderHtmlReport } from './html.ts';
@@ -22,34 +23,12 @@ export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
   junit: 'junit.xml',
 };
 
-/** Write `text` to `path` atomically: temp file in the same folder (same filesystem), then rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-/** "pairs[3].A.status" from a zod issue path. */
-export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
-
 function firstIssue(value: unknown): string | null {
   const parsed = ReportSchema.safeParse(value);
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
   if (!issue) return 'invalid report';
-  return `field ${formatIssuePath(issue.path)}: ${issue.message}`;
+  return `field ${describeIssue(issue)}`;
 }
 
 /**
@@ -110,7 +89,7 @@ export async function loadReport(path: string): Promise<Report> {
   const parsed = ReportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue ? `field ${formatIssuePath(issue.path)}: ${issue.message}` : 'invalid report';
+    const where = issue ? `field ${describeIssue(issue)}` : 'invalid report';
     throw new Error(`report ${path} is not a valid omni-review report: ${where}`);
   }
   return parsed.data;

@@ -1,9 +1,7 @@
 /**
- * Content-addressed image files: naming, format sniffing, decode check and crash-safe writes.
+ * Content-addressed image files: naming, format sniffing and the decode check (written by core/fs/atomic-write.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Dimensions, ImageId } from '../../shared/model.ts';
 import { isPixelLimitError, oversizeProblem, SHARP_LIMITS } from './image-limits.ts';
@@ -107,43 +105,4 @@ export async function inspectImage(bytes: Uint8Array, requested?: Dimensions): P
 /** images/<first 2 hex>/<sha256>.<ext>, POSIX separators. */
 export function imageRelPath(id: ImageId, ext: string): string {
   return `images/${id.slice(0, 2)}/${id}.${ext}`;
-}
-
-/** fsync a directory so a rename or a new entry in it survives a power cut. Not supported everywhere (Windows). */
-async function syncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort: platforms that cannot fsync a directory still get the atomic rename.
-  } finally {
-    await handle?.close();
-  }
-}
-
-/**
- * Write `bytes` to `finalPath` so that the path either does not exist or holds all of them: a temp file in the
- * same folder (same file system, so the rename is atomic), fsynced, renamed over, then the folder fsynced.
- * A crash leaves at most a `.tmp` file, never a partial image under the final name.
- */
-export async function writeFileAtomic(finalPath: string, bytes: Uint8Array): Promise<void> {
-  const dir = path.dirname(finalPath);
-  const created = await mkdir(dir, { recursive: true });
-  if (created !== undefined) await syncDir(path.dirname(created));
-  const tmp = path.join(dir, `.${path.basename(finalPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, finalPath);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-  await syncDir(dir);
 }

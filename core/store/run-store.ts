@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { z } from 'zod';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   ComparisonSchema,
   JobRequestSchema,
@@ -29,17 +28,18 @@ import {
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
-import { imageIdOf, imageRelPath, inspectImage, InvalidImageError, writeFileAtomic } from './image-file.ts';
+import { describeIssues } from '../../shared/issue-path.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { imageIdOf, imageRelPath, inspectImage, InvalidImageError } from './image-file.ts';
 import { oversizeProblem } from './image-limits.ts';
-import { assertSchemaSupported, migrate } from './migrations.ts';
+import { checked, column, openDatabase, readConfig, type Row } from './database.ts';
+import { migrate } from './migrations.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
 import type { RunStore, StoredImage } from './types.ts';
 
 export { InvalidImageError, imageIdOf } from './image-file.ts';
 
 export const DB_FILE = 'run.sqlite';
-/** How long a write waits for another connection's write lock (a reader such as the UI in another process). */
-const BUSY_TIMEOUT_MS = 5000;
 const SQLITE_HEADER = 'SQLite format 3\0';
 
 export interface OpenRunStoreOptions {
@@ -59,45 +59,10 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function describeIssues(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
-  return shown.join('; ') + more;
-}
-
-/** Validate before writing, so nothing malformed reaches the file. */
-function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new Error(`cannot save ${what}: ${describeIssues(r.error)}`);
-  return r.data;
-}
-
-/** Parse and validate a JSON column read back from the file. */
-function column<T>(schema: z.ZodType<T>, text: unknown, where: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(String(text));
-  } catch (error) {
-    throw new Error(`${where} is not valid JSON (${(error as Error).message}): the run file is damaged`, {
-      cause: error,
-    });
-  }
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    throw new Error(
-      `${where} does not match this omni-review's model (${describeIssues(r.error)}): the run file is damaged ` +
-        'or was written by another version',
-    );
-  }
-  return r.data;
-}
-
 /** A job's status after its result is saved: a chain that was skipped is recorded as an error of kind `skipped`. */
 export function jobStatusForResult(result: JobResult): JobStatus {
   return result.error?.kind === 'skipped' ? 'skipped' : result.status;
 }
-
-type Row = Record<string, unknown>;
 
 class SqliteRunStore implements RunStore {
   readonly dir: string;
@@ -244,7 +209,7 @@ class SqliteRunStore implements RunStore {
         request: column(JobRequestSchema, row.request, `${where} request`),
       };
       const r = JobSchema.safeParse(job);
-      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error)}): the run file is damaged`);
+      if (!r.success) throw new Error(`${where} is invalid (${describeIssues(r.error.issues, 3)}): the run file is damaged`);
       return r.data;
     });
   }
@@ -341,36 +306,6 @@ class SqliteRunStore implements RunStore {
       this.lock.release();
     }
   }
-}
-
-function openDatabase(dbFile: string): DatabaseSync {
-  const db = new DatabaseSync(dbFile);
-  try {
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // Refuse a newer schema before writing anything to the file (switching the journal mode is a write).
-    assertSchemaSupported(db, dbFile);
-    db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
-    db.exec('PRAGMA foreign_keys = ON');
-    return db;
-  } catch (error) {
-    db.close();
-    const message = (error as Error).message;
-    if (/not a database|malformed|file is encrypted/i.test(message)) {
-      throw new Error(`${dbFile}: cannot open (${message}): not an omni-review run database, or it is damaged`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-function readConfig(db: DatabaseSync, dbFile: string): RunConfig {
-  const row = db.prepare('SELECT config FROM run_config WHERE id = 1').get() as Row | undefined;
-  if (!row) {
-    throw new Error(`${dbFile} holds no run configuration: the run was never fully created; delete the folder and start again`);
-  }
-  return column(RunConfigSchema, row.config, `${dbFile}: run configuration`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CATEGORIES, CategorySchema, GenParamsSchema, MAX_SEED, SuiteCaseSchema } from '../../shared/model.ts';
 import { closestMatch } from './suggest.ts';
-import type { FieldPath } from './yaml-locate.ts';
+import { fieldPathOf, type FieldPath } from '../../shared/issue-path.ts';
 
 const nonBlank = z.string().refine((s) => s.trim() !== '', 'must not be empty');
 
@@ -182,7 +182,7 @@ export function problemsFromIssues(issues: readonly Issue[], raw: unknown): Prob
 
 /** One zod issue of FileSuiteSchema → problems with a fix (unknown keys give one problem per key). */
 export function problemsFromIssue(issue: Issue, raw: unknown): Problem[] {
-  const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+  const path = fieldPathOf(issue.path);
   const key = path[path.length - 1];
   const value = valueAt(raw, path);
   switch (issue.code) {

@@ -8,14 +8,17 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isAlias, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import { CATEGORIES, SuiteSchema, type Category, type GenParams, type Suite, type SuiteCase, type Turn } from '../../shared/model.ts';
+import { LineCounter, isScalar, parseDocument } from 'yaml';
+import { CATEGORIES, SuiteSchema, type Category, type Suite } from '../../shared/model.ts';
 import { quotedSpans } from '../../shared/expected-text.ts';
-import { FileSuiteSchema, problemsFromIssues, quote, withoutExplainedAbsences, type FileCase, type FileParams, type FileSuite, type Problem } from './file-schema.ts';
+import { fieldPathOf, formatFieldPath, type FieldPath } from '../../shared/issue-path.ts';
+import { buildSuite, fileFieldPath } from './build-suite.ts';
+import { FileSuiteSchema, problemsFromIssues, quote, withoutExplainedAbsences, type Problem } from './file-schema.ts';
 import { checkInputImage, type InputCheck, type InputImageInfo } from './inputs.ts';
 import { checkSize } from './size.ts';
 import { SuiteError, makeIssue, type SuiteIssue } from './suite-error.ts';
-import { YamlLocator, formatFieldPath, type FieldPath } from './yaml-locate.ts';
+import { YamlLocator } from './yaml-locate.ts';
+import { aliasProblem, syntaxProblem } from './yaml-problems.ts';
 
 export { SuiteError, type SuiteIssue } from './suite-error.ts';
 export type { InputImageInfo } from './inputs.ts';
@@ -139,7 +142,7 @@ export async function parseSuiteText(text: string, options: ParseSuiteOptions): 
     throw new SuiteError(
       toIssues(
         checked.error.issues.map((issue) => ({
-          path: fileFieldPath(issue.path.filter((s): s is string | number => typeof s !== 'symbol'), parsed.data),
+          path: fileFieldPath(fieldPathOf(issue.path), parsed.data),
           problem: issue.message,
           hint: 'See docs/suite-format.md.',
         })),
@@ -147,92 +150,6 @@ export async function parseSuiteText(text: string, options: ParseSuiteOptions): 
     );
   }
   return { suite: checked.data, file: options.fileName, baseDir, inputs };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// YAML-level problems
-// ---------------------------------------------------------------------------------------------------------
-
-function syntaxProblem(error: YAMLError, text: string, doc: Document, locator: YamlLocator): Problem & { at: { line: number; column: number } } {
-  const at = locator.position(error.pos[0]);
-  const detail = error.message.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      // The error spans one character; the key runs to its ": ".
-      const key = /^\s*([^\n]+?)\s*:(\s|$)/.exec(text.slice(error.pos[0]))?.[1] ?? 'this key';
-      return { path: [], at, problem: `duplicate key ${quote(key)} in the same mapping`, hint: 'Each key may appear once; remove or rename one.' };
-    }
-    case 'MULTIPLE_DOCS':
-      return { path: [], at, problem: 'a suite file holds one YAML document, but a second one starts here (---)', hint: 'Remove the --- line, or split the file into two suites.' };
-    case 'BAD_INDENT': {
-      // "Flow sequence … must end with a ]" is detected where the next block starts; point at the open bracket.
-      const open = /^Flow (sequence|mapping)/.test(detail) ? unclosedFlowStart(doc, error.pos[0]) : undefined;
-      if (open === undefined) return { path: [], at, problem: `YAML syntax error: ${lowerFirst(detail)}`, hint: GENERIC_SYNTAX_HINT };
-      const bracket = detail.startsWith('Flow sequence') ? ['[', ']'] : ['{', '}'];
-      return {
-        path: [],
-        at: locator.position(open),
-        problem: `YAML syntax error: this ${bracket[0]} is never closed`,
-        hint: `Close it with ${bracket[1]} on the same line, or indent the following lines deeper than the key.`,
-      };
-    }
-    case 'UNEXPECTED_TOKEN':
-      return {
-        path: [],
-        at,
-        problem: `YAML syntax error: ${lowerFirst(detail)}`,
-        hint: `${GENERIC_SYNTAX_HINT} A value with quotes inside is easiest in single quotes (prompt: 'Add a sign "OPEN"') or as a block (prompt: >- and the text indented below).`,
-      };
-    case 'TAB_AS_INDENT':
-      return { path: [], at, problem: 'YAML does not allow tabs for indentation', hint: 'Indent with spaces.' };
-    case 'BLOCK_AS_IMPLICIT_KEY':
-    case 'MULTILINE_IMPLICIT_KEY':
-      return {
-        path: [],
-        at,
-        problem: `YAML syntax error: ${lowerFirst(detail)}`,
-        hint: "A value that contains \": \" must be quoted: wrap it in single quotes, e.g. prompt: 'Add a sign: \"OPEN\"'.",
-      };
-    default:
-      return { path: [], at, problem: `YAML syntax error: ${lowerFirst(detail)}`, hint: GENERIC_SYNTAX_HINT };
-  }
-}
-
-const GENERIC_SYNTAX_HINT = 'Check the indentation, quotes and brackets around this position.';
-
-/** Start offset of the innermost flow collection ([…] or {…}) that begins before `offset` and runs up to it. */
-function unclosedFlowStart(doc: Document, offset: number): number | undefined {
-  let best: number | undefined;
-  const consider = (node: { flow?: boolean; range?: readonly [number, number, number] | null }): void => {
-    const range = node.range;
-    if (node.flow && range && range[0] < offset && range[2] >= offset && (best === undefined || range[0] > best)) best = range[0];
-  };
-  visit(doc, { Seq: (_, node) => consider(node), Map: (_, node) => consider(node) });
-  return best;
-}
-
-function aliasProblem(doc: Document, locator: YamlLocator, error: unknown): Problem & { at: { line: number; column: number } } {
-  let at = { line: 1, column: 1 };
-  let name: string | undefined;
-  visit(doc, {
-    Alias(_, node) {
-      if (isAlias(node) && node.resolve(doc) === undefined) {
-        at = locator.position(node.range?.[0] ?? 0);
-        name = node.source;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  if (name !== undefined) {
-    return { path: [], at, problem: `unknown alias *${name}`, hint: `Define the anchor &${name} before the first *${name} that uses it.` };
-  }
-  const detail = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-  return { path: [], at, problem: `cannot expand the YAML aliases: ${detail}`, hint: 'Use fewer aliases (anchors are for small shared blocks such as params).' };
-}
-
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -425,68 +342,4 @@ async function checkInputs(root: Record<string, unknown>, baseDir: string): Prom
     else problems.push({ path: ref.path, problem: result.problem, hint: result.hint });
   }
   return { inputs, problems };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// File shape → shared model
-// ---------------------------------------------------------------------------------------------------------
-
-function toParams(p: FileParams | undefined): GenParams {
-  const out: GenParams = {};
-  if (p?.seed !== undefined) out.seed = p.seed;
-  if (p?.steps !== undefined) out.steps = p.steps;
-  if (p?.true_cfg_scale !== undefined) out.trueCfgScale = p.true_cfg_scale;
-  if (p?.size !== undefined) out.size = p.size;
-  return out;
-}
-
-function toTurn(prompt: string, negativePrompt: string | undefined, expectedText: string[] | undefined): Turn {
-  const turn: Turn = { prompt, expectedText: expectedText ?? quotedSpans(prompt) };
-  if (negativePrompt !== undefined) turn.negativePrompt = negativePrompt;
-  return turn;
-}
-
-function toCase(c: FileCase, baseDir: string): SuiteCase {
-  const written = c.inputs ?? (c.input !== undefined ? [c.input] : []);
-  const turns = c.turns
-    ? c.turns.map((t) => toTurn(t.prompt, t.negative_prompt, t.expected_text))
-    : [toTurn(c.prompt ?? '', c.negative_prompt, c.expected_text)];
-  const out: SuiteCase = {
-    id: c.id,
-    category: c.category,
-    inputs: written.map((p) => path.resolve(baseDir, p)),
-    turns,
-    params: toParams(c.params),
-    tags: c.tags ?? [],
-  };
-  if (c.title !== undefined) out.title = c.title;
-  return out;
-}
-
-function buildSuite(file: FileSuite, baseDir: string): Suite {
-  const suite: Suite = { name: file.name, defaults: toParams(file.defaults), cases: file.cases.map((c) => toCase(c, baseDir)) };
-  if (file.description !== undefined) suite.description = file.description;
-  return suite;
-}
-
-const SNAKE: Readonly<Record<string, string>> = { negativePrompt: 'negative_prompt', expectedText: 'expected_text', trueCfgScale: 'true_cfg_scale' };
-
-/** A path in the model (camelCase, always turns/inputs) → the path in the file as this suite wrote it. */
-function fileFieldPath(modelPath: FieldPath, file: FileSuite): FieldPath {
-  const out: Array<string | number> = [];
-  for (let i = 0; i < modelPath.length; i++) {
-    const segment = modelPath[i] as string | number;
-    const c = modelPath[0] === 'cases' && typeof modelPath[1] === 'number' ? file.cases[modelPath[1]] : undefined;
-    if (i === 2 && c && segment === 'turns' && c.turns === undefined) {
-      i++; // shorthand prompt: turns[0].x is written as x on the case
-      continue;
-    }
-    if (i === 2 && c && segment === 'inputs' && c.inputs === undefined) {
-      out.push('input');
-      i++;
-      continue;
-    }
-    out.push(typeof segment === 'string' ? (SNAKE[segment] ?? segment) : segment);
-  }
-  return out;
 }

@@ -3,25 +3,14 @@
  * YAML source, so every problem can be reported where the user has to edit. Follows aliases and `<<` merge keys,
  * because a value that came from an anchor can only be fixed at the anchor.
  */
+import type { FieldPath } from '../../shared/issue-path.ts';
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
-
-export type FieldPath = ReadonlyArray<string | number>;
 
 export interface Position {
   /** 1-based. */
   line: number;
   /** 1-based. */
   column: number;
-}
-
-/** ["cases", 3, "turns", 0, "prompt"] → "cases[3].turns[0].prompt" (what people write in docs and errors). */
-export function formatFieldPath(path: FieldPath): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${segment}` : segment;
-  }
-  return out;
 }
 
 function keyText(key: unknown): string | undefined {

@@ -7,14 +7,6 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { ReviewPage } from './review-page.ts';
 import { RunsPage } from './runs-page.ts';
 
-export interface MemoryOptions {
-  pairs?: number;
-  reviewer?: string;
-  /** Share of pairs already judged by the prior reviewer. */
-  reviewed?: number;
-  latencyMs?: number;
-}
-
 export class AppPage {
   readonly page: Page;
   readonly runs: RunsPage;
@@ -23,7 +15,6 @@ export class AppPage {
   readonly topBar: Locator;
   readonly currentRun: Locator;
   readonly simulatedBadge: Locator;
-  readonly demoBadge: Locator;
   readonly blindIndicator: Locator;
   readonly reviewerName: Locator;
   readonly helpButton: Locator;
@@ -41,7 +32,6 @@ export class AppPage {
     this.topBar = page.getByTestId('top-bar');
     this.currentRun = page.getByTestId('current-run');
     this.simulatedBadge = this.topBar.getByTestId('simulated-badge');
-    this.demoBadge = page.getByTestId('demo-badge');
     this.blindIndicator = page.getByTestId('blind-indicator');
     this.reviewerName = page.getByTestId('reviewer-name');
     this.helpButton = page.getByTestId('help-button');
@@ -56,16 +46,6 @@ export class AppPage {
   async goto(query = ''): Promise<void> {
     await this.page.goto(`/${query}`);
     await expect(this.root).toBeVisible();
-  }
-
-  /** Open the app on the in-memory demo engine (`?bridge=memory`): no server needed. */
-  async gotoMemory(options: MemoryOptions = {}): Promise<void> {
-    const params = new URLSearchParams({ bridge: 'memory' });
-    if (options.pairs !== undefined) params.set('pairs', String(options.pairs));
-    if (options.reviewer !== undefined) params.set('reviewer', options.reviewer);
-    if (options.reviewed !== undefined) params.set('reviewed', String(options.reviewed));
-    if (options.latencyMs !== undefined) params.set('latency', String(options.latencyMs));
-    await this.goto(`?${params.toString()}`);
   }
 
   /** Answer the first-run prompt (or change the reviewer from the top bar). */

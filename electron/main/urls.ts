@@ -45,10 +45,6 @@ export function isAppUrl(value: unknown): boolean {
   return url !== null && isOwnUrl(url, APP_HOST);
 }
 
-export function isImageUrl(url: URL): boolean {
-  return isOwnUrl(url, IMAGE_HOST);
-}
-
 export function isRunFileUrl(url: URL): boolean {
   return isOwnUrl(url, RUN_FILE_HOST);
 }

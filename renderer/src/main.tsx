@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { pickBridge } from './bridge/index.ts';
 import { errorMessage } from './bridge/errors.ts';
+import { windowBridgeEnvironment } from './bridge/window-environment.ts';
 import { App } from './features/shell/app.tsx';
 import { AppProvider } from './state/react.tsx';
 import { createReviewStore } from './state/store.ts';
@@ -10,7 +11,7 @@ import './styles/theme.css';
 async function start(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
   try {
-    const { api } = await pickBridge({ reviewApi: window.reviewApi, location: window.location });
+    const { api } = await pickBridge(windowBridgeEnvironment());
     const store = createReviewStore({ api });
     root.render(
       <StrictMode>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyTypo, decideFaults, describeFaults, faultFires, formatFaultSpec, parseFaultSpec } from './faults.ts';
-import { makeRng } from './hash.ts';
+import { mulberry32 } from '../../../shared/random.ts';
 import { FAULT_NAMES } from './types.ts';
 
 describe('parseFaultSpec', () => {
@@ -94,7 +94,7 @@ describe('applyTypo', () => {
 
   it('always changes Latin text by exactly one small edit', () => {
     for (let seed = 0; seed < 200; seed++) {
-      const out = applyTypo('OPEN 24 HOURS', makeRng(seed));
+      const out = applyTypo('OPEN 24 HOURS', mulberry32(seed));
       expect(out).not.toBe('OPEN 24 HOURS');
       expect(editDistanceAtMostTwo('OPEN 24 HOURS', out)).toBe(true);
     }
@@ -104,7 +104,7 @@ describe('applyTypo', () => {
     const lengths = new Set<number>();
     let swaps = 0;
     for (let seed = 0; seed < 100; seed++) {
-      const out = applyTypo('Grand Opening', makeRng(seed));
+      const out = applyTypo('Grand Opening', mulberry32(seed));
       lengths.add(out.length);
       if (out.length === 13 && [...out].sort().join('') === [...'Grand Opening'].sort().join('')) swaps++;
     }
@@ -114,7 +114,7 @@ describe('applyTypo', () => {
 
   it('replaces a CJK character with a different CJK character, keeping the length', () => {
     for (let seed = 0; seed < 50; seed++) {
-      const out = applyTypo('欢迎光临', makeRng(seed));
+      const out = applyTypo('欢迎光临', mulberry32(seed));
       expect([...out]).toHaveLength(4);
       expect(out).not.toBe('欢迎光临');
       expect(out).toMatch(/^\p{Script=Han}{4}$/u);
@@ -122,12 +122,12 @@ describe('applyTypo', () => {
   });
 
   it('leaves text without visible characters alone', () => {
-    expect(applyTypo('', makeRng(1))).toBe('');
-    expect(applyTypo('   ', makeRng(1))).toBe('   ');
+    expect(applyTypo('', mulberry32(1))).toBe('');
+    expect(applyTypo('   ', mulberry32(1))).toBe('   ');
   });
 
   it('still changes a single repeated letter', () => {
-    expect(applyTypo('aaaa', makeRng(3))).not.toBe('aaaa');
-    expect(applyTypo('A', makeRng(3))).not.toBe('A');
+    expect(applyTypo('aaaa', mulberry32(3))).not.toBe('aaaa');
+    expect(applyTypo('A', mulberry32(3))).not.toBe('A');
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Deterministic hashing and pseudo-random numbers for the simulators. Everything that varies between requests
- * (faults, jitter, noise, seeded layout offsets) is derived from these, so the same request always gives the same
- * answer on every machine.
+ * Deterministic hashing for the simulators: sha256 over length-prefixed parts. Everything that varies between
+ * requests (faults, jitter, noise, seeded layout offsets) is derived from these, or from shared/random.ts's
+ * generator seeded with them, so the same request always gives the same answer on every machine. sha256 (not
+ * shared/hash.ts's string hash) because it takes bytes (input images) and every fault decision and simulated
+ * output depends on these exact values.
  */
 import { createHash } from 'node:crypto';
-import { mulberry32 } from '../../../shared/random.ts';
 
 type HashPart = string | number | Uint8Array;
 
@@ -34,6 +35,3 @@ export function hash32(...parts: HashPart[]): number {
 export function hashUnit(...parts: HashPart[]): number {
   return hashBytes(...parts).readUIntBE(0, 6) / 2 ** 48;
 }
-
-/** The simulators' seeded generator (shared/random.ts, also used by the renderer's synthetic data). */
-export const makeRng = mulberry32;

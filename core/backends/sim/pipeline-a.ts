@@ -5,7 +5,8 @@
  */
 import type { SimContext } from './context.ts';
 import { runDenoise } from './denoise-loop.ts';
-import { hash32, makeRng } from './hash.ts';
+import { mulberry32 } from '../../../shared/random.ts';
+import { hash32 } from './hash.ts';
 import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
@@ -34,7 +35,7 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   await life.sleep(m.transferToDenoiseS * scaleMs, job.signal);
 
   let kMax = 1;
-  const stepRng = makeRng(hash32('steps', ctx.kind, job.identity, job.attempt));
+  const stepRng = mulberry32(hash32('steps', ctx.kind, job.identity, job.attempt));
   const denoiseJitter = j('denoise');
   ctx.activeDenoise++;
   let denoise;

@@ -4,7 +4,8 @@
  */
 import type { SimContext } from './context.ts';
 import { distribute, runDenoise } from './denoise-loop.ts';
-import { hash32, makeRng } from './hash.ts';
+import { mulberry32 } from '../../../shared/random.ts';
+import { hash32 } from './hash.ts';
 import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
@@ -43,7 +44,7 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const scale = ctx.timeScale;
   const m = modelB({ width: r.width, height: r.height, steps: r.steps, cfg: r.cfg, mode: r.mode, inputImages: r.inputs.length });
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
-  const rng = makeRng(hash32('b-steps', job.identity, job.attempt));
+  const rng = mulberry32(hash32('b-steps', job.identity, job.attempt));
   const renderJob = renderJobOf(ctx.kind, job);
 
   const pipelineStart = performance.now();

@@ -25,7 +25,7 @@ import {
 } from './request.ts';
 import { serveImage } from './serve-image.ts';
 import { DEFAULT_GENERATION_SIZE, calculateDimensions } from './sizes.ts';
-import { acceptsMultipleImages } from './protocol-a.ts';
+import { acceptsMultipleImages } from './protocol-a-request.ts';
 import { MAX_SEED } from '../../../shared/model.ts';
 
 

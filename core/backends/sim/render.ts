@@ -15,7 +15,8 @@ import sharp, { type OverlayOptions } from 'sharp';
 import type { BackendKind } from '../../../shared/model.ts';
 import { quotedSpans } from '../../../shared/expected-text.ts';
 import { applyTypo } from './faults.ts';
-import { hash32, hashUnit, makeRng } from './hash.ts';
+import { mulberry32, mulberry32Words } from '../../../shared/random.ts';
+import { hash32, hashUnit } from './hash.ts';
 import { type StyleId, detectColours, detectStyles } from './prompt-words.ts';
 import { type RawRgb, sharpOf, solid, toRawRgb } from './raster.ts';
 import { applyStyles, defaultGrade } from './styles.ts';
@@ -175,7 +176,7 @@ export async function applyEdit(base: RawRgb, job: RenderJob): Promise<EditResul
   let layout: TextLayout | null = null;
   if (spans.length > 0) {
     if (job.faults?.typo) {
-      const rng = makeRng(hash32('typo', job.identity));
+      const rng = mulberry32(hash32('typo', job.identity));
       const which = Math.floor(rng() * spans.length);
       drawnText = spans.map((s, i) => (i === which ? applyTypo(s, rng) : s));
     }
@@ -210,7 +211,7 @@ export function wrongSize(width: number, height: number): { width: number; heigh
  * SSIM stays high. In place.
  */
 export function localVariation(img: RawRgb, seed: number): RawRgb {
-  const rng = makeRng(seed);
+  const rng = mulberry32(seed);
   const side = Math.min(img.width, img.height);
   const sigma = Math.max(1, 0.05 * side);
   const reach = Math.ceil(3 * sigma);
@@ -244,16 +245,13 @@ function signature(img: RawRgb, variant: Variant, seed: number): RawRgb {
     for (let n = 0; n < 8; n++) table[(v << 3) | n] = Math.min(255, Math.max(0, Math.round(g + NOISE_STEPS[n]!)));
   }
   const d = img.data;
-  let s = seed | 1;
+  const next = mulberry32Words(seed);
   let bits = 0;
   let r = 0;
   for (let i = 0; i < d.length; i++) {
     if (bits < 3) {
-      // xorshift32: 10 noise draws of 3 bits per 32-bit step.
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      r = s >>> 0;
+      // 10 noise draws of 3 bits per 32-bit word.
+      r = next();
       bits = 30;
     }
     d[i] = table[(d[i]! << 3) | (r & 7)]!;

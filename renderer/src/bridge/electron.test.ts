@@ -51,18 +51,14 @@ describe('createElectronApi', () => {
 describe('bridge choice', () => {
   const loc = (search: string) => ({ search, origin: 'http://127.0.0.1:4173' });
 
-  it('prefers the Electron preload, then an explicit ?bridge=memory, else HTTP', () => {
-    expect(bridgeKindFor({ reviewApi: raw(() => null), location: loc('?bridge=memory') })).toBe('electron');
+  it('prefers the Electron preload, else HTTP to the page\'s own origin; no URL parameter picks a fake engine', async () => {
+    expect(bridgeKindFor({ reviewApi: raw(() => null), location: loc('') })).toBe('electron');
     expect(bridgeKindFor({ reviewApi: { call: 1 }, location: loc('') })).toBe('http');
-    expect(bridgeKindFor({ location: loc('?bridge=memory&pairs=10') })).toBe('memory');
-    expect(bridgeKindFor({ location: loc('?bridge=other') })).toBe('http');
+    // The memory bridge is gone: the old parameter now gets the real engine over HTTP like any other page.
+    expect(bridgeKindFor({ location: loc('?bridge=memory&pairs=10') })).toBe('http');
     expect(isRawBridge(null)).toBe(false);
-  });
-
-  it('builds a working memory bridge from the URL parameters', async () => {
-    const { kind, api } = await pickBridge({ location: loc('?bridge=memory&pairs=12&reviewer=ana') });
-    expect(kind).toBe('memory');
-    expect(await api.call('pairs:list', { runId: 'demo-1' })).toHaveLength(12);
-    expect((await api.call('settings:get', {})).reviewer).toBe('ana');
+    const picked = await pickBridge({ location: loc('?bridge=memory') });
+    expect(picked.kind).toBe('http');
+    expect(picked.api.imageUrl('r1', 'ab')).toBe('http://127.0.0.1:4173/img/r1/ab');
   });
 });

@@ -1,10 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { makeSyntheticRun } from '../bridge/synthetic.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PairView } from '../../../shared/contract.ts';
+import { startTestEngine, type TestEngine } from '../../../core/testing/test-engine.ts';
 import { computeBuckets } from './buckets.ts';
 import { filterPairs, parseFilter } from './filter.ts';
 
 describe('buckets', () => {
-  const { pairs } = makeSyntheticRun({ pairs: 300, seed: 3, reviewedFraction: 0.4, priorReviewer: 'ana', errorRate: 0.05 });
+  // The real engine's pairs: a seeded run with errors, chains and prior verdicts (every value, a few tags).
+  let engine: TestEngine;
+  let pairs: PairView[];
+  beforeAll(async () => {
+    engine = await startTestEngine({ runs: [{ id: 'r1', pairs: 300, errorEvery: 20, reviewedFraction: 0.4, priorReviewer: 'ana' }] });
+    pairs = await engine.api.call('pairs:list', { runId: 'r1' });
+  });
+  afterAll(() => engine.close());
 
   it('counts exactly the rows its token shows', () => {
     const buckets = computeBuckets(pairs, 'ana');

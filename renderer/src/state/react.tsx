@@ -2,7 +2,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ReviewApi } from '../../../shared/contract.ts';
-import type { AppState, ReviewStore } from './store.ts';
+import type { AppState, ReviewStore } from './types.ts';
 
 interface AppContextValue {
   store: ReviewStore;

@@ -1,6 +1,6 @@
 import type { PairView } from '../../../../shared/contract.ts';
 import { useApp } from '../../state/react.tsx';
-import { draftFor } from '../../state/store.ts';
+import { draftFor } from '../../state/selectors.ts';
 
 /** `n`: a note saved with the next verdict. Enter closes (Shift+Enter for a new line), Esc closes too. */
 export function NoteEditor({ pair }: { pair: PairView }) {

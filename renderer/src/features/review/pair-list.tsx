@@ -5,7 +5,7 @@ import { placement, verdictLabel } from '../../lib/blind.ts';
 import { formatRatio } from '../../lib/format.ts';
 import { latestVerdict, pairLabel, pairStatus } from '../../lib/pair-utils.ts';
 import { useApp } from '../../state/react.tsx';
-import { reviewerOf } from '../../state/store.ts';
+import { reviewerOf } from '../../state/selectors.ts';
 
 const ROW_HEIGHT = 44;
 

@@ -4,7 +4,7 @@ import { placement } from '../../lib/blind.ts';
 import { formatMs } from '../../lib/format.ts';
 import { chainOf, pairLabel } from '../../lib/pair-utils.ts';
 import { useApp, useReviewApi } from '../../state/react.tsx';
-import { currentPair, currentRun, neighbourPairs } from '../../state/store.ts';
+import { currentPair, currentRun, neighbourPairs } from '../../state/selectors.ts';
 import { BucketBar } from './bucket-bar.tsx';
 import { CompareSlot } from './compare-slot.tsx';
 import { ExportPanel } from './export-panel.tsx';

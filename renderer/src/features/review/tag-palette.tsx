@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
 import { TAGS } from '../../../../shared/model.ts';
 import { useApp } from '../../state/react.tsx';
-import { draftFor } from '../../state/store.ts';
+import { draftFor } from '../../state/selectors.ts';
 
 const CUSTOM_ARTIFACT = /^artifact\.[a-z_]+$/;
 

@@ -3,7 +3,7 @@ import type { VerdictValue } from '../../../../shared/model.ts';
 import { placement, positionOf, verdictFor, type PositionalVerdict } from '../../lib/blind.ts';
 import { latestVerdict, pairLabel } from '../../lib/pair-utils.ts';
 import { useApp } from '../../state/react.tsx';
-import { draftFor, draftIsUnsaved, reviewerOf } from '../../state/store.ts';
+import { draftFor, draftIsUnsaved, reviewerOf } from '../../state/selectors.ts';
 import { NoteEditor } from './note-editor.tsx';
 import { TagPalette } from './tag-palette.tsx';
 

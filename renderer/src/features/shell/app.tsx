@@ -57,8 +57,8 @@ function BootError({ message, onRetry }: { message: string; onRetry: () => void 
       <h1>The engine did not answer</h1>
       <p className="mono">{message}</p>
       <p className="muted">
-        In browser mode start it with <code>omni-review serve</code> and reload. To look at the UI with built-in demo data, open
-        this page with <code>?bridge=memory</code>.
+        In browser mode start it with <code>omni-review serve</code> (it runs the engine with the embedded simulators) and
+        reload.
       </p>
       <button type="button" className="primary" onClick={onRetry}>
         Try again

@@ -37,7 +37,7 @@ export function ReviewerPrompt() {
         </label>
         <label className="check">
           <input type="checkbox" data-testid="blind-default" checked={blindDefault} onChange={(e) => setBlindDefault(e.target.checked)} />
-          <span>Start in blind mode (backend names hidden, sides shuffled per pair)</span>
+          <span>Start in blind mode (backend names hidden, sides swapped per chain at random)</span>
         </label>
         {error && <p className="field-error" role="alert">{error}</p>}
         <div className="form-actions">

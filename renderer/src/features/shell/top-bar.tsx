@@ -1,4 +1,4 @@
-import { currentRun } from '../../state/store.ts';
+import { currentRun } from '../../state/selectors.ts';
 import { useApp } from '../../state/react.tsx';
 
 /** Runs, the open run (with SIMULATED when it is), blind state, reviewer, help. */
@@ -11,7 +11,6 @@ export function TopBar() {
   const toggleBlind = useApp((s) => s.toggleBlind);
   const reviewer = useApp((s) => s.settings.reviewer);
   const setOverlay = useApp((s) => s.setOverlay);
-  const mode = useApp((s) => s.info?.mode ?? null);
   const simulated = run !== null && (run.backends.A.simulated || run.backends.B.simulated);
 
   return (
@@ -47,17 +46,12 @@ export function TopBar() {
         </div>
       )}
       <div className="top-spacer" />
-      {mode === 'memory' && (
-        <span className="badge-demo" data-testid="demo-badge" title="In-memory demo engine (?bridge=memory): nothing is saved to disk">
-          DEMO DATA
-        </span>
-      )}
       <button
         type="button"
         className={blind ? 'toggle on' : 'toggle'}
         data-testid="blind-indicator"
         aria-pressed={blind}
-        title="Blind mode (b): hide backend names and shuffle sides per pair"
+        title="Blind mode (b): hide backend names and swap sides per chain at random"
         onClick={toggleBlind}
       >
         <span className="dot" aria-hidden="true" />

@@ -1,0 +1,18 @@
+/** What the domain handlers (core/app/handlers/*) share: the workspace's services, made once by createCoreApp. */
+import type { EventBus } from './events.ts';
+import type { RunExecutor } from './run-execution.ts';
+import type { RunRegistry } from './run-registry.ts';
+import type { SuiteCatalogue } from './suite-catalogue.ts';
+import type { CoreAppOptions } from './types.ts';
+import type { WorkspaceFiles } from './workspace-files.ts';
+
+export interface AppContext {
+  /** Absolute workspace folder. */
+  workspace: string;
+  mode: CoreAppOptions['mode'];
+  events: EventBus;
+  files: WorkspaceFiles;
+  suites: SuiteCatalogue;
+  runs: RunRegistry;
+  executor: RunExecutor;
+}

@@ -1,0 +1,111 @@
+/**
+ * executeRun: a run folder → simulators/adapters → the scheduler (core/runner) → comparisons →
+ * report.json/html/csv/junit. It is also the resume path: a run folder reopened after a crash or a cancel goes
+ * through it again and the scheduler only sends what never finished.
+ */
+import { SIDES, type BackendConfig, type ServerInfo, type Side } from '../../shared/model.ts';
+import type { Report } from '../../shared/report.ts';
+import { createAdapter } from '../backends/index.ts';
+import { parseFaultSpec, startSimServer } from '../backends/sim/index.ts';
+import type { SimServer } from '../backends/sim/types.ts';
+import type { BackendAdapter } from '../backends/types.ts';
+import { createComparePool } from '../compare/pool.ts';
+import { writeReports, type ReportFormat } from '../reports/write.ts';
+import { connectBackends } from '../runner/connect.ts';
+import type { RunEvent, RunOutcome } from '../runner/events.ts';
+import { runJobs } from '../runner/scheduler.ts';
+import type { RunStore } from '../store/types.ts';
+import { explainEmbeddedSimErrors } from './embedded-sim.ts';
+import { BackendUnavailableError } from './errors.ts';
+import { reportFromStore } from './report-from-store.ts';
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Lines for a person: waiting for a server, detected paths, fallbacks. */
+  onLog?: (line: string) => void;
+  /** Simulator time scale (default: the simulators' own, 0.01). */
+  simTimeScale?: number;
+  /** How long to wait for a real server's /health (default 10 minutes). */
+  healthDeadlineMs?: number;
+  /** Worker module for comparisons when core is bundled (Electron). */
+  compareWorkerUrl?: URL;
+  formats?: readonly ReportFormat[];
+}
+
+export interface ExecuteResult {
+  outcome: RunOutcome;
+  report: Report;
+  files: Partial<Record<ReportFormat, string>>;
+}
+
+function describeServer(side: Side, cfg: BackendConfig, info: ServerInfo): string {
+  const model = info.model ? `model ${info.model}` : 'model unknown';
+  const paths = [info.editPath && `edits via ${info.editPath}`, info.generatePath && `generation via ${info.generatePath}`]
+    .filter(Boolean)
+    .join(', ');
+  return `${side}: ${cfg.label}: ${info.generation} server, ${model}${paths ? `, ${paths}` : ''}`;
+}
+
+/** Run (or resume) every unfinished job of a run folder, then write its reports. */
+export async function executeRun(store: RunStore, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const log = options.onLog ?? (() => {});
+  const sims: SimServer[] = [];
+  const adapters: Partial<Record<Side, BackendAdapter>> = {};
+  const pool = createComparePool(options.compareWorkerUrl ? { workerUrl: options.compareWorkerUrl } : {});
+  try {
+    for (const side of SIDES) {
+      const cfg = store.config.backends[side];
+      let url = cfg.target;
+      let sim: SimServer | undefined;
+      if (cfg.simulated) {
+        sim = await startSimServer({
+          kind: cfg.kind,
+          faults: parseFaultSpec(cfg.faults),
+          ...(options.simTimeScale === undefined ? {} : { timeScale: options.simTimeScale }),
+        });
+        sims.push(sim);
+        url = sim.url;
+      }
+      const adapter = createAdapter(cfg.kind, url);
+      adapters[side] = sim ? explainEmbeddedSimErrors(adapter, sim) : adapter;
+    }
+    const connected = adapters as Record<Side, BackendAdapter>;
+    let servers: Record<Side, ServerInfo>;
+    try {
+      servers = await connectBackends(store, connected, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.healthDeadlineMs === undefined ? {} : { healthDeadlineMs: options.healthDeadlineMs }),
+        onWait: (side, message) => log(`${side}: ${message}`),
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      throw new BackendUnavailableError(`could not connect: ${(err as Error).message}`, { cause: err });
+    }
+    for (const side of SIDES) {
+      log(describeServer(side, store.config.backends[side], servers[side]));
+      for (const note of servers[side].notes) log(`${side}:   ${note}`);
+    }
+
+    const outcome = await runJobs({
+      store,
+      adapters: connected,
+      compare: pool,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+
+    // A runtime fallback (e.g. to the chat endpoint) changes what the adapter knows: keep the final word.
+    for (const side of SIDES) {
+      const info = connected[side].serverInfo?.();
+      if (info) store.saveServerInfo(side, info);
+    }
+    const report = reportFromStore(store);
+    const files = await writeReports(report, store.dir, options.formats);
+    return { outcome, report, files };
+  } finally {
+    await pool.close();
+    for (const adapter of Object.values(adapters)) adapter?.close?.();
+    await Promise.all(sims.map((s) => s.close()));
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The scheduler's comparisons: which pairs are compared (saved in the store) or failed in this session, which
+ * wait for a slot of the comparison pool, and the work for one pair: both outputs (and the image each side
+ * edited) → the pool → the record with its heatmaps (core/compare/record.ts) → the store.
+ */
+import type { SuiteCase } from '../../shared/model.ts';
+import { comparisonRecord } from '../compare/record.ts';
+import type { ComparePool, CompareTask } from '../compare/types.ts';
+import type { RunStore } from '../store/types.ts';
+import type { RunEvent } from './events.ts';
+import type { JobState, PairStates } from './job-states.ts';
+import { errorMessage } from './send.ts';
+
+/** The image a side edited this turn: the case's first input for turn 1, its own previous output after. */
+function sourcePath(store: RunStore, cases: ReadonlyMap<string, SuiteCase>, state: JobState): string | undefined {
+  const { job } = state;
+  if (job.turn === 1) {
+    const first = cases.get(job.caseId)?.inputs[0];
+    return first && store.getImage(first) ? store.imagePath(first) : undefined;
+  }
+  const previous = state.chain[job.turn - 2]?.result?.imageId;
+  return previous ? store.imagePath(previous) : undefined;
+}
+
+function compareTaskFor(
+  store: RunStore,
+  cases: ReadonlyMap<string, SuiteCase>,
+  a: JobState | undefined,
+  b: JobState | undefined,
+): CompareTask {
+  if (!a?.result?.imageId || !b?.result?.imageId) throw new Error('internal: both sides need an image');
+  const sourceA = sourcePath(store, cases, a);
+  const sourceB = sourcePath(store, cases, b);
+  return {
+    a: store.imagePath(a.result.imageId),
+    b: store.imagePath(b.result.imageId),
+    ...(sourceA ? { sourceA } : {}),
+    ...(sourceB ? { sourceB } : {}),
+  };
+}
+
+export interface PairComparisonsOptions {
+  store: RunStore;
+  pool: ComparePool;
+  cases: ReadonlyMap<string, SuiteCase>;
+  /** Comparisons handed to the pool at once. */
+  concurrency: number;
+  emit: (event: RunEvent) => void;
+}
+
+export class PairComparisons {
+  /** Pairs with a saved comparison (all sessions). */
+  readonly compared = new Set<string>();
+  /** Pairs whose comparison failed in this session (computed again on resume). */
+  readonly failed = new Set<string>();
+  private readonly queue: string[] = [];
+  private running = 0;
+  private readonly options: PairComparisonsOptions;
+
+  constructor(options: PairComparisonsOptions) {
+    this.options = options;
+    for (const c of options.store.comparisons()) this.compared.add(c.pairKey);
+  }
+
+  /** Pairs waiting for a slot. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** Queue a pair once both sides are ok, unless it is compared or queued already. */
+  offer(key: string, pair: PairStates): void {
+    if (this.compared.has(key) || this.queue.includes(key)) return;
+    if (pair.A?.status !== 'ok' || pair.B?.status !== 'ok') return;
+    this.queue.push(key);
+  }
+
+  /** Start queued pairs while the pool has room; each promise settles once its pair is saved or has failed. */
+  startReady(pairs: ReadonlyMap<string, PairStates>): Promise<void>[] {
+    const started: Promise<void>[] = [];
+    while (this.running < this.options.concurrency && this.queue.length > 0) {
+      const key = this.queue.shift() as string;
+      this.running++;
+      started.push(
+        this.compare(key, pairs.get(key)).finally(() => {
+          this.running--;
+        }),
+      );
+    }
+    return started;
+  }
+
+  private async compare(key: string, pair: PairStates | undefined): Promise<void> {
+    const { store, pool, cases, emit } = this.options;
+    try {
+      const out = await pool.compare(compareTaskFor(store, cases, pair?.A, pair?.B));
+      const comparison = await comparisonRecord(key, out, (bytes) => store.putImage(bytes));
+      store.saveComparison(comparison);
+      this.compared.add(key);
+      emit({ type: 'comparison-done', pairKey: key, comparison });
+    } catch (error) {
+      this.failed.add(key);
+      const message = `comparison of ${key} failed: ${errorMessage(error)} (it is computed again on resume)`;
+      emit({ type: 'comparison-failed', pairKey: key, message });
+      emit({ type: 'log', level: 'warn', message });
+    }
+  }
+}

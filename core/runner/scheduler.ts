@@ -1,0 +1,384 @@
+/**
+ * The scheduler: sends a run's jobs to both backends, saves every result the moment it arrives, follows
+ * multi-turn chains per side, compares finished pairs, and stops cleanly on cancel. Resume is the same call on a
+ * reopened store: what is finished is never sent again.
+ *
+ * Scheduling is event-driven (no polling): a job enters its side's ready queue when it may run (turn 1, or its
+ * previous turn on the same side is ok); `pump()` starts queued jobs while the side has free slots; every
+ * state change calls `pump()` and `maybeFinish()`. One request (timeout, abort) is send.ts; what it sends is
+ * job-request.ts; the records it saves are job-result.ts; comparisons.ts compares finished pairs.
+ */
+import { SIDES, pairKey as makePairKey, parseSize, type JobError, type JobResult, type Side, type SuiteCase } from '../../shared/model.ts';
+import type { RunProgress } from '../../shared/contract.ts';
+import { progressOf } from '../../shared/progress.ts';
+import type { BackendAdapter, ImageResponse } from '../backends/types.ts';
+import type { ComparePool } from '../compare/types.ts';
+import { InvalidImageError } from '../store/image-file.ts';
+import type { RunStore } from '../store/types.ts';
+import { DEFAULT_BACKOFF, backoffDelayMs, type Backoff } from './backoff.ts';
+import { estimateEtaMs } from './eta.ts';
+import { PairComparisons } from './comparisons.ts';
+import type { RunEvent, RunOutcome } from './events.ts';
+import { buildRequest } from './job-request.ts';
+import { errorResult, okResult, refOf, skippedResult } from './job-result.ts';
+import { countsOf, loadJobStates, type JobState, type PairStates } from './job-states.ts';
+import { errorMessage, sendJob } from './send.ts';
+
+export interface RunJobsOptions {
+  store: RunStore;
+  /** Connected adapters (see connectBackends). */
+  adapters: Record<Side, BackendAdapter>;
+  compare: ComparePool;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  backoff?: Backoff;
+  /**
+   * Comparisons handed to the pool at once. The pool queues work itself; this bounds how many outputs (heatmap
+   * PNGs) wait in memory. Default 2.
+   */
+  compareConcurrency?: number;
+}
+
+/** Runs one run's jobs once (one session); see runJobs. */
+class JobScheduler {
+  private readonly store: RunStore;
+  private readonly adapters: Record<Side, BackendAdapter>;
+  private readonly userSignal: AbortSignal | undefined;
+  private readonly onEvent: ((event: RunEvent) => void) | undefined;
+  private readonly backoff: Backoff;
+  private readonly retries: number;
+
+  private readonly startedAt = performance.now();
+  private states: JobState[] = [];
+  private readonly cases = new Map<string, SuiteCase>();
+  private pairs = new Map<string, PairStates>();
+  private readonly queues: Record<Side, JobState[]> = { A: [], B: [] };
+  private readonly running: Record<Side, number> = { A: 0, B: 0 };
+  private readonly finishedHere: Record<Side, number> = { A: 0, B: 0 };
+  private readonly backoffs = new Map<JobState, ReturnType<typeof setTimeout>>();
+  private readonly comparisons: PairComparisons;
+
+  private readonly stopCtrl = new AbortController();
+  private stopping = false;
+  private fatal: { error: unknown } | undefined;
+  private settled = false;
+  private resolveDone: () => void = () => undefined;
+
+  constructor(options: RunJobsOptions) {
+    this.store = options.store;
+    this.adapters = options.adapters;
+    this.userSignal = options.signal;
+    this.onEvent = options.onEvent;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.retries = this.store.config.params.retries;
+    this.comparisons = new PairComparisons({
+      store: this.store,
+      pool: options.compare,
+      cases: this.cases,
+      concurrency: Math.max(1, options.compareConcurrency ?? 2),
+      emit: (event) => this.emit(event),
+    });
+  }
+
+  async run(): Promise<RunOutcome> {
+    const done = new Promise<void>((resolve) => {
+      this.resolveDone = resolve;
+    });
+    const onAbort = (): void => {
+      this.log('info', 'cancel requested: stopping; requests in flight go back to pending and are sent again on resume');
+      this.stop();
+    };
+    this.load();
+    if (this.userSignal?.aborted) this.stop();
+    else this.userSignal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      this.pump();
+      this.emitProgress();
+      this.maybeFinish();
+      await done;
+    } finally {
+      this.userSignal?.removeEventListener('abort', onAbort);
+    }
+    if (this.fatal) throw this.fatal.error;
+    const outcome: RunOutcome = {
+      status: this.stopping ? 'cancelled' : 'complete',
+      counts: countsOf({ states: this.states, pairs: this.pairs }, this.comparisons.compared, this.comparisons.failed),
+      elapsedMs: Math.round(performance.now() - this.startedAt),
+    };
+    this.emitProgress();
+    return outcome;
+  }
+
+  // -- setup -------------------------------------------------------------------------------------------------
+
+  private load(): void {
+    for (const c of this.store.config.suite.cases) this.cases.set(c.id, c);
+    const book = loadJobStates(this.store, this.startedAt);
+    this.states = book.states;
+    this.pairs = book.pairs;
+    if (book.reset > 0) this.log('info', `resuming: ${book.reset} job(s) were in flight when the run stopped; they will be sent again`);
+    for (const chain of book.chains) this.startChain(chain);
+    for (const [key, pair] of this.pairs) this.comparisons.offer(key, pair);
+
+    const pending = this.states.filter((s) => s.status === 'pending').length;
+    const missing = this.comparisons.queued;
+    this.log('info', `run ${this.store.config.id}: ${this.states.length} jobs, ${pending} to send, ${missing} comparisons to compute`);
+  }
+
+  /** Resume a chain: skip what follows a failed turn, queue the first pending turn whose predecessor is ok. */
+  private startChain(chain: JobState[]): void {
+    for (let i = 0; i < chain.length; i++) {
+      const state = chain[i] as JobState;
+      const expectedTurn = i + 1;
+      if (state.job.turn !== expectedTurn) {
+        this.skipFrom(chain, i, `turn ${expectedTurn} has no job in this run`);
+        return;
+      }
+      if (state.status === 'error') {
+        this.skipFrom(chain, i + 1, `turn ${state.job.turn} failed: ${state.result?.error?.message ?? 'unknown error'}`);
+        return;
+      }
+      if (state.status === 'skipped') {
+        this.skipFrom(chain, i + 1, state.result?.error?.message ?? `turn ${state.job.turn} was skipped`);
+        return;
+      }
+      if (state.status === 'pending') {
+        this.enqueue(state);
+        return;
+      }
+    }
+  }
+
+  // -- scheduling --------------------------------------------------------------------------------------------
+
+  private enqueue(state: JobState): void {
+    state.readyAt = performance.now();
+    this.queues[state.job.side].push(state);
+  }
+
+  private pump(): void {
+    if (this.stopping) return;
+    for (const side of SIDES) {
+      const limit = this.store.config.backends[side].concurrency;
+      const queue = this.queues[side];
+      while (this.running[side] < limit && queue.length > 0) {
+        const state = queue.shift() as JobState;
+        this.running[side]++;
+        this.track(this.attempt(state));
+      }
+    }
+    for (const work of this.comparisons.startReady(this.pairs)) this.track(work.then(() => this.emitProgress()));
+  }
+
+  private track(work: Promise<void>): void {
+    work
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.pump();
+        this.maybeFinish();
+      });
+  }
+
+  private maybeFinish(): void {
+    if (this.settled) return;
+    if (SIDES.some((s) => this.running[s] > 0) || this.comparisons.busy) return;
+    if (!this.stopping && (SIDES.some((s) => this.queues[s].length > 0) || this.backoffs.size > 0 || this.comparisons.queued > 0)) {
+      return;
+    }
+    if (!this.stopping) {
+      const stuck = this.states.filter((s) => s.status === 'pending').length;
+      if (stuck > 0) this.log('error', `internal: ${stuck} pending job(s) could not be scheduled; they stay pending`);
+    }
+    this.settled = true;
+    this.resolveDone();
+  }
+
+  /** Stop starting work and abort requests in flight (cancel, or a fatal store error). */
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopCtrl.abort(new Error('run cancelled'));
+    // Jobs waiting out a retry backoff are already `pending` in the store; they simply are not resumed here.
+    for (const timer of this.backoffs.values()) clearTimeout(timer);
+    this.backoffs.clear();
+    this.maybeFinish();
+  }
+
+  private fail(error: unknown): void {
+    if (!this.fatal) {
+      this.fatal = { error };
+      this.log('error', `run stopped: ${errorMessage(error)}`);
+    }
+    this.stop();
+  }
+
+  // -- one attempt of one job --------------------------------------------------------------------------------
+
+  private label(side: Side): string {
+    return `${side} (${this.store.config.backends[side].label})`;
+  }
+
+  private async attempt(state: JobState): Promise<void> {
+    const { job } = state;
+    const side = job.side;
+    try {
+      const queueMs = Math.max(0, Math.round(performance.now() - state.readyAt));
+      const request = await buildRequest(this.store, job, this.cases.get(job.caseId), state.chain[job.turn - 2]?.result?.imageId);
+      if (this.stopping) return; // stopped while reading inputs: nothing was sent, the job stays pending
+
+      state.attempts += 1;
+      state.sessionAttempts += 1;
+      state.status = 'running';
+      this.store.setJobStatus(job.id, 'running', state.attempts);
+      this.emit({ type: 'job-started', ...refOf(job), attempt: state.attempts, queueMs });
+      this.emitProgress();
+
+      const startedAt = new Date().toISOString();
+      const t0 = performance.now();
+      const sent = await sendJob(job, request, {
+        adapter: this.adapters[side],
+        timeoutMs: this.store.config.backends[side].timeoutMs,
+        stopSignal: this.stopCtrl.signal,
+        sideLabel: this.label(side),
+      });
+
+      if (sent.kind === 'cancelled') {
+        // Not an error: the request was aborted by us. The attempt does not count; resume sends it again.
+        state.attempts -= 1;
+        this.setPending(state);
+        return;
+      }
+
+      let failure: JobError;
+      let response: ImageResponse | undefined;
+      if (sent.kind === 'response') {
+        response = sent.response;
+        try {
+          // Once the response is here it is saved even if a cancel arrives meanwhile: never lose a result.
+          const image = await this.store.putImage(response.image, parseSize(job.request.size));
+          this.finish(state, okResult(job, state.attempts, startedAt, image, response, queueMs));
+          return;
+        } catch (error) {
+          if (!(error instanceof InvalidImageError)) throw error;
+          failure = {
+            kind: 'invalid-image',
+            message: `${this.label(side)} returned an unusable image for job ${job.id} (${response.endpoint}): ${error.message}`,
+            retryable: false,
+          };
+        }
+      } else {
+        failure = sent.error;
+      }
+
+      if (failure.retryable && state.sessionAttempts <= this.retries) {
+        if (this.stopping) {
+          // It would have been retried: leave it for the resume instead of recording a failure.
+          this.setPending(state);
+          return;
+        }
+        this.scheduleRetry(state, failure);
+        return;
+      }
+      this.finish(state, errorResult(job, state.attempts, startedAt, failure, response, performance.now() - t0, queueMs));
+    } finally {
+      this.running[side]--;
+    }
+  }
+
+  private setPending(state: JobState): void {
+    state.status = 'pending';
+    this.store.setJobStatus(state.job.id, 'pending', state.attempts);
+  }
+
+  private scheduleRetry(state: JobState, failure: JobError): void {
+    const { job } = state;
+    const delayMs = backoffDelayMs(state.sessionAttempts, this.backoff);
+    this.setPending(state);
+    this.emit({
+      type: 'job-retry',
+      ...refOf(job),
+      attempt: state.attempts,
+      delayMs,
+      reason: failure.message,
+      errorKind: failure.kind,
+    });
+    const timer = setTimeout(() => {
+      this.backoffs.delete(state);
+      if (this.stopping) return;
+      this.enqueue(state);
+      this.pump();
+      this.maybeFinish();
+    }, delayMs);
+    this.backoffs.set(state, timer);
+    this.emitProgress();
+  }
+
+  // -- finishing jobs ----------------------------------------------------------------------------------------
+
+  /** Save the final result of a sent job, then unlock what depends on it. */
+  private finish(state: JobState, result: JobResult): void {
+    this.store.saveResult(result);
+    state.result = result;
+    state.status = result.status;
+    this.finishedHere[state.job.side]++;
+    this.emit({ type: 'job-finished', result, status: result.status });
+    const index = state.chain.indexOf(state);
+    if (result.status === 'ok') {
+      const next = state.chain[index + 1];
+      if (next && next.status === 'pending') this.enqueue(next);
+      const key = makePairKey(state.job.caseId, state.job.turn, state.job.repeat);
+      const pair = this.pairs.get(key);
+      if (pair) this.comparisons.offer(key, pair);
+    } else {
+      this.skipFrom(state.chain, index + 1, `turn ${state.job.turn} failed: ${result.error?.message ?? 'unknown error'}`);
+    }
+    this.emitProgress();
+  }
+
+  /** Record every pending turn from `index` on as skipped (a result with error kind `skipped`). */
+  private skipFrom(chain: JobState[], index: number, message: string): void {
+    for (const state of chain.slice(index)) {
+      if (state.status !== 'pending') continue;
+      const result = skippedResult(state.job, state.attempts, message);
+      this.store.saveResult(result);
+      state.result = result;
+      state.status = 'skipped';
+      this.emit({ type: 'job-finished', result, status: 'skipped' });
+    }
+  }
+
+  // -- reporting ---------------------------------------------------------------------------------------------
+
+  private emit(event: RunEvent): void {
+    if (!this.onEvent) return;
+    try {
+      this.onEvent(event);
+    } catch {
+      // A failing listener (a progress bar) must not lose a run; the results are in the store regardless.
+    }
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.emit({ type: 'log', level, message });
+  }
+
+  /** The contract's progress, with an ETA from this session's completion rate per side. */
+  progress(): RunProgress {
+    const progress = progressOf({ jobs: this.states, compared: this.comparisons.compared, compareFailed: this.comparisons.failed });
+    const remaining = SIDES.map((side) => ({ remaining: progress[side].total - progress[side].done, finished: this.finishedHere[side] }));
+    return { ...progress, etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
+  }
+
+  private emitProgress(): void {
+    if (this.onEvent) this.emit({ type: 'progress', progress: this.progress() });
+  }
+}
+
+/**
+ * Send the run's unfinished jobs, compare finished pairs, and resolve when nothing is left (`complete`) or the
+ * signal stopped it (`cancelled`). Rejects only when the run folder itself fails (a result cannot be saved, an
+ * input image is missing): requests in flight are aborted first and their jobs stay pending for a resume.
+ */
+export function runJobs(options: RunJobsOptions): Promise<RunOutcome> {
+  return new JobScheduler(options).run();
+}

@@ -1,0 +1,85 @@
+/**
+ * Pure reads of the store's state, used by the components and the slices. Derived lists (visible keys, bucket
+ * counts) are computed when their inputs change and stored, so React selectors return stable references and
+ * thousands of pairs are filtered once per change, not per render.
+ */
+import type { PairView, RunSummary, Settings } from '../../../shared/contract.ts';
+import { computeBuckets } from '../lib/buckets.ts';
+import { filterPairs, type ParsedFilter } from '../lib/filter.ts';
+import { latestVerdict } from '../lib/pair-utils.ts';
+import type { AppState, Draft } from './types.ts';
+
+export function currentPair(state: Pick<AppState, 'pairs' | 'pairIndex' | 'currentKey'>): PairView | null {
+  if (state.currentKey === null) return null;
+  const i = state.pairIndex.get(state.currentKey);
+  return i === undefined ? null : (state.pairs[i] ?? null);
+}
+
+export function pairByKey(state: Pick<AppState, 'pairs' | 'pairIndex'>, key: string): PairView | null {
+  const i = state.pairIndex.get(key);
+  return i === undefined ? null : (state.pairs[i] ?? null);
+}
+
+export function currentRun(state: Pick<AppState, 'runs' | 'runId'>): RunSummary | null {
+  return state.runs.find((r) => r.id === state.runId) ?? null;
+}
+
+export function reviewerOf(state: Pick<AppState, 'settings'>): string | null {
+  return state.settings.reviewer.trim() === '' ? null : state.settings.reviewer;
+}
+
+/** The tags and note the verdict panel shows: an edit in progress, else the reviewer's newest verdict. */
+export function draftFor(state: Pick<AppState, 'drafts' | 'settings'>, pair: PairView): Draft {
+  const edited = state.drafts[pair.key];
+  if (edited) return edited;
+  const v = latestVerdict(pair, reviewerOf(state));
+  return v ? { tags: [...v.tags], note: v.note } : { tags: [], note: '' };
+}
+
+/** True when the panel's tags/note differ from what is saved (the reviewer must press a verdict key). */
+export function draftIsUnsaved(state: Pick<AppState, 'drafts' | 'settings'>, pair: PairView): boolean {
+  const edited = state.drafts[pair.key];
+  if (!edited) return false;
+  const v = latestVerdict(pair, reviewerOf(state));
+  const savedTags = v?.tags ?? [];
+  const sameTags = savedTags.length === edited.tags.length && savedTags.every((t) => edited.tags.includes(t));
+  return !sameTags || (v?.note ?? '') !== edited.note;
+}
+
+/**
+ * The pairs worth preparing before the reviewer gets there: the next `ahead` pairs of the visible (filtered)
+ * list, then the previous one (j/k both ways).
+ */
+export function neighbourPairs(
+  state: Pick<AppState, 'pairs' | 'pairIndex' | 'visibleKeys' | 'currentKey'>,
+  ahead = 2,
+): { next: PairView[]; previous: PairView | null } {
+  const at = state.currentKey === null ? -1 : state.visibleKeys.indexOf(state.currentKey);
+  const pairOf = (key: string | undefined): PairView | null => (key === undefined ? null : pairByKey(state, key));
+  const next: PairView[] = [];
+  for (let d = 1; d <= ahead; d++) {
+    const p = pairOf(state.visibleKeys[at + d]);
+    if (p) next.push(p);
+  }
+  return { next, previous: at > 0 ? pairOf(state.visibleKeys[at - 1]) : null };
+}
+
+/** The filtered list and the bucket counts for these pairs, this filter and this reviewer. */
+export function derive(pairs: PairView[], filter: ParsedFilter, settings: Settings) {
+  const reviewer = settings.reviewer.trim() === '' ? null : settings.reviewer;
+  return {
+    visibleKeys: filterPairs(pairs, filter, { reviewer }).map((p) => p.key),
+    buckets: computeBuckets(pairs, reviewer),
+  };
+}
+
+/** The run list with this run replaced or added, newest first. */
+export function upsertRun(runs: RunSummary[], run: RunSummary): RunSummary[] {
+  const i = runs.findIndex((r) => r.id === run.id);
+  if (i >= 0) {
+    const next = runs.slice();
+    next[i] = run;
+    return next;
+  }
+  return [run, ...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
