@@ -49,6 +49,7 @@ export default defineConfig({
         },
         allowedReferences: {
           'worker.ts': 'core/compare/pool.ts default; electron/main passes compareWorkerUrl (compare-worker.js)',
+          'suite-worker.ts': 'core/suite/load-off-thread.ts; where the bundle lacks it, suites are loaded in-process as before',
           '../../fixtures/suites/': 'core/app default suite folder; electron/main passes suiteDirs (out/main/fixtures/suites)',
           '../../': 'core/app PROJECT_DIR, used only to shorten suite paths for display',
           '../renderer/': 'built by the renderer part of this config',

@@ -13,6 +13,7 @@
  * bottom it is the schema of a run folder; 61 modules on every side of the app import from it.
  */
 import { z } from 'zod';
+import { DEFAULT_KIND as BASE_DEFAULT_KIND } from './backend-defaults.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -31,7 +32,7 @@ export const BACKEND_KINDS = ['vllm-omni', 'diffusers'] as const;
 export const BackendKindSchema = z.enum(BACKEND_KINDS);
 export type BackendKind = z.infer<typeof BackendKindSchema>;
 
-export const DEFAULT_KIND: Record<Side, BackendKind> = { A: 'vllm-omni', B: 'diffusers' };
+export const DEFAULT_KIND: Record<Side, BackendKind> = BASE_DEFAULT_KIND;
 
 /** "WxH" in pixels, as both servers take it. Width and height are multiples of 16 in practice. */
 export const SizeSchema = z
@@ -131,8 +132,7 @@ export type Suite = z.infer<typeof SuiteSchema>;
 // Run configuration (how to send it)
 // ---------------------------------------------------------------------------------------------------------
 
-/** `sim` means the embedded simulator of that side's kind; anything else is a base URL such as http://127.0.0.1:8000 */
-export const SIM_URL = 'sim';
+export { SIM_URL } from './backend-defaults.ts';
 
 const BackendConfigSchema = z
   .object({
@@ -306,6 +306,11 @@ export const JobResultSchema = z
     endpoint: z.string(),
     /** Requests actually sent; 0 for a turn skipped because an earlier turn failed. */
     attempts: z.number().int().min(0),
+    /**
+     * What was wrong with the server's own numbers and was dropped (a negative peak_memory_mb, a NaN or 1e300
+     * stage duration). Optional: added after v1, absent when there was nothing to say.
+     */
+    notes: z.array(z.string()).optional(),
     startedAt: z.string(),
     finishedAt: z.string(),
   })

@@ -51,6 +51,8 @@ export const ReportSideSchema = z
     peakMemoryMb: z.number().nullable(),
     endpoint: z.string().nullable(),
     attempts: z.number().int(),
+    /** Server numbers that were dropped and why (JobResult.notes); absent when there was nothing to say. */
+    notes: z.array(z.string()).optional(),
   })
   .strict();
 export type ReportSide = z.infer<typeof ReportSideSchema>;

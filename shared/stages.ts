@@ -6,6 +6,7 @@
  * with canonical-ish names. Whatever we do not recognise is kept verbatim so nothing a server says is lost.
  */
 import { CANONICAL_STAGES, type CanonicalStage } from './model.ts';
+import { ownValue, setOwn } from './server-numbers.ts';
 
 const CANONICAL = new Set<string>(CANONICAL_STAGES);
 
@@ -40,7 +41,8 @@ function isStageKey(key: string): boolean {
 /** The canonical name for one server key, or the key itself when it has none. */
 export function canonicalStageName(serverKey: string): string {
   if (CANONICAL.has(serverKey)) return serverKey;
-  const alias = ALIASES[serverKey];
+  // Own properties only: a server key "constructor" or "toString" must not find Object.prototype's.
+  const alias = ownValue(ALIASES, serverKey) as CanonicalStage | undefined;
   if (alias) return alias;
   for (const [suffix, stage] of PROFILER_SUFFIXES) {
     if (serverKey.endsWith(suffix)) return stage;
@@ -49,7 +51,8 @@ export function canonicalStageName(serverKey: string): string {
 }
 
 function addInto(out: Record<string, number>, key: string, ms: number): void {
-  out[key] = (out[key] ?? 0) + ms;
+  const before = ownValue(out, key);
+  setOwn(out, key, (typeof before === 'number' ? before : 0) + ms);
 }
 
 /**

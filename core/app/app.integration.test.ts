@@ -34,7 +34,7 @@ afterEach(async () => {
 
 const call = (channel: string, request: unknown = {}) => app.dispatcher.dispatch(channel, request);
 
-async function waitForState(runId: string, states: RunSummary['state'][], timeoutMs = 30_000): Promise<RunSummary> {
+async function waitForState(runId: string, states: RunSummary['state'][], timeoutMs = 240_000): Promise<RunSummary> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = (await call('runs:get', { runId })) as RunSummary;
@@ -107,7 +107,7 @@ describe('runs through the contract', () => {
     await expect(call('runs:cancel', { runId: started.id })).rejects.toMatchObject({ code: 'conflict' });
 
     await call('runs:resume', { runId: started.id });
-    const done = await waitForState(started.id, ['complete'], 60_000);
+    const done = await waitForState(started.id, ['complete']);
     expect(done.progress.B).toMatchObject({ done: 5, ok: 5 });
   });
 

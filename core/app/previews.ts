@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { PREVIEW_SIDES } from '../../shared/contract.ts';
+import { SHARP_LIMITS } from '../store/image-limits.ts';
 
 export { PREVIEW_SIDES };
 
@@ -38,7 +39,7 @@ export async function ensurePreview(source: string, target: string, maxSide: num
   let job = inFlight.get(target);
   if (!job) {
     job = (async () => {
-      const png = await sharp(source).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 3 }).toBuffer();
+      const png = await sharp(source, SHARP_LIMITS).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 3 }).toBuffer();
       await writeFileAtomic(target, png);
     })().finally(() => inFlight.delete(target));
     inFlight.set(target, job);

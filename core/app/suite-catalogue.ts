@@ -7,7 +7,9 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SuiteEntry } from '../../shared/contract.ts';
 import { RpcError, type Handlers } from '../rpc.ts';
-import { loadSuiteFile, parseSuiteText, type LoadedSuite } from '../suite/load.ts';
+import type { LoadedSuite } from '../suite/load.ts';
+// Off the main thread: a large suite must not stall every other request (issue 9).
+import { loadSuiteFileOffThread as loadSuiteFile, parseSuiteTextOffThread as parseSuiteText } from '../suite/load-off-thread.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 
 const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));

@@ -130,11 +130,23 @@ function statusHint(status: number): string {
   return '';
 }
 
-/** An HTTP error status → BackendError whose message names the request, the status and what to do. */
-export function httpError(ctx: RequestContext & { status: number; body: string }): BackendError {
+/** A redirect's target, as the server sent it, made safe to print on one line. */
+function redirectHint(status: number, location: string | undefined): string | null {
+  if (status < 300 || status >= 400) return null;
+  if (!location) return 'The server answered with a redirect but no Location: check the base URL (we do not follow redirects).';
+  const shown = Array.from(location, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c)).join('').trim().slice(0, 200);
+  return `The server redirects to ${shown} (we do not follow redirects): check the base URL, e.g. http:// vs https:// or a path prefix.`;
+}
+
+/**
+ * An HTTP error status → BackendError whose message names the request, the status and what to do. `location` is
+ * the response's Location header, shown for a 3xx so a wrong base URL (http for https, a missing prefix) is obvious.
+ */
+export function httpError(ctx: RequestContext & { status: number; body: string; location?: string | undefined }): BackendError {
   const parsed = parseErrorBody(ctx.body);
   const said = parsed.message === '' ? '(empty body)' : /[.!?…]$/.test(parsed.message) ? parsed.message : `${parsed.message}.`;
-  const advice = (ctx.status === 400 ? explainModelMismatch(parsed.message) : null) ?? statusHint(ctx.status);
+  const advice =
+    redirectHint(ctx.status, ctx.location) ?? (ctx.status === 400 ? explainModelMismatch(parsed.message) : null) ?? statusHint(ctx.status);
   const message = `${ctx.method} ${ctx.url} failed with HTTP ${ctx.status}: ${said}${advice ? ` ${advice}` : ''}`;
   return new BackendError(message, {
     kind: 'http',

@@ -42,6 +42,8 @@ export interface ImageResponse {
   peakMemoryMb: number | null;
   /** e.g. "POST /v1/images/edits" */
   endpoint: string;
+  /** Server numbers that were dropped and why (shared/server-numbers.ts); kept on the job's result. */
+  notes?: string[];
 }
 
 export interface SendOptions {

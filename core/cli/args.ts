@@ -5,12 +5,9 @@
 import { BACKEND_KINDS, type BackendKind } from '../../shared/model.ts';
 import { checkSize } from '../suite/size.ts';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './usage-error.ts';
+
+export { UsageError };
 
 export function parseIntOption(option: string, raw: string, min: number, max: number): number {
   const value = Number(raw);

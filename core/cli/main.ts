@@ -2,20 +2,24 @@
  * `omni-review`: the command line. Exit codes (also in --help):
  *   0 done, every job ok · 1 done, some jobs failed (report written) · 2 bad input (arguments, suite file, run
  *   folder) · 3 a backend could not be reached · 4 the run folder could not be written · 130 interrupted (partial report written; resume with --resume).
+ *
+ * Only what --help, --version and argument errors need is imported here (commander and a few constants); each
+ * subcommand's module, and with it the engine, is imported when that subcommand runs (issue 9: --help used to
+ * load and type-strip the whole engine first; `npm run bench -- --only cli` measures it).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_KIND, SIM_URL } from '../../shared/model.ts';
-import { DEFAULT_TIME_SCALE } from '../backends/sim/server.ts';
+import { DEFAULT_KIND, SIM_URL } from '../../shared/backend-defaults.ts';
+import { DEFAULT_TIME_SCALE } from '../backends/sim/defaults.ts';
+// A plain error class with no imports: checking for it loads nothing of the engine.
 import { RunInputError } from '../engine/errors.ts';
 import { StoreError } from '../store/store-error.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
-import { runCommand, type RunCommandOptions } from './run-command.ts';
-import { reportCommand } from './report-command.ts';
-import { simCommand, type SimCommandOptions } from './sim-command.ts';
-import { serveCommand, type ServeCommandOptions } from './serve-command.ts';
+import type { RunCommandOptions } from './run-command.ts';
+import type { SimCommandOptions } from './sim-command.ts';
+import type { ServeCommandOptions } from './serve-command.ts';
+import { UsageError } from './usage-error.ts';
 
 const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, storeWriteFailed: 4, interrupted: 130 } as const;
 
@@ -71,7 +75,7 @@ Examples:
   omni-review run --resume runs/demo
 ${EXIT_CODES_HELP}`,
     )
-    .action(async (opts: RunCommandOptions) => setExit(await runCommand(opts, io)));
+    .action(async (opts: RunCommandOptions) => setExit(await (await import('./run-command.ts')).runCommand(opts, io)));
 
   cli
     .command('serve')
@@ -81,7 +85,7 @@ ${EXIT_CODES_HELP}`,
     .option('--workspace <dir>', 'folder with runs/ and settings (default: $OMNI_REVIEW_WORKSPACE or the per-user folder)')
     .option('--sim-time-scale <x>', 'simulator time scale for runs started from the UI', String(DEFAULT_TIME_SCALE))
     .option('--open-run <dir...>', 'also list these run folders (made with --out elsewhere)')
-    .action(async (opts: ServeCommandOptions) => setExit(await serveCommand(opts, io)));
+    .action(async (opts: ServeCommandOptions) => setExit(await (await import('./serve-command.ts')).serveCommand(opts, io)));
 
   cli
     .command('sim')
@@ -93,14 +97,14 @@ ${EXIT_CODES_HELP}`,
     .option('--a-faults <spec>', 'faults for the vLLM-Omni simulator', '')
     .option('--b-faults <spec>', 'faults for the baseline simulator', '')
     .option('--time-scale <x>', 'multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
-    .action(async (opts: SimCommandOptions) => setExit(await simCommand(opts, io)));
+    .action(async (opts: SimCommandOptions) => setExit(await (await import('./sim-command.ts')).simCommand(opts, io)));
 
   cli
     .command('report')
     .description('re-render report.html / report.csv / junit.xml from a report.json, or rebuild all from a run folder')
     .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
     .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
-    .action(async (path: string, opts: { format: string }) => setExit(await reportCommand(path, opts, io)));
+    .action(async (path: string, opts: { format: string }) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
 
   return cli;
 }

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isRunFolder } from '../store/run-store.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from './usage-error.ts';
 
 /** A run folder the user named for --out must be new or empty: never mix two runs in one folder. */
 export async function checkOutDir(dir: string): Promise<void> {

@@ -12,6 +12,7 @@ import { createRun, type BackendSpec } from '../engine/create-run.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
 import { executeRun } from '../engine/execute-run.ts';
 import { reportFromStore } from '../engine/report-from-store.ts';
+import { missingInputsProblem } from '../engine/run-integrity.ts';
 import { defaultWorkspaceDir, newRunId, runsDir } from '../engine/workspace.ts';
 import type { RunEvent } from '../runner/events.ts';
 import { openRunStore } from '../store/run-store.ts';
@@ -139,6 +140,11 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     } catch (err) {
       if (err instanceof StoreError) throw err;
       throw new UsageError(`--resume ${o.resume}: ${(err as Error).message}`);
+    }
+    const damaged = missingInputsProblem(store);
+    if (damaged) {
+      store.close();
+      throw new UsageError(`--resume ${o.resume}: ${damaged}`);
     }
     // Where this will send, from the folder's own record (a folder from elsewhere names its own servers).
     const to = SIDES.map((side) => `${side} → ${describeTarget(store.config.backends[side])}`).join(', ');

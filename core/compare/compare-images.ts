@@ -8,6 +8,7 @@ import pixelmatch from 'pixelmatch';
 import sharp from 'sharp';
 import { ssim } from 'ssim.js';
 import { formatSize, type Dimensions } from '../../shared/model.ts';
+import { isPixelLimitError, oversizeProblem, SHARP_LIMITS } from '../store/image-limits.ts';
 import {
   AA_COLOR,
   boundsFromMask,
@@ -53,18 +54,24 @@ export async function decodeImageFile(path: string): Promise<RawImage> {
     throw new Error(`cannot read image file ${path}: ${messageOf(err)}`, { cause: err });
   }
   let format: string | undefined;
+  let width: number | undefined;
+  let height: number | undefined;
   try {
-    format = (await sharp(bytes).metadata()).format;
+    // Header only (no decode), whatever size it declares; the budget is checked below, before any pixel is decoded.
+    ({ format, width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
   } catch (err) {
     throw new Error(`cannot decode image ${path}: ${messageOf(err)} (expected a PNG, JPEG or WebP file)`, { cause: err });
   }
   if (!format || !RASTER_FORMATS.has(format)) {
     throw new Error(`cannot decode image ${path}: it is ${format ?? 'an unknown format'}, expected a PNG, JPEG or WebP file`);
   }
+  const oversize = width && height ? oversizeProblem({ width, height }) : undefined;
+  if (oversize) throw new Error(`image ${path} is too large to compare: ${oversize}`);
   try {
     // autoOrient: a JPEG with an EXIF rotation must be compared the way every viewer shows it.
     // toColourspace('srgb'): grey, 16-bit and CMYK inputs all become 8-bit sRGB, so ensureAlpha gives 4 channels.
-    const { data, info } = await sharp(bytes)
+    // SHARP_LIMITS: a header that lies about its size still cannot make the decode exceed the pixel budget.
+    const { data, info } = await sharp(bytes, SHARP_LIMITS)
       .autoOrient()
       .toColourspace('srgb')
       .ensureAlpha()
@@ -73,6 +80,7 @@ export async function decodeImageFile(path: string): Promise<RawImage> {
     if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels, expected 4`);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, path };
   } catch (err) {
+    if (isPixelLimitError(err)) throw new Error(`image ${path} is too large to compare: it decodes to more pixels than the limit allows`, { cause: err });
     throw new Error(`cannot decode image ${path}: ${messageOf(err)} (expected a PNG, JPEG or WebP file)`, { cause: err });
   }
 }

@@ -25,6 +25,13 @@ export interface ComparePoolOptions {
   workerUrl?: URL;
 }
 
+/**
+ * The JavaScript heap of a compare worker. Pixels live outside it (sharp's and pixelmatch's buffers), and those are
+ * bounded by the pixel budget every decode passes to sharp (store/image-limits.ts): at most 16.8 MP per image.
+ * A worker that still runs out is terminated and its task fails; the process lives on.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 } as const;
+
 /** Leave a core for the main thread (HTTP, progress, the UI) and never take more than 2: libvips is threaded too. */
 export function defaultPoolSize(cores: number = availableParallelism()): number {
   return Math.max(1, Math.min(2, cores - 1));
@@ -66,7 +73,7 @@ export function createComparePool(options: ComparePoolOptions = {}): ComparePool
   let finishClose: (() => void) | null = null;
 
   function spawn(): void {
-    const worker = new Worker(workerUrl, { name: 'omni-review-compare' });
+    const worker = new Worker(workerUrl, { name: 'omni-review-compare', resourceLimits: WORKER_RESOURCE_LIMITS });
     const slot: Slot = { worker, state: 'starting', current: null, lastError: null, retiring: false };
     slots.add(slot);
     worker.on('message', (message: WorkerMessage) => onMessage(slot, message));

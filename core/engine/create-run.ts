@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { SIM_URL, type BackendConfig, type BackendKind, type RunConfig, type RunParams, type Side, type Suite } from '../../shared/model.ts';
 import { parseFaultSpec } from '../backends/sim/index.ts';
+import { inspectImage } from '../store/image-file.ts';
 import { imageIdOf, openRunStore } from '../store/run-store.ts';
 import type { RunStore } from '../store/types.ts';
 import type { LoadedSuite } from '../suite/load.ts';
@@ -75,6 +76,10 @@ export async function createRun(spec: CreateRunSpec): Promise<RunStore> {
   for (const [path, info] of spec.loaded.inputs) {
     // info.path is the checked file's real path (symlinks resolved at suite check).
     const bytes = new Uint8Array(await readFile(info.path));
+    // Decode it before the folder exists: an input that fails now must not leave a run that names it.
+    await inspectImage(bytes).catch((err: unknown) => {
+      throw new RunInputError(`input image ${path} cannot be used: ${(err as Error).message.replace(/^image rejected: /, '').replace(/; the server sent a truncated or corrupt image$/, '')}`);
+    });
     bytesByPath.set(path, bytes);
     idByPath.set(path, imageIdOf(bytes));
   }

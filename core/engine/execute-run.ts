@@ -15,6 +15,7 @@ import { connectBackends } from '../runner/connect.ts';
 import type { RunEvent, RunOutcome } from '../runner/events.ts';
 import { runJobs } from '../runner/scheduler.ts';
 import type { RunStore } from '../store/types.ts';
+import { explainEmbeddedSimErrors } from './embedded-sim.ts';
 import { BackendUnavailableError } from './errors.ts';
 import { reportFromStore } from './report-from-store.ts';
 
@@ -56,8 +57,9 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
     for (const side of SIDES) {
       const cfg = store.config.backends[side];
       let url = cfg.target;
+      let sim: SimServer | undefined;
       if (cfg.simulated) {
-        const sim = await startSimServer({
+        sim = await startSimServer({
           kind: cfg.kind,
           faults: parseFaultSpec(cfg.faults),
           ...(options.simTimeScale === undefined ? {} : { timeScale: options.simTimeScale }),
@@ -65,7 +67,8 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
         sims.push(sim);
         url = sim.url;
       }
-      adapters[side] = createAdapter(cfg.kind, url);
+      const adapter = createAdapter(cfg.kind, url);
+      adapters[side] = sim ? explainEmbeddedSimErrors(adapter, sim) : adapter;
     }
     const connected = adapters as Record<Side, BackendAdapter>;
     let servers: Record<Side, ServerInfo>;

@@ -75,6 +75,7 @@ function sideFromResult(result: JobResult, imageRelPath: (id: ImageId) => string
     peakMemoryMb: result.peakMemoryMb,
     endpoint: result.endpoint,
     attempts: result.attempts,
+    ...(result.notes?.length ? { notes: [...result.notes] } : {}),
   };
 }
 

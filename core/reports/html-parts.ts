@@ -9,6 +9,7 @@ import { hashString } from '../../shared/hash.ts';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportSide } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
+import { SHARP_LIMITS } from '../store/image-limits.ts';
 import { html, type Html } from './escape.ts';
 import { formatMs } from './format.ts';
 
@@ -41,7 +42,7 @@ async function thumbnailDataUri(path: string, size: number): Promise<string | nu
     const bytes = await readFile(path);
     const meta = await sharp(bytes).metadata();
     if (!meta.format || !THUMB_FORMATS.has(meta.format)) return null;
-    const out = await sharp(bytes)
+    const out = await sharp(bytes, SHARP_LIMITS)
       .autoOrient()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75 })

@@ -83,6 +83,7 @@ export function okResult(
     timings: timingsOf(response, queueMs),
     peakMemoryMb: response.peakMemoryMb,
     endpoint: response.endpoint,
+    ...(response.notes?.length ? { notes: response.notes } : {}),
   };
 }
 
@@ -103,5 +104,6 @@ export function errorResult(
     timings: response ? timingsOf(response, queueMs) : { e2eMs: Math.max(0, Math.round(elapsedMs)), stages: {}, clientWaitMs: queueMs },
     peakMemoryMb: response?.peakMemoryMb ?? null,
     endpoint: response?.endpoint ?? endpointOf(failure.url),
+    ...(response?.notes?.length ? { notes: response.notes } : {}),
   };
 }

@@ -8,7 +8,7 @@
  * state change calls `pump()` and `maybeFinish()`. One request (timeout, abort) is send.ts; what it sends is
  * job-request.ts; the records it saves are job-result.ts; comparisons.ts compares finished pairs.
  */
-import { SIDES, pairKey as makePairKey, type JobError, type JobResult, type Side, type SuiteCase } from '../../shared/model.ts';
+import { SIDES, pairKey as makePairKey, parseSize, type JobError, type JobResult, type Side, type SuiteCase } from '../../shared/model.ts';
 import type { RunProgress } from '../../shared/contract.ts';
 import { progressOf } from '../../shared/progress.ts';
 import type { BackendAdapter, ImageResponse } from '../backends/types.ts';
@@ -255,7 +255,7 @@ class JobScheduler {
         response = sent.response;
         try {
           // Once the response is here it is saved even if a cancel arrives meanwhile: never lose a result.
-          const image = await this.store.putImage(response.image);
+          const image = await this.store.putImage(response.image, parseSize(job.request.size));
           this.finish(state, okResult(job, state.attempts, startedAt, image, response, queueMs));
           return;
         } catch (error) {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { Dimensions, ImageId } from '../../shared/model.ts';
+import { isPixelLimitError, oversizeProblem, SHARP_LIMITS } from './image-limits.ts';
 
 export interface ImageFormat {
   mime: 'image/png' | 'image/jpeg' | 'image/webp';
@@ -53,23 +54,46 @@ function firstBytesHex(bytes: Uint8Array): string {
 
 /**
  * Check that `bytes` is a whole, decodable image and return its format and size. The header alone is not
- * enough: a truncated PNG has a valid header, so the pixels are decoded once (in sharp's thread pool).
+ * enough: a truncated PNG has a valid header, so the pixels are decoded once (in sharp's thread pool). The size in
+ * the header is checked first (image-limits.ts), so an image too large to decode is refused without decoding it;
+ * `requested` holds a backend's output to the size that was asked for.
  */
-export async function inspectImage(bytes: Uint8Array): Promise<ImageFormat & Dimensions> {
+export async function inspectImage(bytes: Uint8Array, requested?: Dimensions): Promise<ImageFormat & Dimensions> {
   const format = sniffImageFormat(bytes);
   if (!format) {
     throw new InvalidImageError(
       `image rejected: ${bytes.length} bytes that are not a PNG, JPEG or WebP (first bytes: ${firstBytesHex(bytes)})`,
     );
   }
+  let meta;
   try {
-    const meta = await sharp(bytes).metadata();
+    // The header only: no pixel is decoded here, so no limit is needed (and sharp would refuse a bomb's header
+    // with a message about pixel limits instead of saying what size it declares).
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (meta.format !== format.sharpFormat || !meta.width || !meta.height) {
       throw new Error(`header says ${meta.format ?? 'unknown'} ${meta.width ?? '?'}x${meta.height ?? '?'}`);
     }
-    await sharp(bytes).raw().toBuffer();
+  } catch (error) {
+    throw new InvalidImageError(
+      `image rejected: ${bytes.length} bytes look like ${format.ext.toUpperCase()} but the header does not read ` +
+        `(${(error as Error).message}); the server sent a truncated or corrupt image`,
+      { cause: error },
+    );
+  }
+  const oversize = oversizeProblem({ width: meta.width, height: meta.height }, requested);
+  if (oversize) {
+    throw new InvalidImageError(`image rejected: ${bytes.length} bytes of ${format.ext.toUpperCase()}, but ${oversize}`);
+  }
+  try {
+    await sharp(bytes, SHARP_LIMITS).raw().toBuffer();
     return { ...format, width: meta.width, height: meta.height };
   } catch (error) {
+    if (isPixelLimitError(error)) {
+      throw new InvalidImageError(
+        `image rejected: ${bytes.length} bytes of ${format.ext.toUpperCase()} that decode to more pixels than the limit allows`,
+        { cause: error },
+      );
+    }
     throw new InvalidImageError(
       `image rejected: ${bytes.length} bytes look like ${format.ext.toUpperCase()} but do not decode ` +
         `(${(error as Error).message}); the server sent a truncated or corrupt image`,

@@ -18,6 +18,7 @@ import {
   SideSchema,
   VerdictSchema,
   type Comparison,
+  type Dimensions,
   type ImageId,
   type Job,
   type JobResult,
@@ -30,7 +31,8 @@ import {
 import { describeIssues } from '../../shared/issue-path.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { containedFile } from '../paths/containment.ts';
-import { imageIdOf, imageRelPath, inspectImage } from './image-file.ts';
+import { imageIdOf, imageRelPath, inspectImage, InvalidImageError } from './image-file.ts';
+import { oversizeProblem } from './image-limits.ts';
 import { SQLITE_HEADER, checkExistingDatabaseFile, checked, column, damagedError, openDatabase, readConfig, type Row } from './database.ts';
 import { migrate } from './migrations.ts';
 import { acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
@@ -155,11 +157,15 @@ class SqliteRunStore implements RunStore {
 
   // -- images --------------------------------------------------------------------------------------------
 
-  async putImage(bytes: Uint8Array): Promise<StoredImage> {
+  async putImage(bytes: Uint8Array, requested?: Dimensions): Promise<StoredImage> {
     const id = imageIdOf(bytes);
     const known = this.getImage(id);
-    if (known && existsSync(path.join(this.dir, known.relPath))) return known;
-    const info = await inspectImage(bytes);
+    if (known && existsSync(path.join(this.dir, known.relPath))) {
+      const oversize = oversizeProblem(known, requested);
+      if (oversize) throw new InvalidImageError(`image rejected: ${oversize}`);
+      return known;
+    }
+    const info = await inspectImage(bytes, requested);
     const relPath = imageRelPath(id, info.ext);
     // File first, row second: a crash in between leaves a harmless orphan file that the next put reuses.
     await writeFileAtomic(path.join(this.dir, relPath), bytes);

@@ -5,6 +5,7 @@
  */
 import type {
   Comparison,
+  Dimensions,
   ImageId,
   Job,
   JobResult,
@@ -29,8 +30,12 @@ export interface RunStore {
   readonly dir: string;
   readonly config: RunConfig;
 
-  /** Store bytes under their sha256 (write to a temp file, then rename), record dimensions. Idempotent. */
-  putImage(bytes: Uint8Array): Promise<StoredImage>;
+  /**
+   * Store bytes under their sha256 (write to a temp file, then rename), record dimensions. Idempotent. An image
+   * larger than the pixel budget, or (given `requested`, a backend's output) much larger than the requested size,
+   * is refused from its header with an InvalidImageError before any decode (image-limits.ts).
+   */
+  putImage(bytes: Uint8Array, requested?: Dimensions): Promise<StoredImage>;
   getImage(id: ImageId): StoredImage | undefined;
   /** Absolute path of a stored image. Throws for an unknown id. */
   imagePath(id: ImageId): string;

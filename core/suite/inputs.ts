@@ -1,12 +1,14 @@
 /**
  * Checks a suite's input images before a run starts: that the path is a readable file, that it decodes as an image
- * the servers take, and that it is not larger than they accept. Only the header is read (sharp metadata), so
- * checking a suite of hundreds of photos stays quick.
+ * the servers take, and that it is not larger than they accept. The header is read first (sharp metadata), so a
+ * file too large is refused without decoding it; then the whole image is decoded once, within the pixel budget,
+ * because a truncated file has a good header and would otherwise only fail halfway through a run.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { isReallyInsideAny } from '../paths/containment.ts';
+import { SHARP_LIMITS } from '../store/image-limits.ts';
 import { MAX_SIDE } from './size.ts';
 import { closestMatch } from './suggest.ts';
 
@@ -91,7 +93,7 @@ export async function checkInputImage(written: string, absolute: string, suggest
 
   let metadata;
   try {
-    metadata = await sharp(real).metadata();
+    metadata = await sharp(real, { limitInputPixels: false }).metadata(); // header only; sizes checked below
   } catch (error) {
     // sharp's messages are one line ("Input file contains unsupported image format"); keep it so, just in case.
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
@@ -119,6 +121,16 @@ export async function checkInputImage(written: string, absolute: string, suggest
       ok: false,
       problem: `${written} is ${width}x${height} px, larger than ${MAX_SIDE} px on a side`,
       hint: 'Downscale it; about 1024 px on the long edge is what the models work at.',
+    };
+  }
+  try {
+    await sharp(real, SHARP_LIMITS).raw().toBuffer();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+    return {
+      ok: false,
+      problem: `${written} does not decode: its ${format.toUpperCase()} header says ${width}x${height} but the pixels are truncated or corrupt (${reason})`,
+      hint: 'Export or download the image again.',
     };
   }
   return { ok: true, info: { path: real, width, height, format } };

@@ -6,7 +6,7 @@
  * Problems are collected rather than thrown at the first one, so a user fixing a suite sees all of them at once
  * (SuiteError.errors); the message describes the first in file order.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isScalar, parseDocument } from 'yaml';
 import { CATEGORIES, SuiteSchema, type Category, type Suite } from '../../shared/model.ts';
@@ -47,6 +47,23 @@ export interface ParseSuiteOptions {
 
 /** Categories that edit an input image; `generation` is text-to-image and takes none. */
 const EDIT_CATEGORIES: ReadonlySet<Category> = new Set(['text-rendering', 'style-transfer', 'multi-turn', 'edit']);
+/**
+ * The largest suite file we read, checked before parsing (docs/suite-format.md). A suite of a few thousand cases
+ * stays far below it; a 50 MB file took 78 s and 3 GB to parse (issue 9).
+ */
+export const MAX_SUITE_BYTES = 1024 * 1024;
+
+function tooLargeIssue(file: string, bytes: number): SuiteIssue {
+  return makeIssue({
+    file,
+    line: null,
+    column: null,
+    field: '',
+    problem: `the suite file is ${(bytes / 1024 / 1024).toFixed(1)} MB, larger than the ${MAX_SUITE_BYTES / 1024 / 1024} MB limit; it was not read`,
+    hint: 'Split it into several suites (see docs/suite-format.md).',
+  });
+}
+
 /** How many input images are checked at once (each check opens a file). */
 const INPUT_CHECK_CONCURRENCY = 8;
 
@@ -55,8 +72,11 @@ export async function loadSuiteFile(file: string): Promise<LoadedSuite> {
   const absolute = path.resolve(file);
   let text: string;
   try {
+    const info = await stat(absolute);
+    if (info.isFile() && info.size > MAX_SUITE_BYTES) throw new SuiteError([tooLargeIssue(file, info.size)]);
     text = await readFile(absolute, 'utf8');
   } catch (error) {
+    if (error instanceof SuiteError) throw error;
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
     const [problem, hint] =
       code === 'ENOENT'
@@ -75,6 +95,10 @@ export async function loadSuiteFile(file: string): Promise<LoadedSuite> {
 /** Parse suite YAML text. Relative inputs resolve against `options.baseDir`; messages name `options.fileName`. */
 export async function parseSuiteText(text: string, options: ParseSuiteOptions): Promise<LoadedSuite> {
   const baseDir = path.resolve(options.baseDir);
+  // Text that did not come from loadSuiteFile (the UI's suites:check) is held to the same limit.
+  if (text.length > MAX_SUITE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_SUITE_BYTES) {
+    throw new SuiteError([tooLargeIssue(options.fileName, Buffer.byteLength(text, 'utf8'))]);
+  }
   const lineCounter = new LineCounter();
   // merge: `<<: *anchor` is the usual way to share params between cases; uniqueKeys: a repeated key is an error.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });

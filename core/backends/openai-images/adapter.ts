@@ -34,6 +34,8 @@ export const PATHS = {
 } as const;
 
 export const DEFAULT_HEALTH_DEADLINE_MS = 10 * 60_000;
+/** While waiting for /health, repeat an unchanged state at most this often. */
+const HEALTH_LOG_EVERY_MS = 30_000;
 
 export interface AdapterOptions {
   /** Model name to send. Leave unset to let the server use the one it serves (current servers reject a mismatch). */
@@ -161,6 +163,7 @@ export abstract class OpenAiImageAdapter implements BackendAdapter {
     const start = performance.now();
     let delay = this.options.healthPollInitialMs ?? 500;
     const maxDelay = this.options.healthPollMaxMs ?? 5000;
+    let lastSaid: { seen: string; at: number } | null = null;
     for (;;) {
       const remaining = deadline - (performance.now() - start);
       let seen: string;
@@ -179,17 +182,31 @@ export abstract class OpenAiImageAdapter implements BackendAdapter {
         seen = `HTTP ${res.status}${res.body.length ? ` ${snippet(res.body.toString('utf8'), 60)}` : ''}`;
       } catch (err) {
         if (!(err instanceof BackendError) || err.kind === 'cancelled') throw err;
-        seen = err.kind === 'network' ? 'not reachable yet' : 'no answer';
+        seen = err.kind !== 'network' ? 'no answer' : /connection refused/i.test(err.message) ? 'connection refused' : 'not reachable';
         lastKind = err.kind === 'network' ? 'network' : 'timeout';
       }
       const elapsed = performance.now() - start;
       if (elapsed + delay > deadline) {
         throw new BackendError(
-          `${url} did not become healthy within ${formatDuration(deadline)} (last: ${seen}). Check that the server is starting (large models take minutes to load) and see its log; raise the health deadline if it needs longer.`,
+          `${url} did not become healthy within ${formatDuration(deadline)} (last: ${seen}). ` +
+            (seen === 'connection refused'
+              ? `Nothing is listening there: check that the server was started and on which port. `
+              : 'Check that the server is starting (large models take minutes to load) and see its log. ') +
+            'If it needs longer to load, raise the health timeout (--health-timeout SECONDS in the CLI).',
           { kind: lastKind, url, retryable: false },
         );
       }
-      options.onWait?.(`waiting for ${url} (${seen}), ${Math.round(elapsed / 1000)} s`);
+      // One line when what we see changes, then at most every 30 s: a server loading for minutes is not news.
+      if (!lastSaid || lastSaid.seen !== seen || elapsed - lastSaid.at >= HEALTH_LOG_EVERY_MS) {
+        const why =
+          seen === 'connection refused' && lastSaid?.seen !== seen
+            ? `connection refused at ${url}: nothing is listening yet (vLLM-Omni listens only once its model has loaded)`
+            : seen;
+        options.onWait?.(
+          `waiting for ${url} (${why}), ${Math.round(elapsed / 1000)} s of ${formatDuration(deadline)} (--health-timeout)`,
+        );
+        lastSaid = { seen, at: elapsed };
+      }
       await sleep(delay, options.signal, ctx);
       delay = Math.min(delay * 2, maxDelay);
     }
@@ -233,7 +250,7 @@ export abstract class OpenAiImageAdapter implements BackendAdapter {
       timeoutMs: options.timeoutMs,
     });
     if (res.status < 200 || res.status >= 300) {
-      throw httpError({ method: 'POST', url: res.url, status: res.status, body: res.body.toString('utf8') });
+      throw httpError({ method: 'POST', url: res.url, status: res.status, body: res.body.toString('utf8'), location: res.headers.location });
     }
     return res;
   }
@@ -259,6 +276,7 @@ export abstract class OpenAiImageAdapter implements BackendAdapter {
       ...(t.baselineTimings === undefined ? {} : { serverTimings: t.baselineTimings }),
       peakMemoryMb: t.peakMemoryMb,
       endpoint: `POST ${path}`,
+      ...(t.notes.length ? { notes: t.notes } : {}),
     };
   }
 }

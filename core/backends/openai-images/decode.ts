@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { protocolError, type RequestContext } from '../errors.ts';
+import { parseLenientJson } from '../lenient-json.ts';
 
 export type ResponseContext = RequestContext & { status?: number };
 
@@ -55,7 +56,8 @@ export function decodeDataUrl(url: string, where: string, ctx: ResponseContext):
 /** A server's JSON text → the value; undefined when it is not JSON. Every JSON answer is read through here. */
 export function tryParseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    // Python servers write bare NaN/Infinity by default: read them as null (dropped and noted with the timings).
+    return parseLenientJson(text).value;
   } catch {
     return undefined;
   }

@@ -32,8 +32,8 @@ describe('findServerTimings / serverStages', () => {
     const t = findServerTimings({ stage_durations: { 'P.diffuse': 1 }, metrics: { stage_durations: { 'P.diffuse': 2 }, peak_memory_mb: 5 } });
     expect(t.stageDurations).toEqual({ 'P.diffuse': 1 });
     expect(t.peakMemoryMb).toBe(5);
-    expect(findServerTimings(loadRecorded('vllm-omni/current', 'edits').body)).toEqual({ peakMemoryMb: null });
-    expect(findServerTimings(loadRecorded('vllm-omni/legacy', 'chat').body)).toEqual({ peakMemoryMb: null });
-    expect(findServerTimings({ metrics: { stage_durations: null, peak_memory_mb: null } })).toEqual({ peakMemoryMb: null });
+    expect(findServerTimings(loadRecorded('vllm-omni/current', 'edits').body)).toEqual({ peakMemoryMb: null, notes: [] });
+    expect(findServerTimings(loadRecorded('vllm-omni/legacy', 'chat').body)).toEqual({ peakMemoryMb: null, notes: [] });
+    expect(findServerTimings({ metrics: { stage_durations: null, peak_memory_mb: null } })).toEqual({ peakMemoryMb: null, notes: [] });
   });
 });

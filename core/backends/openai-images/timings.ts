@@ -3,7 +3,9 @@
  * `peak_memory_mb` may sit at the top level, under `metrics`, or on the chat content items, depending on version
  * and route; the baseline adds `metrics.timings` (ms).
  */
+import { checkDurations, checkPeakMemoryMb, checkTimingsBlock, ownValue } from '../../../shared/server-numbers.ts';
 import { stagesFromBaselineTimings, stagesFromStageDurations } from '../../../shared/stages.ts';
+import { nonFiniteTokensIn } from '../lenient-json.ts';
 
 export type TimingLocation = 'top-level' | 'metrics' | 'choices[0].message.content';
 
@@ -14,16 +16,12 @@ export interface ServerTimings {
   peakMemoryMb: number | null;
   /** The baseline's `metrics.timings` block (ms) as received. */
   baselineTimings?: Record<string, unknown>;
+  /** What was dropped and why (shared/server-numbers.ts): kept on the job's result. */
+  notes: string[];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function numericEntries(record: Record<string, unknown>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(record)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
 }
 
 /**
@@ -34,25 +32,40 @@ export function findServerTimings(json: unknown): ServerTimings {
   const places: Array<[TimingLocation, unknown]> = [];
   if (isRecord(json)) {
     places.push(['top-level', json]);
-    places.push(['metrics', json.metrics]);
+    places.push(['metrics', ownValue(json, 'metrics')]);
     const choices = json.choices;
     if (Array.isArray(choices) && isRecord(choices[0]) && isRecord(choices[0].message)) {
       const content = choices[0].message.content;
       if (Array.isArray(content)) for (const item of content) places.push(['choices[0].message.content', item]);
     }
   }
-  const out: ServerTimings = { peakMemoryMb: null };
+  const out: ServerTimings = { peakMemoryMb: null, notes: [] };
+  const nonFinite = nonFiniteTokensIn(json);
+  if (nonFinite > 0) {
+    out.notes.push(`the response held ${nonFinite} bare NaN/Infinity value${nonFinite > 1 ? 's' : ''} (not JSON; Python's json.dumps default), read as null and dropped`);
+  }
   for (const [where, place] of places) {
     if (!isRecord(place)) continue;
-    if (out.stageDurations === undefined && isRecord(place.stage_durations)) {
-      out.stageDurations = numericEntries(place.stage_durations);
+    const durations = ownValue(place, 'stage_durations');
+    if (out.stageDurations === undefined && isRecord(durations)) {
+      const checked = checkDurations(durations, `${where} stage_durations`, 's');
+      out.stageDurations = checked.values;
       out.stageDurationsAt = where;
+      out.notes.push(...checked.notes);
     }
-    if (out.peakMemoryMb === null && typeof place.peak_memory_mb === 'number' && Number.isFinite(place.peak_memory_mb)) {
-      out.peakMemoryMb = place.peak_memory_mb;
+    if (out.peakMemoryMb === null && Object.hasOwn(place, 'peak_memory_mb')) {
+      const checked = checkPeakMemoryMb(ownValue(place, 'peak_memory_mb'), `${where} peak_memory_mb`);
+      out.peakMemoryMb = checked.value;
+      if (checked.note) out.notes.push(checked.note);
     }
   }
-  if (isRecord(json) && isRecord(json.metrics) && isRecord(json.metrics.timings)) out.baselineTimings = json.metrics.timings;
+  const metrics = isRecord(json) ? ownValue(json, 'metrics') : undefined;
+  const timings = isRecord(metrics) ? ownValue(metrics, 'timings') : undefined;
+  if (isRecord(timings)) {
+    const checked = checkTimingsBlock(timings, 'metrics.timings');
+    out.baselineTimings = checked.values;
+    out.notes.push(...checked.notes);
+  }
   return out;
 }
 

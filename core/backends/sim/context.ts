@@ -22,6 +22,8 @@ export interface SimContext {
   readonly attempts: Map<string, number>;
   /** Requests answered by "timeout" faults: held open until the client or close() ends them. */
   readonly hanging: Set<ServerResponse>;
+  /** Why the simulator last dropped a connection it had answered on, in words (null: never). */
+  lastDrop: string | null;
   /** Requests now in A's denoise stage: they share each step (continuous batching). */
   activeDenoise: number;
   /** Pipeline runs started so far (the first one is "cold"). */
@@ -37,6 +39,7 @@ export function createContext(init: Pick<SimContext, 'kind' | 'generation' | 'ti
     faultCounts: new Map(),
     attempts: new Map(),
     hanging: new Set(),
+    lastDrop: null,
     activeDenoise: 0,
     runs: 0,
   };

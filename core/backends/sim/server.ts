@@ -11,6 +11,7 @@ import { openAiError } from './protocol-a-errors.ts';
 import { handleProtocolB } from './protocol-b.ts';
 import { RequestError } from './request.ts';
 import { isShutdownError } from './serve-image.ts';
+import { DEFAULT_TIME_SCALE } from './defaults.ts';
 import { FAULT_NAMES, type FaultProfile, type SimOptions, type SimServer } from './types.ts';
 
 export const DEFAULT_SIM_MODEL = 'Qwen/Qwen-Image-Edit';
@@ -19,7 +20,7 @@ export const DEFAULT_SIM_MODEL = 'Qwen/Qwen-Image-Edit';
  * queueing, A's shared denoise) stay larger than the simulators' own image work, and the demo suite still
  * finishes in about a minute on 2 cores.
  */
-export const DEFAULT_TIME_SCALE = 0.05;
+export { DEFAULT_TIME_SCALE };
 
 function checkOptions(options: SimOptions): { timeScale: number; faults: FaultProfile } {
   const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE;
@@ -77,6 +78,7 @@ export async function startSimServer(options: SimOptions): Promise<SimServer> {
     url,
     kind: options.kind,
     stats: () => snapshotStats(ctx),
+    lastDrop: () => ctx.lastDrop,
     close: () => {
       closing ??= shutdown(ctx, server, inFlight);
       return closing;
@@ -102,6 +104,7 @@ async function shutdown(ctx: SimContext, server: Server, inFlight: Set<Promise<v
   ctx.gate.close(new SimClosedError());
   await new Promise<void>((resolve) => setImmediate(resolve));
   // Then end every connection: keep-alive sockets, "timeout" requests held open, uploads still arriving.
+  if (inFlight.size > 0 || ctx.hanging.size > 0) ctx.lastDrop = 'it was shut down with the request still in flight (the run was stopping or the app closing)';
   server.closeAllConnections();
   ctx.hanging.clear();
   await Promise.allSettled([...inFlight]);
@@ -124,6 +127,7 @@ async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse
     else await handleProtocolB(ctx, req, res, path);
   } catch (err) {
     if (res.headersSent) {
+      ctx.lastDrop = `it failed after it had started answering (${(err as Error).message ?? String(err)}), which is a bug in the simulator`;
       res.destroy();
       return;
     }

@@ -51,5 +51,7 @@ export interface SimServer {
   readonly url: string;
   readonly kind: BackendKind;
   stats(): SimStats;
+  /** Why it last dropped a connection it had answered on (null: never), so a client error can say what happened. */
+  lastDrop(): string | null;
   close(): Promise<void>;
 }
