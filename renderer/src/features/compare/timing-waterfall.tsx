@@ -210,7 +210,8 @@ function StageTable({ places, names, blind }: { places: readonly [PlacedSide, Pl
             const rv = bucketOf(r, name);
             const av = bucketOf(a, name);
             const bv = bucketOf(b, name);
-            const both = lv !== null && rv !== null;
+            // `not reported` is a gap in what a server says, not a speed: no ratio for it.
+            const both = lv !== null && rv !== null && name !== 'not_reported';
             const tone = blind || !both ? null : speedTone(av, bv);
             const key = PROFILER_KEY[name as ComparedStage] as string | undefined;
             return (
@@ -221,8 +222,8 @@ function StageTable({ places, names, blind }: { places: readonly [PlacedSide, Pl
                 </th>
                 <td>{cell(lv, name)}</td>
                 <td>{cell(rv, name)}</td>
-                <td>{both ? formatDiffMs(lv, rv) : '—'}</td>
-                <td className={tone ? `is-${tone}` : ''}>{both ? (blind ? formatSpeedup(rv, lv, l.short) : formatSpeedup(av, bv)) ?? '—' : <span className="cv-muted">{lv === null && rv === null ? '—' : 'one side only'}</span>}</td>
+                <td>{lv !== null && rv !== null ? formatDiffMs(lv, rv) : '—'}</td>
+                <td className={tone ? `is-${tone}` : ''}>{both ? (blind ? formatSpeedup(rv, lv, l.short) : formatSpeedup(av, bv)) ?? '—' : <span className="cv-muted">{name === 'not_reported' || (lv === null && rv === null) ? '—' : 'one side only'}</span>}</td>
               </tr>
             );
           })}
