@@ -40,7 +40,7 @@ export const TimingWaterfall = memo(function TimingWaterfall({ pair, blind, swap
   const b = pair.B.e2eMs;
   // Blind: say it of the faster position, uncoloured (the colour rule speaks of A). Otherwise A against B.
   const [l, r] = places;
-  const blindText = blind ? formatSpeedup(r.view.e2eMs, l.view.e2eMs, l.label) : null;
+  const blindText = blind ? positionalSpeedup(l.view.e2eMs, r.view.e2eMs, l.label, r.label) : null;
   const text = blind ? blindText : formatSpeedup(a, b);
   const tone = blind ? null : speedTone(a, b);
   const diff = blind ? formatDiffMs(l.view.e2eMs, r.view.e2eMs) : formatDiffMs(a, b);
@@ -160,6 +160,12 @@ function WaterfallRowView({ place, name, row, stepsMax }: { place: PlacedSide; n
   );
 }
 
+/** Blind: the ratio said of whichever position is faster ("Right 1.39× faster"), since A may not be named. */
+function positionalSpeedup(lv: number | null, rv: number | null, lLabel: string, rLabel: string): string | null {
+  if (lv === null || rv === null) return null;
+  return rv < lv ? formatSpeedup(rv, lv, rLabel) : formatSpeedup(lv, rv, lLabel);
+}
+
 /** A side's buckets by key (shared/timing-breakdown.ts); empty without e2e. */
 function bucketsOf(v: PlacedSide['view']): Map<string, number> {
   const out = new Map<string, number>();
@@ -223,7 +229,7 @@ function StageTable({ places, names, blind }: { places: readonly [PlacedSide, Pl
                 <td>{cell(lv, name)}</td>
                 <td>{cell(rv, name)}</td>
                 <td>{lv !== null && rv !== null ? formatDiffMs(lv, rv) : '—'}</td>
-                <td className={tone ? `is-${tone}` : ''}>{both ? (blind ? formatSpeedup(rv, lv, l.short) : formatSpeedup(av, bv)) ?? '—' : <span className="cv-muted">{name === 'not_reported' || (lv === null && rv === null) ? '—' : 'one side only'}</span>}</td>
+                <td className={tone ? `is-${tone}` : ''}>{both ? (blind ? positionalSpeedup(lv, rv, l.short, r.short) : formatSpeedup(av, bv)) ?? '—' : <span className="cv-muted">{name === 'not_reported' || (lv === null && rv === null) ? '—' : 'one side only'}</span>}</td>
               </tr>
             );
           })}
@@ -233,7 +239,7 @@ function StageTable({ places, names, blind }: { places: readonly [PlacedSide, Pl
             <td>{fmtMs(r.view.e2eMs)}</td>
             <td>{formatDiffMs(l.view.e2eMs, r.view.e2eMs) ?? '—'}</td>
             <td className={!blind && speedTone(a.view.e2eMs, b.view.e2eMs) ? `is-${speedTone(a.view.e2eMs, b.view.e2eMs)}` : ''}>
-              {(blind ? formatSpeedup(r.view.e2eMs, l.view.e2eMs, l.short) : formatSpeedup(a.view.e2eMs, b.view.e2eMs)) ?? '—'}
+              {(blind ? positionalSpeedup(l.view.e2eMs, r.view.e2eMs, l.short, r.short) : formatSpeedup(a.view.e2eMs, b.view.e2eMs)) ?? '—'}
             </td>
           </tr>
         </tbody>
