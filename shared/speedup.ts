@@ -42,6 +42,12 @@ export function formatSpeedup(a: number | null | undefined, b: number | null | u
   return tone === 'a-faster' ? `${who} ${fmtRatio(r)}× faster` : `${who} ${fmtRatio(r)}× (slower)`;
 }
 
+/** The ratio alone, for narrow cells: "1.42×" (its cell's colour and title carry the words). */
+export function formatRatio(a: number | null | undefined, b: number | null | undefined): string | null {
+  const r = speedRatio(a, b);
+  return r === null ? null : `${fmtRatio(r)}×`;
+}
+
 /** Signed A − B in ms: "−521 ms" (A quicker), "+1.20 s" (A slower). */
 export function formatDiffMs(a: number | null | undefined, b: number | null | undefined): string | null {
   if (!ok(a) || !ok(b)) return null;

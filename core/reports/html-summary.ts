@@ -79,12 +79,14 @@ export function stageSummary(report: Report): Html {
     const a = buckets.A[n];
     const b = buckets.B[n];
     const both = a !== undefined && b !== undefined;
-    return html`<tr class="${cls}"><th>${swatch(n)} ${label}</th>${cell(buckets.A, n)}${cell(buckets.B, n)}<td>${both ? (formatDiffMs(a, b) ?? '—') : '—'}</td>${both ? speedCell(a, b) : html`<td class="muted">${a === undefined && b === undefined ? '—' : 'one side only'}</td>`}</tr>`;
+    // `not reported` is a gap in what a server says, not a speed: its difference, never a ratio.
+    const ratio = both && n !== 'not_reported' ? speedCell(a, b) : html`<td class="muted">${both || (a === undefined && b === undefined) ? '—' : 'one side only'}</td>`;
+    return html`<tr class="${cls}"><th>${swatch(n)} ${label}</th>${cell(buckets.A, n)}${cell(buckets.B, n)}<td>${both ? (formatDiffMs(a, b) ?? '—') : '—'}</td>${ratio}</tr>`;
   };
   const client = ['client_queue', 'upload', 'other_server', 'not_reported', 'download'].filter((k) => buckets.A[k] !== undefined || buckets.B[k] !== undefined);
   const detailNames = detail ? orderedDetail(detail.B).map(([k]) => k) : [];
   const total = (m: Record<string, number>): number => Object.values(m).reduce((t, v) => t + v, 0);
-  return html`<div class="card">
+  return html`<div class="card wide">
   <h3>Where the time goes (mean per request, pairs where both sides succeeded)</h3>
   <div class="bars">
     <div><span class="side">A</span>${stageBar(barsOf(buckets.A), e2e.A.mean, scale, 'A mean buckets')}</div>

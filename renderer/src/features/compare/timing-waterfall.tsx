@@ -9,7 +9,7 @@ import { memo } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
 import { formatMb } from '../../lib/format.ts';
 import { fmtMs, fmtTick } from './format.ts';
-import { formatDiffMs, formatSpeedup, speedTone } from '../../../../shared/speedup.ts';
+import { formatDiffMs, formatRatio, formatSpeedup, formatSpeedupWithDiff, speedTone } from '../../../../shared/speedup.ts';
 import { breakdown, BUCKET_LABELS, orderedDetail, PROFILER_KEY, type ComparedStage } from '../../../../shared/timing-breakdown.ts';
 import { placeSides, sideProblem, type BackendLabels, type PlacedSide } from './sides.ts';
 import { layoutWaterfall, sparklinePoints, sparkStats, stageColor, type WaterfallRow } from './waterfall.ts';
@@ -160,6 +160,11 @@ function WaterfallRowView({ place, name, row, stepsMax }: { place: PlacedSide; n
   );
 }
 
+/** A table cell in ms without the unit (the header says ms): 0.4 → "0.4", 9.12 → "9.1", 1510.3 → "1510". */
+function msNumber(ms: number): string {
+  return Math.abs(ms) < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
 /** Blind: the ratio said of whichever position is faster ("Right 1.39× faster"), since A may not be named. */
 function positionalSpeedup(lv: number | null, rv: number | null, lLabel: string, rLabel: string): string | null {
   if (lv === null || rv === null) return null;
@@ -179,68 +184,83 @@ function bucketsOf(v: PlacedSide['view']): Map<string, number> {
   return out;
 }
 
-/** One row per bucket, a column per side, then A − B and the speed-up (coloured by the one rule: green = A faster). */
+/**
+ * The numbers behind the bars, compact: a column per bucket (the compared stages first, then the rest of the
+ * request, then e2e), a row per side, and the speed-up as a ratio coloured by the one rule (green = A faster);
+ * hover a ratio for the sentence and the difference in ms.
+ */
 function StageTable({ places, names, blind }: { places: readonly [PlacedSide, PlacedSide]; names: string[]; blind: boolean }) {
   const [l, r] = places;
-  const order = ['client_queue', 'upload', ...names.filter((n) => !(n in BUCKET_LABELS)), 'other_server', 'not_reported', 'download'].filter(
+  const order = [...names.filter((n) => !(n in BUCKET_LABELS)), 'client_queue', 'upload', 'other_server', 'not_reported', 'download'].filter(
     (n, i, all) => all.indexOf(n) === i && (n === 'upload' || n === 'download' || n === 'not_reported' || names.includes(n)),
   );
   const bucketsBySide = new Map(places.map((p) => [p.side, bucketsOf(p.view)]));
-  const bucketOf = (p: PlacedSide, name: string): number | null => bucketsBySide.get(p.side)?.get(name) ?? null;
-  const rows = order.map((n) => ({ name: n, label: BUCKET_LABELS[n] ?? n }));
+  const bucketOf = (p: PlacedSide, name: string): number | null =>
+    name === 'e2e' ? p.view.e2eMs : (bucketsBySide.get(p.side)?.get(name) ?? null);
+  const cols = [...order, 'e2e'];
   const a = places.find((p) => p.side === 'A')!;
   const b = places.find((p) => p.side === 'B')!;
   // Blind: only the baseline has a detail block, so showing it would name the side.
   const detail = !blind && b.view.detailStages ? orderedDetail(b.view.detailStages) : [];
-  const cell = (v: number | null, n: string) =>
-    v === null ? <span className="cv-muted">{n === 'client_queue' ? '—' : 'not reported'}</span> : fmtMs(v);
   return (
     <>
       <table className="cv-stage-table">
         <thead>
           <tr>
-            <th>bucket</th>
-            {[l, r].map((p) => (
-              <th key={p.position} style={{ ['--cv-side' as string]: `var(${p.colorVar})` }}>
-                <span className="cv-side-dot" />
-                {p.short}
-              </th>
-            ))}
-            <th title={blind ? 'left − right' : 'A − B'}>{blind ? 'L − R' : 'A − B'}</th>
-            <th title="B / A (blind: right / left); green = A faster">speed-up</th>
+            <th className="cv-muted">ms</th>
+            {cols.map((n) => {
+              const key = PROFILER_KEY[n as ComparedStage] as string | undefined;
+              return (
+                <th key={n} title={key ? `stage_durations …${key}, reported by both servers` : undefined}>
+                  {n !== 'e2e' && <span className="cv-legend-swatch" style={{ background: stageColor(n) }} />}
+                  {/* A break opportunity after "_" so narrow columns wrap "text_encode" as "text_ / encode". */}
+                  {(BUCKET_LABELS[n] ?? n).replaceAll('_', '_\u200b')}
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ name, label }) => {
-            const lv = bucketOf(l, name);
-            const rv = bucketOf(r, name);
-            const av = bucketOf(a, name);
-            const bv = bucketOf(b, name);
-            // `not reported` is a gap in what a server says, not a speed: no ratio for it.
-            const both = lv !== null && rv !== null && name !== 'not_reported';
-            const tone = blind || !both ? null : speedTone(av, bv);
-            const key = PROFILER_KEY[name as ComparedStage] as string | undefined;
-            return (
-              <tr key={name} data-bucket={name}>
-                <th title={key ? `stage_durations …${key} on both sides` : undefined}>
-                  <span className="cv-legend-swatch" style={{ background: stageColor(name) }} />
-                  {label}
-                </th>
-                <td>{cell(lv, name)}</td>
-                <td>{cell(rv, name)}</td>
-                <td>{lv !== null && rv !== null ? formatDiffMs(lv, rv) : '—'}</td>
-                <td className={tone ? `is-${tone}` : ''}>{both ? (blind ? positionalSpeedup(lv, rv, l.short, r.short) : formatSpeedup(av, bv)) ?? '—' : <span className="cv-muted">{name === 'not_reported' || (lv === null && rv === null) ? '—' : 'one side only'}</span>}</td>
-              </tr>
-            );
-          })}
+          {[l, r].map((p) => (
+            <tr key={p.position}>
+              <th style={{ ['--cv-side' as string]: `var(${p.colorVar})` }}>
+                <span className="cv-side-dot" />
+                {p.short}
+              </th>
+              {cols.map((n) => {
+                const v = bucketOf(p, n);
+                return (
+                  <td key={n} title={v === null ? 'not reported by this server' : fmtMs(v)}>
+                    {v === null ? <span className="cv-muted">—</span> : msNumber(v)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
           <tr className="cv-delta-row">
-            <th>e2e</th>
-            <td>{fmtMs(l.view.e2eMs)}</td>
-            <td>{fmtMs(r.view.e2eMs)}</td>
-            <td>{formatDiffMs(l.view.e2eMs, r.view.e2eMs) ?? '—'}</td>
-            <td className={!blind && speedTone(a.view.e2eMs, b.view.e2eMs) ? `is-${speedTone(a.view.e2eMs, b.view.e2eMs)}` : ''}>
-              {(blind ? positionalSpeedup(l.view.e2eMs, r.view.e2eMs, l.short, r.short) : formatSpeedup(a.view.e2eMs, b.view.e2eMs)) ?? '—'}
-            </td>
+            <th title={blind ? 'the faster position, right / left or left / right' : 'B / A: how many times faster A is; green = A faster, red = A slower'}>×</th>
+            {cols.map((n) => {
+              const lv = bucketOf(l, n);
+              const rv = bucketOf(r, n);
+              // `not reported` is a gap in what a server says, not a speed; a stage one side reports has no ratio.
+              if (lv === null || rv === null || n === 'not_reported') {
+                return (
+                  <td key={n} className="cv-muted" title={lv === null && rv === null ? '' : n === 'not_reported' ? '' : 'one side only'}>
+                    {lv === null && rv === null ? '' : '—'}
+                  </td>
+                );
+              }
+              const av = bucketOf(a, n);
+              const bv = bucketOf(b, n);
+              const tone = blind ? null : speedTone(av, bv);
+              const sentence = blind ? positionalSpeedup(lv, rv, l.short, r.short) : formatSpeedupWithDiff(av, bv);
+              const lr = lv <= rv ? formatRatio(lv, rv) : formatRatio(rv, lv);
+              return (
+                <td key={n} className={tone ? `is-${tone}` : ''} title={sentence ?? ''}>
+                  {blind ? `${lv <= rv ? l.short : r.short} ${lr ?? '—'}` : (formatRatio(av, bv) ?? '—')}
+                </td>
+              );
+            })}
           </tr>
         </tbody>
       </table>

@@ -1,5 +1,5 @@
 import type { PairSideView, PairView, RunSummary } from '../../../../shared/contract.ts';
-import { formatDiffMs, formatSpeedup, speedTone } from '../../../../shared/speedup.ts';
+import { formatRatio, formatSpeedupWithDiff, speedTone } from '../../../../shared/speedup.ts';
 import { breakdown, BUCKET_LABELS, orderedDetail, PROFILER_KEY, type ComparedStage } from '../../../../shared/timing-breakdown.ts';
 import { formatMb, formatMs } from '../../lib/format.ts';
 
@@ -47,13 +47,13 @@ export function TimingSummary({ pair, run, blind }: { pair: PairView; run: RunSu
         </th>
         <td className="mono">{fmt(a)}</td>
         <td className="mono">{fmt(b)}</td>
-        <td className={`mono ${tone && tone !== 'even' ? `is-${tone}` : ''}`} title={opts.ratio === false ? undefined : (formatDiffMs(a, b) ?? undefined)}>
-          {opts.ratio === false ? '' : one ? <span className="muted">one side</span> : (formatSpeedup(a, b) ?? '—')}
+        <td className={`mono ${tone && tone !== 'even' ? `is-${tone}` : ''}`} title={opts.ratio === false ? undefined : (formatSpeedupWithDiff(a, b) ?? (one ? 'one side only' : undefined))}>
+          {opts.ratio === false ? '' : one ? <span className="muted">—</span> : (formatRatio(a, b) ?? '—')}
         </td>
       </tr>
     );
   };
-  const ms = (n: number | null): string => (n === null ? 'not reported' : formatMs(n));
+  const ms = (n: number | null): string => (n === null ? '—' : formatMs(n));
   return (
     <section className="inspector-section" data-testid="timings" aria-labelledby="timings-heading">
       <header className="section-head">
@@ -74,23 +74,27 @@ export function TimingSummary({ pair, run, blind }: { pair: PairView; run: RunSu
             <th scope="col" className="side-b">
               B
             </th>
-            <th scope="col" title="B / A: how many times faster A is (green: A faster, red: A slower); A − B in ms on hover">
-              speed-up
+            <th scope="col" title="B / A: how many times faster A is (green: A faster, red: A slower); the sentence and A − B in ms on hover">
+              A ×
             </th>
           </tr>
         </thead>
         <tbody>
           {row('e2e', pair.A.e2eMs, pair.B.e2eMs, formatMs, { emphasis: true, testId: 'timing-e2e', title: 'Client-measured: request issued → last byte' })}
-          <tr className="group">
-            <th colSpan={4}>compared server stages</th>
+          <tr className="timing-group">
+            <td colSpan={4} title="vLLM-Omni's profiler keys in stage_durations, reported the same way by both servers">
+              compared server stages
+            </td>
           </tr>
           {stages.map((s) =>
             row(s, A.get(s) ?? null, B.get(s) ?? null, ms, {
               title: PROFILER_KEY[s as ComparedStage] ? `stage_durations …${PROFILER_KEY[s as ComparedStage]} on both sides` : 'reported in stage_durations',
             }),
           )}
-          <tr className="group">
-            <th colSpan={4}>rest of the request</th>
+          <tr className="timing-group">
+            <td colSpan={4} title="The buckets add up to e2e (+ client queue); — = not reported by that server">
+              rest of the request
+            </td>
           </tr>
           {rest.map((k) => row(BUCKET_LABELS[k] ?? k, A.get(k) ?? null, B.get(k) ?? null, ms, { ratio: k !== 'not_reported' }))}
           {row('peak mem', pair.A.peakMemoryMb, pair.B.peakMemoryMb, formatMb, { emphasis: true, testId: 'timing-memory', ratio: false })}
