@@ -50,7 +50,6 @@ try {
   const card = report.locator('.card', { hasText: 'Where the time goes' });
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: join(out, 'report-stages.png') });
-  await report.screenshot({ path: join(out, 'report-top.png') });
 } finally {
   await browser.close();
   if (server.pid !== undefined) process.kill(server.pid, 'SIGTERM');
