@@ -22,11 +22,6 @@ export function formatPercent(ratio: number | null, digits = 2): string {
   return `${pct.toFixed(digits).replace('-', '−')} %`;
 }
 
-/** "0.3551 s vs 1.2536 s → 71.67 %": A's and B's e2e and the improvement (B − A) / B. */
-export function formatImprovementLine(aMs: number | null, bMs: number | null, improvement: number | null): string {
-  return `${formatSeconds(aMs)} vs ${formatSeconds(bMs)} → ${formatPercent(improvement)}`;
-}
-
 /**
  * "0.3551 s vs 1.2536 s → A 3.53× faster (−898 ms)": the screens' and the CLI's form, one unit (a ratio) and the
  * word "faster" or "slower" (shared/speedup.ts). The percent improvement stays in the exports.
