@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only cli,engine,sim,ui] [--quick] [--out FILE]`: speed and memory, each figure with its
+ * `npm run bench [-- --only cli,engine,sim,timings,ui] [--quick] [--out FILE]`: speed and memory, each figure with its
  * alternative measured side by side in the same run. One JSON document on stdout (progress on stderr).
  * Bounded loops, loopback only. What the figures mean and what was measured: docs/performance.md.
  */
@@ -11,9 +11,10 @@ import { cliFigures } from './cli.ts';
 import { engineFigures } from './engine.ts';
 import type { Measurement } from './measure.ts';
 import { simFigures } from './sim.ts';
+import { timingFigures } from './timings.ts';
 import { uiFigures } from './ui.ts';
 
-const SECTIONS = ['cli', 'engine', 'sim', 'ui'] as const;
+const SECTIONS = ['cli', 'engine', 'sim', 'timings', 'ui'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<number> {
@@ -21,7 +22,7 @@ async function main(): Promise<number> {
     options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--only cli,engine,sim,ui] [--quick] [--out FILE]\n');
+    process.stdout.write('usage: npm run bench -- [--only cli,engine,sim,timings,ui] [--quick] [--out FILE]\n');
     return 0;
   }
   const only = (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
     if (section === 'cli') results.cli = await cliFigures(quick);
     if (section === 'engine') results.engine = await engineFigures(quick);
     if (section === 'sim') results.sim = await simFigures(quick);
+    if (section === 'timings') results.timings = await timingFigures(quick);
     if (section === 'ui') {
       const ui = await uiFigures(quick);
       results.ui = ui.figures;

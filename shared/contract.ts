@@ -90,7 +90,14 @@ export const PairSideViewSchema = z
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
     e2eMs: z.number().nullable(),
+    /** Server stages from `stage_durations` (canonical names, ms) plus the client's `upload` and `download`. */
     stages: z.record(z.string(), z.number()),
+    /** ms the job waited for a client concurrency slot before it was sent (not part of e2e). Optional: issue 8. */
+    clientWaitMs: z.number().nullable().optional(),
+    /** The server's own total: the pipeline's `forward` in `stage_durations` (ms); null when not reported. */
+    serverTotalMs: z.number().nullable().optional(),
+    /** The baseline's finer `metrics.timings` stages (ms): B detail, shown labelled, never compared. */
+    detailStages: z.record(z.string(), z.number()).nullable().optional(),
     /** Per-step denoise times (ms) when the server reported them (baseline `metrics.timings.denoise_steps`). */
     denoiseStepsMs: z.array(z.number()).nullable(),
     peakMemoryMb: z.number().nullable(),

@@ -177,6 +177,14 @@ export const ReportSchema = z
         improvement: z.number().nullable(),
         /** Mean ms per stage, per side, over ok jobs. */
         stageMeansMs: z.object({ A: z.record(z.string(), z.number()), B: z.record(z.string(), z.number()) }).strict(),
+        /**
+         * Mean ms per bucket (shared/timing-breakdown.ts: upload, the compared stages, `other_server`,
+         * `not_reported`, download), per side, over the pairs where both sides are ok; the buckets of each request
+         * add up to its e2e. Optional: added with issue 8.
+         */
+        bucketMeansMs: z.object({ A: z.record(z.string(), z.number()), B: z.record(z.string(), z.number()) }).strict().optional(),
+        /** Mean ms of the baseline's own `metrics.timings` stages (B detail, never compared), per side. Optional. */
+        detailMeansMs: z.object({ A: z.record(z.string(), z.number()), B: z.record(z.string(), z.number()) }).strict().optional(),
         peakMemoryMb: z.object({ A: z.number().nullable(), B: z.number().nullable() }).strict(),
         meanDiffRatio: z.number().nullable(),
         meanSsim: z.number().nullable(),

@@ -5,6 +5,7 @@
  */
 import type { PairSideView, PairView } from '../../shared/contract.ts';
 import { hashString } from '../../shared/hash.ts';
+import { sideTiming } from '../../shared/timing-breakdown.ts';
 import {
   SIDES,
   jobId,
@@ -17,6 +18,16 @@ import {
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
+
+/** One definition on both sides (shared/timing-breakdown.ts): stages from `stage_durations`, B's own timings as detail. */
+function timingView(t: JobResult['timings'] | undefined): Pick<PairSideView, 'stages' | 'clientWaitMs' | 'serverTotalMs' | 'detailStages'> {
+  if (!t) return { stages: {}, clientWaitMs: null, serverTotalMs: null, detailStages: null };
+  const s = sideTiming(t);
+  const client: Record<string, number> = {};
+  if (t.stages.upload !== undefined) client.upload = t.stages.upload;
+  if (t.stages.download !== undefined) client.download = t.stages.download;
+  return { stages: { ...s.server, ...client }, clientWaitMs: t.clientWaitMs ?? null, serverTotalMs: s.serverTotalMs, detailStages: s.detail };
+}
 
 export interface PairViewInput {
   config: RunConfig;
@@ -84,7 +95,7 @@ export function buildPairViews(input: PairViewInput): PairView[] {
             width: ok ? (result?.width ?? null) : null,
             height: ok ? (result?.height ?? null) : null,
             e2eMs: result?.status === 'ok' ? result.timings.e2eMs : null,
-            stages: result?.timings.stages ?? {},
+            ...timingView(result?.timings),
             denoiseStepsMs: numberList(result?.timings.serverTimings?.['denoise_steps']),
             peakMemoryMb: result?.peakMemoryMb ?? null,
             endpoint: result?.endpoint || null,

@@ -75,25 +75,21 @@ describe('DiffusersAdapter', () => {
     expect(server.requestsTo('GET /v1/baseline/info')).toHaveLength(1);
   });
 
-  it('maps metrics.timings (ms) over stage_durations and keeps both raw blocks', async () => {
+  it('compares on stage_durations (the profiler keys both sides report) and keeps metrics.timings as B detail', async () => {
     const { server, adapter } = await serve();
     await adapter.connect();
     const res = await adapter.send(EDIT, SEND());
     expect(res.endpoint).toBe('POST /v1/images/edits');
     expect(res.image).toEqual(PNG);
-    // From timings (ms), preferred over the 0.30 s of stage_durations' text_encoder.forward.
-    expect(res.stages.text_encode).toBe(310.5);
-    expect(res.stages.denoise).toBe(22600);
-    expect(res.stages.vae_encode).toBe(120.3);
-    expect(res.stages.vae_decode).toBe(210.4);
-    expect(res.stages.preprocess).toBe(18.2);
-    expect(res.stages.postprocess).toBe(35.2);
-    expect(res.stages.prepare_latents).toBe(2.1);
-    expect(res.stages.queue).toBe(0.4);
-    // Totals and per-call lists are not stages.
-    expect(res.stages).not.toHaveProperty('total');
-    expect(res.stages).not.toHaveProperty('pipeline_total');
-    expect(res.stages).not.toHaveProperty('denoise_steps');
+    // stage_durations' text_encoder.forward (0.30 s), not metrics.timings' text_encode (310.5 ms, processor included).
+    expect(res.stages.text_encode).toBeCloseTo(300, 9);
+    expect(res.stages.denoise).toBeCloseTo(22600, 9);
+    expect(res.stages.vae_encode).toBeCloseTo(120, 9);
+    expect(res.stages.vae_decode).toBeCloseTo(210, 9);
+    // The finer breakdown is detail only, never a stage of its own here.
+    for (const k of ['preprocess', 'postprocess', 'prepare_latents', 'queue', 'total', 'pipeline_total', 'denoise_steps', 'forward']) {
+      expect(res.stages).not.toHaveProperty(k);
+    }
     expect(res.stages.upload).toBeGreaterThanOrEqual(0);
     expect(res.stages.download).toBeGreaterThanOrEqual(0);
     expect(res.peakMemoryMb).toBe(61500);

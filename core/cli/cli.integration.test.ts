@@ -89,15 +89,20 @@ describe('omni-review run on the simulators', () => {
         expect(pair[side].timings.e2eMs).toBeGreaterThan(0);
         expect(pair[side].peakMemoryMb).toBeGreaterThan(0);
       }
-      // Each side's stages under canonical names: A's split pipeline, B's baseline timings.
+      // Each side's stages under canonical names, from stage_durations on both sides; B's finer timings are detail.
       expect(Object.keys(pair.A.timings.stages)).toEqual(expect.arrayContaining(['text_encode', 'denoise', 'vae_decode', 'upload', 'download']));
-      expect(Object.keys(pair.B.timings.stages)).toEqual(expect.arrayContaining(['queue', 'text_encode', 'vae_encode', 'denoise', 'vae_decode']));
+      expect(Object.keys(pair.B.timings.stages)).toEqual(expect.arrayContaining(['text_encode', 'vae_encode', 'denoise', 'vae_decode']));
+      expect(pair.B.timings.stages).not.toHaveProperty('queue');
+      expect(pair.B.timings.serverTimings).toHaveProperty('decode_request');
       expect(pair.diff).toMatchObject({ pixels: expect.any(Number), ratio: expect.any(Number), heatmap: expect.stringMatching(/^images\//), ssim: expect.any(Number) });
     }
     expect(report.pairs.find((p) => p.caseId === 'smoke-en-sign')!.expectedText).toEqual(['OPEN']);
     // The reports beside it.
     for (const f of ['report.html', 'report.csv', 'junit.xml', 'run.sqlite']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(r.stdout).toMatch(/e2e mean A vs B: .* s vs .* s → /);
+    // The closing line: the speed-up in one unit, with "faster" or "slower".
+    const last = r.stdout.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^speed-up, mean e2e over \d+ pairs: .* s vs .* s → A \d+(\.\d+)?× (faster|\(slower\)) \([−+±][\d.]+ m?s\)/);
+    expect(last).toMatch(/compared server stages \(text_encode, .*\): A \d+(\.\d+)?× (faster|\(slower\))/);
     expect(r.stdout).toMatch(/SIMULATED/);
   });
 

@@ -6,7 +6,9 @@
 import { join, resolve } from 'node:path';
 import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
 import type { Report } from '../../shared/report.ts';
-import { formatImprovementLine, formatMs } from '../reports/format.ts';
+import { formatMs, formatSeconds, formatSpeedupLine } from '../reports/format.ts';
+import { formatSpeedup } from '../../shared/speedup.ts';
+import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { parseBackendTarget } from '../engine/backend-target.ts';
 import { createRun, type BackendSpec } from '../engine/create-run.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
@@ -107,17 +109,31 @@ function describeTarget(cfg: { simulated: boolean; target: string; kind: string 
   return cfg.simulated ? `the embedded simulator (${cfg.kind})` : `${cfg.target} (${cfg.kind})`;
 }
 
+/** "; compared server stages: A 1.38× faster" over the stages both sides report, when any. */
+function comparedLine(report: Report): string {
+  const a = report.summary.bucketMeansMs?.A;
+  const b = report.summary.bucketMeansMs?.B;
+  if (!a || !b) return '';
+  const both = COMPARED_STAGES.filter((k) => a[k] !== undefined && b[k] !== undefined);
+  if (both.length === 0) return '';
+  const sum = (m: Record<string, number>): number => both.reduce((t, k) => t + (m[k] ?? 0), 0);
+  const s = formatSpeedup(sum(a), sum(b));
+  return s === null ? '' : `; compared server stages (${both.join(', ')}): ${s}`;
+}
+
 function summaryLines(report: Report, dir: string): string[] {
   const s = report.summary;
   const paired = s.pairedE2eMs ?? s.e2eMs;
   const lines = [
     `pairs: ${s.pairs} · both ok: ${s.bothOk} · errors: A ${s.errors.A}, B ${s.errors.B}`,
-    `e2e mean A vs B: ${formatImprovementLine(paired.A.mean, paired.B.mean, s.improvement)}`,
+    `e2e mean A ${formatSeconds(paired.A.mean)} · B ${formatSeconds(paired.B.mean)}`,
     `p95 A ${formatMs(s.e2eMs.A.p95)} · B ${formatMs(s.e2eMs.B.p95)} · mean A↔B diff ${s.meanDiffRatio === null ? '--' : `${(s.meanDiffRatio * 100).toFixed(2)} %`} · mean SSIM ${s.meanSsim === null ? '--' : s.meanSsim.toFixed(4)}`,
   ];
   const sims = SIDES.filter((side) => report.run.backends[side].simulated);
   if (sims.length) lines.push(`note: ${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED — timings and images are not real model output`);
   lines.push(`report: ${displayPath(join(dir, 'report.html'))} (source of truth: ${displayPath(join(dir, 'report.json'))})`);
+  // The closing line: the speed-up in one unit, with "faster" or "slower" (DESIGN "Like for like").
+  lines.push(`speed-up, mean e2e over ${paired.A.n} pairs: ${formatSpeedupLine(paired.A.mean, paired.B.mean)}${comparedLine(report)}`);
   return lines;
 }
 

@@ -25,6 +25,7 @@ import {
   type ReportSide,
 } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
+import { breakdownOf, sideTiming } from '../../shared/timing-breakdown.ts';
 import { improvement, max, mean, summarize } from '../../shared/stats.ts';
 import { reviewStats } from '../../shared/review-stats.ts';
 
@@ -246,6 +247,31 @@ export function summarizePairs(pairs: readonly ReportPair[]): Report['summary'] 
     return out;
   };
 
+  // Like for like: the buckets of each request (they add up to its e2e) over the pairs where both sides are ok.
+  const meansOf = (rows: Array<Array<[string, number]>>): Record<string, number> => {
+    const samples = new Map<string, number[]>();
+    for (const row of rows) for (const [k, ms] of row) samples.set(k, [...(samples.get(k) ?? []), ms]);
+    const out: Record<string, number> = {};
+    for (const [k, list] of samples) {
+      const m = mean(list);
+      if (m !== null) out[k] = m;
+    }
+    return out;
+  };
+  const bucketMeans = (s: Side): Record<string, number> =>
+    meansOf(
+      bothOk.map((p) => {
+        const t = p[s].timings;
+        return breakdownOf({ ...t, e2eMs: t.e2eMs ?? 0 }).buckets.map((b): [string, number] => [b.key, b.ms]);
+      }),
+    );
+  const detailMeans = (s: Side): Record<string, number> =>
+    meansOf(
+      pairs
+        .filter((p) => p[s].status === 'ok')
+        .map((p) => Object.entries(sideTiming({ ...p[s].timings, e2eMs: p[s].timings.e2eMs ?? 0 }).detail ?? {})),
+    );
+
   const peak = (s: Side) =>
     max(pairs.filter((p) => p[s].status === 'ok').map((p) => p[s].peakMemoryMb).filter((v): v is number => v !== null));
 
@@ -264,6 +290,8 @@ export function summarizePairs(pairs: readonly ReportPair[]): Report['summary'] 
     pairedE2eMs: { A: pairedA, B: pairedB },
     improvement: improvement(pairedA.mean, pairedB.mean),
     stageMeansMs: { A: stageMeans('A'), B: stageMeans('B') },
+    bucketMeansMs: { A: bucketMeans('A'), B: bucketMeans('B') },
+    detailMeansMs: { A: detailMeans('A'), B: detailMeans('B') },
     peakMemoryMb: { A: peak('A'), B: peak('B') },
     meanDiffRatio: mean(diffs.map((d) => d.ratio).filter((v): v is number => v !== null)),
     meanSsim: mean(diffs.map((d) => d.ssim).filter((v): v is number => v !== null)),

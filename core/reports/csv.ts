@@ -7,6 +7,8 @@
 import type { Report, ReportPair, ReportSide } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { improvement } from '../../shared/stats.ts';
+import { speedRatio } from '../../shared/speedup.ts';
+import { breakdownOf } from '../../shared/timing-breakdown.ts';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -51,6 +53,12 @@ function pairImprovement(p: ReportPair): number | null {
   return improvement(p.A.timings.e2eMs, p.B.timings.e2eMs);
 }
 
+/** One bucket of a side's breakdown (shared/timing-breakdown.ts), null when the side has no e2e or no such bucket. */
+function bucketMs(s: ReportSide, key: string): number | null {
+  if (s.status !== 'ok' || s.timings.e2eMs === null) return null;
+  return breakdownOf({ ...s.timings, e2eMs: s.timings.e2eMs }).buckets.find((b) => b.key === key)?.ms ?? null;
+}
+
 export function renderCsvReport(report: Report): string {
   const stageNames = {
     A: orderedStageNames(report.pairs.flatMap((p) => Object.keys(p.A.timings.stages))),
@@ -70,6 +78,11 @@ export function renderCsvReport(report: Report): string {
     ...SIDE_FIELDS.map((f) => `B_${f}`),
     ...stageNames.B.map((s) => `B_stage_${s}_ms`),
     'improvement',
+    'speedup_x',
+    'A_other_server_ms',
+    'A_not_reported_ms',
+    'B_other_server_ms',
+    'B_not_reported_ms',
     'diff_pixels',
     'diff_ratio',
     'ssim',
@@ -98,6 +111,11 @@ export function renderCsvReport(report: Report): string {
         ...sideColumns(p.B),
         ...stageNames.B.map((s) => p.B.timings.stages[s] ?? null),
         pairImprovement(p),
+        p.A.status === 'ok' && p.B.status === 'ok' ? speedRatio(p.A.timings.e2eMs, p.B.timings.e2eMs) : null,
+        bucketMs(p.A, 'other_server'),
+        bucketMs(p.A, 'not_reported'),
+        bucketMs(p.B, 'other_server'),
+        bucketMs(p.B, 'not_reported'),
         p.diff?.pixels ?? null,
         p.diff?.ratio ?? null,
         p.diff?.ssim ?? null,

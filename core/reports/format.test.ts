@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatImprovementLine, formatMb, formatMs, formatPercent, formatSeconds } from './format.ts';
+import { formatSpeedupLine, formatMb, formatMs, formatPercent, formatSeconds } from './format.ts';
 
 describe('report number formats', () => {
-  it('writes the improvement line the way the performance notes do', () => {
-    expect(formatImprovementLine(355.1, 1253.6, (1253.6 - 355.1) / 1253.6)).toBe('0.3551 s vs 1.2536 s → 71.67 %');
-    expect(formatImprovementLine(null, 1000, null)).toBe('— vs 1.0000 s → —');
+  it('writes the speed-up line as a ratio with faster or slower, the difference beside it', () => {
+    expect(formatSpeedupLine(355.1, 1253.6)).toBe('0.3551 s vs 1.2536 s → A 3.53× faster (−898 ms)');
+    expect(formatSpeedupLine(1253.6, 355.1)).toBe('1.2536 s vs 0.3551 s → A 0.28× (slower) (+898 ms)');
+    expect(formatSpeedupLine(null, 1000)).toBe('— vs 1.0000 s → —');
+    // The percent improvement stays for the exports.
+    expect(formatPercent((1253.6 - 355.1) / 1253.6)).toBe('71.67 %');
   });
   it('formats seconds, milliseconds and memory', () => {
     expect(formatSeconds(1234.5)).toBe('1.2345 s');

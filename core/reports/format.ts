@@ -1,4 +1,5 @@
 /** Number formatting shared by the HTML, CSV and JUnit reports: the way the performance notes write them. */
+import { formatSpeedupWithDiff } from '../../shared/speedup.ts';
 
 /** 355.1 → "0.3551 s" (four decimals, as in "0.3551 s vs 1.2536 s"). */
 export function formatSeconds(ms: number | null, digits = 4): string {
@@ -21,9 +22,12 @@ export function formatPercent(ratio: number | null, digits = 2): string {
   return `${pct.toFixed(digits).replace('-', '−')} %`;
 }
 
-/** "0.3551 s vs 1.2536 s → 71.67 %": A's and B's e2e and the improvement (B − A) / B. */
-export function formatImprovementLine(aMs: number | null, bMs: number | null, improvement: number | null): string {
-  return `${formatSeconds(aMs)} vs ${formatSeconds(bMs)} → ${formatPercent(improvement)}`;
+/**
+ * "0.3551 s vs 1.2536 s → A 3.53× faster (−898 ms)": the screens' and the CLI's form, one unit (a ratio) and the
+ * word "faster" or "slower" (shared/speedup.ts). The percent improvement stays in the exports.
+ */
+export function formatSpeedupLine(aMs: number | null, bMs: number | null): string {
+  return `${formatSeconds(aMs)} vs ${formatSeconds(bMs)} → ${formatSpeedupWithDiff(aMs, bMs) ?? '—'}`;
 }
 
 /** Peak memory in the unit the servers report it (`peak_memory_mb`): 23456.7 → "23,457 MB". */

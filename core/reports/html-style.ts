@@ -6,9 +6,9 @@ body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-app
 header,main,.filters{padding:12px 20px}
 h1{font-size:20px;margin:4px 0}h2{font-size:17px;margin:0 0 8px}h3{font-size:15px;margin:0 0 6px}h4{font-size:14px;margin:0 0 4px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:#c7d2fe;word-break:break-all}
-.muted{color:var(--muted)}.warn{color:var(--warn)}.worse{color:var(--err)}.error{color:#fecaca;background:#3b1414;border:1px solid #7f1d1d;padding:6px 8px;border-radius:6px;white-space:pre-wrap;word-break:break-word}
+.muted{color:var(--muted)}.warn{color:var(--warn)}.worse{color:var(--err)}.a-faster{color:var(--ok)}.a-slower{color:var(--err)}.a-even{color:var(--muted)}tr.sub th{font-weight:400;color:var(--muted)}tr.group th{padding-top:8px;color:var(--acc);font-weight:600;text-align:left}.error{color:#fecaca;background:#3b1414;border:1px solid #7f1d1d;padding:6px 8px;border-radius:6px;white-space:pre-wrap;word-break:break-word}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:12px;margin-top:10px}
-.card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0;overflow-x:auto}
+.card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0;overflow-x:auto}.card.wide{grid-column:1/-1}.card table.stages.detail{margin-top:8px}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:0}dt{color:var(--muted)}dd{margin:0}dd ul{margin:0;padding-left:16px}
 .badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;font-weight:600;border:1px solid currentColor}
 .badge.sim{color:#111;background:var(--warn);border-color:var(--warn)}

@@ -3,7 +3,9 @@ import type { Report, ReportBackend } from '../../shared/report.ts';
 import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENT_LABELS, JUDGEMENTS, positionBiasSuspected } from '../../shared/review-stats.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { html, type Html } from './escape.ts';
-import { formatImprovementLine, formatMb, formatMs, formatNumber, formatPercent, formatSeconds } from './format.ts';
+import { formatMb, formatMs, formatNumber, formatPercent, formatSeconds, formatSpeedupLine } from './format.ts';
+import { formatDiffMs, formatSpeedup, speedTone } from '../../shared/speedup.ts';
+import { BUCKET_LABELS, COMPARED_STAGES, orderedDetail, PROFILER_KEY } from '../../shared/timing-breakdown.ts';
 import { stageBar, stageSum, swatch } from './html-parts.ts';
 
 export function backendCard(side: 'A' | 'B', b: ReportBackend): Html {
@@ -22,6 +24,17 @@ export function backendCard(side: 'A' | 'B', b: ReportBackend): Html {
 </div>`;
 }
 
+/** The one colour rule (shared/speedup.ts): green = A faster, red = A slower, on every screen and report. */
+function toneClass(a: number | null | undefined, b: number | null | undefined): string {
+  const t = speedTone(a, b);
+  return t === null ? '' : t === 'even' ? 'a-even' : t;
+}
+
+function speedCell(a: number | null | undefined, b: number | null | undefined): Html {
+  const text = formatSpeedup(a, b);
+  return html`<td class="${toneClass(a, b)}">${text ?? '—'}</td>`;
+}
+
 export function e2eTable(report: Report): Html {
   const { summary } = report;
   const paired = summary.pairedE2eMs;
@@ -29,40 +42,70 @@ export function e2eTable(report: Report): Html {
   const rows = (['mean', 'p50', 'p95'] as const).map((k) => {
     const a = stats.A[k];
     const b = stats.B[k];
-    const diff = a !== null && b !== null ? b - a : null;
-    const imp = a !== null && b !== null && b > 0 ? (b - a) / b : null;
-    return html`<tr><th>${k}</th><td>${formatSeconds(a)}</td><td>${formatSeconds(b)}</td><td>${formatSeconds(diff)}</td><td class="${imp !== null && imp < 0 ? 'worse' : ''}">${formatPercent(imp)}</td></tr>`;
+    return html`<tr><th>${k}</th><td>${formatSeconds(a)}</td><td>${formatSeconds(b)}</td><td>${formatDiffMs(a, b) ?? '—'}</td>${speedCell(a, b)}</tr>`;
   });
-  const headline = paired
-    ? formatImprovementLine(paired.A.mean, paired.B.mean, summary.improvement)
-    : formatImprovementLine(summary.e2eMs.A.mean, summary.e2eMs.B.mean, summary.improvement);
+  const headline = paired ? formatSpeedupLine(paired.A.mean, paired.B.mean) : formatSpeedupLine(summary.e2eMs.A.mean, summary.e2eMs.B.mean);
+  const hl = paired ?? summary.e2eMs;
   return html`<div class="card">
   <h3>End-to-end latency</h3>
-  <p class="headline ${summary.improvement !== null && summary.improvement < 0 ? 'worse' : ''}">${headline}</p>
-  <p class="muted">A vs B ${paired ? html`over the ${paired.A.n} pairs where both sides succeeded` : 'over successful jobs'}; improvement = (B − A) / B.</p>
+  <p class="headline ${toneClass(hl.A.mean, hl.B.mean)}">${headline}</p>
+  <p class="muted">A vs B ${paired ? html`over the ${paired.A.n} pairs where both sides succeeded` : 'over successful jobs'}; speed-up = B / A (green: A faster, red: A slower). Improvement (B − A) / B: ${formatPercent(summary.improvement)} (also in report.csv and report.json).</p>
   <table class="num">
-    <thead><tr><th></th><th>A</th><th>B</th><th>B − A</th><th>improvement</th></tr></thead>
+    <thead><tr><th></th><th>A</th><th>B</th><th>A − B</th><th>speed-up</th></tr></thead>
     <tbody>${rows}<tr><th>n</th><td>${stats.A.n}</td><td>${stats.B.n}</td><td></td><td></td></tr></tbody>
   </table>
   ${paired ? html`<p class="muted">All successful jobs: A n=${summary.e2eMs.A.n}, mean ${formatSeconds(summary.e2eMs.A.mean)} · B n=${summary.e2eMs.B.n}, mean ${formatSeconds(summary.e2eMs.B.mean)}</p>` : ''}
 </div>`;
 }
 
+/**
+ * The stage table, like for like: the compared profiler stages (a speed-up only where both sides report the stage),
+ * then every other bucket of the request so the rows add up to e2e, then B's own finer timings, labelled as detail.
+ */
 export function stageSummary(report: Report): Html {
-  const { stageMeansMs, e2eMs, peakMemoryMb } = report.summary;
-  const names = orderedStageNames([...Object.keys(stageMeansMs.A), ...Object.keys(stageMeansMs.B)]);
-  const scale = Math.max(stageSum(stageMeansMs.A), stageSum(stageMeansMs.B), e2eMs.A.mean ?? 0, e2eMs.B.mean ?? 0);
-  return html`<div class="card">
-  <h3>Stages (mean per successful job)</h3>
+  const { stageMeansMs, e2eMs, peakMemoryMb, pairedE2eMs } = report.summary;
+  const buckets = report.summary.bucketMeansMs ?? stageMeansMs;
+  const detail = report.summary.detailMeansMs;
+  const barsOf = (m: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'not_reported' && k !== 'client_queue'));
+  const e2e = pairedE2eMs ?? e2eMs;
+  const scale = Math.max(stageSum(barsOf(buckets.A)), stageSum(barsOf(buckets.B)), e2e.A.mean ?? 0, e2e.B.mean ?? 0);
+  const compared = COMPARED_STAGES.filter((n) => buckets.A[n] !== undefined || buckets.B[n] !== undefined);
+  const extraStages = orderedStageNames([...Object.keys(buckets.A), ...Object.keys(buckets.B)]).filter(
+    (n) => !(COMPARED_STAGES as readonly string[]).includes(n) && !(n in BUCKET_LABELS),
+  );
+  const cell = (m: Record<string, number>, k: string): Html => html`<td>${m[k] === undefined ? html`<span class="muted">not reported</span>` : formatMs(m[k])}</td>`;
+  const row = (n: string, label: string | Html, cls = ''): Html => {
+    const a = buckets.A[n];
+    const b = buckets.B[n];
+    const both = a !== undefined && b !== undefined;
+    // `not reported` is a gap in what a server says, not a speed: its difference, never a ratio.
+    const ratio = both && n !== 'not_reported' ? speedCell(a, b) : html`<td class="muted">${both || (a === undefined && b === undefined) ? '—' : 'one side only'}</td>`;
+    return html`<tr class="${cls}"><th>${swatch(n)} ${label}</th>${cell(buckets.A, n)}${cell(buckets.B, n)}<td>${both ? (formatDiffMs(a, b) ?? '—') : '—'}</td>${ratio}</tr>`;
+  };
+  const client = ['client_queue', 'upload', 'other_server', 'not_reported', 'download'].filter((k) => buckets.A[k] !== undefined || buckets.B[k] !== undefined);
+  const detailNames = detail ? orderedDetail(detail.B).map(([k]) => k) : [];
+  const total = (m: Record<string, number>): number => Object.values(m).reduce((t, v) => t + v, 0);
+  return html`<div class="card wide">
+  <h3>Where the time goes (mean per request, pairs where both sides succeeded)</h3>
   <div class="bars">
-    <div><span class="side">A</span>${stageBar(stageMeansMs.A, e2eMs.A.mean, scale, 'A mean stage durations')}</div>
-    <div><span class="side">B</span>${stageBar(stageMeansMs.B, e2eMs.B.mean, scale, 'B mean stage durations')}</div>
+    <div><span class="side">A</span>${stageBar(barsOf(buckets.A), e2e.A.mean, scale, 'A mean buckets')}</div>
+    <div><span class="side">B</span>${stageBar(barsOf(buckets.B), e2e.B.mean, scale, 'B mean buckets')}</div>
   </div>
-  ${names.length
-    ? html`<table class="num stages"><thead><tr><th>stage</th><th>A</th><th>B</th></tr></thead><tbody>${names.map(
-        (n) => html`<tr><th>${swatch(n)} ${n}</th><td>${formatMs(stageMeansMs.A[n] ?? null)}</td><td>${formatMs(stageMeansMs.B[n] ?? null)}</td></tr>`,
+  <table class="num stages"><thead><tr><th>bucket</th><th>A</th><th>B</th><th>A − B</th><th>speed-up</th></tr></thead><tbody>
+    <tr class="group"><th colspan="5">Compared server stages: vLLM-Omni profiler keys, reported by both servers</th></tr>
+    ${compared.length ? compared.map((n) => row(n, html`${n} <span class="muted">(${PROFILER_KEY[n]})</span>`)) : html`<tr><td colspan="5" class="muted">No server reported stage_durations (vLLM-Omni needs --enable-diffusion-pipeline-profiler).</td></tr>`}
+    ${extraStages.map((n) => row(n, n, 'sub'))}
+    <tr class="group"><th colspan="5">The rest of each request</th></tr>
+    ${client.map((k) => row(k, BUCKET_LABELS[k] ?? k, 'sub'))}
+    <tr><th>sum = e2e</th><td>${formatMs(total(buckets.A))}</td><td>${formatMs(total(buckets.B))}</td><td>${formatDiffMs(total(buckets.A), total(buckets.B)) ?? '—'}</td>${speedCell(total(buckets.A), total(buckets.B))}</tr>
+  </tbody></table>
+  ${detailNames.length && detail
+    ? html`<table class="num stages detail"><thead><tr><th colspan="2">B detail: the baseline's own metrics.timings (its own definitions, not compared with A)</th></tr></thead><tbody>${detailNames.map(
+        (k) => html`<tr class="sub"><th>${k}</th><td>${formatMs(detail.B[k] ?? null)}</td></tr>`,
       )}</tbody></table>`
-    : html`<p class="muted">No stage timings reported.</p>`}
+    : ''}
+  <p class="muted">other (server) = the server's own total (the pipeline's forward) − its stages; not reported = the client's wait for the answer that the server's figures do not cover (HTTP handling, pre- and post-processing outside the pipeline, loopback).</p>
   <p>Peak memory: A ${formatMb(peakMemoryMb.A)} · B ${formatMb(peakMemoryMb.B)}</p>
 </div>`;
 }

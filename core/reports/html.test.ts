@@ -138,8 +138,10 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('http://127.0.0.1:8091');
     expect(page).toContain('SIMULATED');
     expect(page).toContain('/v1/images/generations');
-    // paired means: A (300 + 500) / 2 = 400 ms, B (1200 + 1000) / 2 = 1100 ms, (1100 − 400) / 1100 = 63.64 %
-    expect(page).toContain('0.4000 s vs 1.1000 s → 63.64 %');
+    // paired means: A (300 + 500) / 2 = 400 ms, B (1200 + 1000) / 2 = 1100 ms: B / A = 2.75×, (1100 − 400) / 1100 = 63.64 %
+    expect(page).toContain('<p class="headline a-faster">0.4000 s vs 1.1000 s → A 2.75× faster (−700 ms)</p>');
+    expect(page).toContain('Improvement (B − A) / B: 63.64 %');
+    expect(page).not.toMatch(/−\d{3,}\.\d %/);
     expect(page).toContain('CUDA out of memory');
     expect(page).toContain('expected text');
     expect(page).toContain('GRAND OPENING');

@@ -26,16 +26,26 @@ export function sniffImageMime(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 
   return null;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/**
+ * Strict base64: Buffer.from(…, 'base64') silently skips junk, so the decoded bytes are encoded again and must give
+ * back the input (without its padding). Linear and native: a regex over a 3 MB string cost ~20 ms per answer.
+ */
+function strictBase64(compact: string): Buffer | null {
+  if (compact === '' || compact.length % 4 === 1) return null;
+  const body = compact.endsWith('==') ? compact.slice(0, -2) : compact.endsWith('=') ? compact.slice(0, -1) : compact;
+  if (body.length % 4 === 1) return null;
+  const bytes = Buffer.from(body, 'base64');
+  const again = bytes.toString('base64');
+  const againBody = again.endsWith('==') ? again.slice(0, -2) : again.endsWith('=') ? again.slice(0, -1) : again;
+  return againBody === body ? bytes : null;
+}
 
 /** Strict base64 → image bytes, checked by magic bytes. `where` names the field for the message. */
 export function decodeImageBase64(b64: string, where: string, ctx: ResponseContext): DecodedImage {
-  const compact = b64.replace(/\s+/g, '');
-  // Buffer.from(…, 'base64') silently skips junk, so check the alphabet first or garbage would "decode".
-  if (compact === '' || !BASE64.test(compact) || compact.length % 4 === 1) {
-    throw protocolError(ctx, `${where} is not base64 image data`, b64);
-  }
-  const bytes = new Uint8Array(Buffer.from(compact, 'base64'));
+  const compact = /\s/.test(b64) ? b64.replace(/\s+/g, '') : b64;
+  const decoded = strictBase64(compact);
+  if (decoded === null) throw protocolError(ctx, `${where} is not base64 image data`, b64);
+  const bytes = new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
   const mime = sniffImageMime(bytes);
   if (!mime) {
     const head = [...bytes.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ');

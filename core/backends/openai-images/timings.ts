@@ -4,7 +4,7 @@
  * and route; the baseline adds `metrics.timings` (ms).
  */
 import { checkDurations, checkPeakMemoryMb, checkTimingsBlock, ownValue } from '../../../shared/server-numbers.ts';
-import { stagesFromBaselineTimings, stagesFromStageDurations } from '../../../shared/stages.ts';
+import { stagesFromStageDurations } from '../../../shared/stages.ts';
 import { nonFiniteTokensIn } from '../lenient-json.ts';
 
 export type TimingLocation = 'top-level' | 'metrics' | 'choices[0].message.content';
@@ -70,11 +70,11 @@ export function findServerTimings(json: unknown): ServerTimings {
 }
 
 /**
- * Canonical stage → ms from what the server sent. The baseline's `metrics.timings` (ms, measured with CUDA sync per
- * stage) wins over `stage_durations` for any stage both name; keys only one of them has are kept.
+ * Canonical stage → ms from what the server sent: `stage_durations` only, the profiler keys both servers report
+ * with the same semantics (DESIGN "Like for like"). The baseline's `metrics.timings` are stored verbatim as B's
+ * detail (`serverTimings`) and never replace a compared stage: its `text_encode` includes the processor's CPU work,
+ * vLLM-Omni's `text_encoder.forward` does not.
  */
 export function serverStages(t: ServerTimings): Record<string, number> {
-  const out: Record<string, number> = t.stageDurations ? stagesFromStageDurations(t.stageDurations) : {};
-  if (t.baselineTimings) Object.assign(out, stagesFromBaselineTimings(t.baselineTimings));
-  return out;
+  return t.stageDurations ? stagesFromStageDurations(t.stageDurations) : {};
 }

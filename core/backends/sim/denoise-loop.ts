@@ -11,6 +11,8 @@ export interface DenoiseResult<T> {
   ms: number;
   /** Modelled cost of each step (ms), in order. */
   stepTargetsMs: number[];
+  /** The model's figure for the whole stage: the sum of the step costs. What the sims report. */
+  modelMs: number;
 }
 
 /** Sleep only when at least this far ahead: fewer, longer timers keep the clock honest on a busy machine. */
@@ -37,7 +39,7 @@ export async function runDenoise<T>(
   }
   const rest = target - (performance.now() - t0);
   if (rest > 0.05) await life.sleep(rest, signal);
-  return { value, ms: performance.now() - t0, stepTargetsMs };
+  return { value, ms: performance.now() - t0, stepTargetsMs, modelMs: target };
 }
 
 /**

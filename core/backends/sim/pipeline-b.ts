@@ -47,8 +47,7 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const rng = mulberry32(hash32('b-steps', job.identity, job.attempt));
   const renderJob = renderJobOf(ctx.kind, job);
 
-  const pipelineStart = performance.now();
-  const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));
+    const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));
 
   const visionTok = options.conditionSize ? visionTokens(options.conditionSize[0], options.conditionSize[1]) : 0;
   const textSeqLen = (visionTok > 0 ? visionTok + 2 : 0) + promptTokens(r.prompt) + 5;
@@ -58,13 +57,14 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
     const branch = call === 0 ? 'positive' : 'negative';
     const t = await timedStage(life, m.textEncodeCallMs * scale * j(`text_encode.${branch}`), job.signal);
     // The processor's CPU work is the part of encode_prompt outside the encoder's forward.
-    textCalls.push({ branch, total: ms3(t.ms), forward: ms3(t.ms * (0.92 + 0.04 * rng())), seq_len: call === 0 ? textSeqLen : negSeqLen });
+    textCalls.push({ branch, total: ms3(t.modelMs), forward: ms3(t.modelMs * (0.92 + 0.04 * rng())), seq_len: call === 0 ? textSeqLen : negSeqLen });
   }
   const textEncodeMs = textCalls.reduce((a, c) => a + c.total, 0);
 
   const vaeEncode = r.mode === 'edit' ? await timedStage(life, m.vaeEncodeMs * scale * j('vae_encode'), job.signal) : null;
   const prepareLatents = await timedStage(life, m.prepareLatentsMs * scale * j('prepare_latents'), job.signal);
-  await life.sleep(m.timestepsMs * scale, job.signal);
+  const timestepsMs = m.timestepsMs * scale;
+  await life.sleep(timestepsMs, job.signal);
 
   const denoiseJitter = j('denoise');
   const denoise = await runDenoise(
@@ -74,19 +74,21 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
     () => m.denoiseStepMs * scale * denoiseJitter * (0.99 + 0.02 * rng()),
     () => applyEdit(pre.value as RawRgb, renderJob),
   );
-  const stepMs = distribute(denoise.ms, denoise.stepTargetsMs);
+  const stepMs = distribute(denoise.modelMs, denoise.stepTargetsMs);
   const vaeDecode = await timedStage(life, m.vaeDecodeMs * scale * j('vae_decode'), job.signal);
   const post = await timedStage(life, m.postprocessMs * scale * j('postprocess'), job.signal);
-  const pipelineTotal = performance.now() - pipelineStart;
 
   const image = denoise.value.image;
   const encoded = await timedStage(life, m.encodeResponseMs * scale * j('encode_response'), job.signal, async () => {
     const out = await encodeImage(image, r.outputFormat);
     return out.bytes.toString('base64');
   });
-  const total = performance.now() - job.arrivedAt;
 
-  const stagesSum = pre.ms + textEncodeMs + (vaeEncode?.ms ?? 0) + prepareLatents.ms + denoise.ms + vaeDecode.ms + post.ms;
+  // Every figure below is the timing model's (seeded), not the wall clock: on a busy host the sleeps overrun, the
+  // numbers do not. Only queue_wait and decode_request are measured (the sim's own queue and request parsing).
+  const stagesSum = pre.modelMs + textEncodeMs + (vaeEncode?.modelMs ?? 0) + prepareLatents.modelMs + denoise.modelMs + vaeDecode.modelMs + post.modelMs;
+  const pipelineTotal = stagesSum + timestepsMs;
+  const total = job.queueWaitMs + (job.parsedAt - job.arrivedAt) + pipelineTotal + encoded.modelMs;
   const passes = m.transformerPassesPerStep;
   const timings: Record<string, unknown> = {
     unit: 'ms',
@@ -94,12 +96,12 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
     warm: job.warm,
     queue_wait: ms3(job.queueWaitMs),
     decode_request: ms3(job.parsedAt - job.arrivedAt),
-    preprocess: ms3(pre.ms),
+    preprocess: ms3(pre.modelMs),
     text_encode: ms3(textEncodeMs),
     text_encode_calls: textCalls,
-    vae_encode: ms3(vaeEncode?.ms ?? 0),
-    prepare_latents: ms3(prepareLatents.ms),
-    denoise: ms3(denoise.ms),
+    vae_encode: ms3(vaeEncode?.modelMs ?? 0),
+    prepare_latents: ms3(prepareLatents.modelMs),
+    denoise: ms3(denoise.modelMs),
     ...(options.stepTimings
       ? {
           denoise_steps: stepMs.map(ms3),
@@ -110,9 +112,9 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
         }
       : {}),
     transformer_calls: r.steps * passes,
-    vae_decode: ms3(vaeDecode.ms),
-    postprocess: ms3(post.ms),
-    encode_response: ms3(encoded.ms),
+    vae_decode: ms3(vaeDecode.modelMs),
+    postprocess: ms3(post.modelMs),
+    encode_response: ms3(encoded.modelMs),
     pipeline_total: ms3(pipelineTotal),
     total: ms3(total),
     unaccounted: ms3(Math.max(0, pipelineTotal - stagesSum)),
@@ -122,9 +124,9 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const s = (ms: number): number => Math.round(ms * 1000) / 1e6;
   const stageDurations: Record<string, number> = {
     [`${P}.text_encoder.forward`]: s(textCalls.reduce((a, c) => a + c.forward, 0)),
-    ...(vaeEncode ? { [`${P}.vae.encode`]: s(vaeEncode.ms) } : {}),
-    [`${P}.diffuse`]: s(denoise.ms),
-    [`${P}.vae.decode`]: s(vaeDecode.ms),
+    ...(vaeEncode ? { [`${P}.vae.encode`]: s(vaeEncode.modelMs) } : {}),
+    [`${P}.diffuse`]: s(denoise.modelMs),
+    [`${P}.vae.decode`]: s(vaeDecode.modelMs),
     [`${P}.forward`]: s(pipelineTotal),
   };
   const memory = peakMemoryB(r.width, r.height, r.cfg);

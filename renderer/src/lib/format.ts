@@ -31,12 +31,6 @@ export function formatMb(mb: number | null | undefined): string {
   return `${(mb / 1024).toFixed(1)} GB`;
 }
 
-export function formatImprovement(value: number | null): string {
-  if (value === null) return '—';
-  const pct = value * 100;
-  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
-}
-
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -180,23 +180,35 @@ describe('CompareView markup', () => {
 });
 
 describe('TimingWaterfall markup', () => {
-  it('lays both sides on one axis, in pipeline order, positional when swapped', () => {
+  it('lays both sides on one axis, in time, positional when swapped', () => {
     const pair = fakePair();
     const html = renderToStaticMarkup(<TimingWaterfall pair={pair} blind={true} swapped={true} />);
     const left = textOf(html, 'waterfall-left');
-    // Left is B when swapped: B's stages, in pipeline order.
-    expect(left).toBe('queuepreprocesstext_encodedenoisevae_decodepostprocess');
-    expect(textOf(html, 'waterfall-right')).toBe('queuetext_encodedenoisevae_decode');
+    // Left is B when swapped: upload, its stages in documented order, other (server) (its forward − its stages),
+    // not reported (its wait − its forward), download at the last byte.
+    expect(left).toBe('uploadtext_encodedenoisevae_decodeother (server)not reporteddownload');
+    // A has no server total: the rest of its wait is `not reported`, never hidden.
+    expect(textOf(html, 'waterfall-right')).toBe('uploadtext_encodedenoisevae_decodenot reporteddownload');
+    expect(html).toContain('data-placement="documented"');
     expect(html).not.toMatch(/vLLM|diffusers/);
-    // Right (A, 900 ms) is faster than left (B, 1250 ms): (1250 − 900) / 1250 = 28 %.
-    expect(html.replace(/<[^>]+>/g, '')).toContain('Right 28.0% faster end to end');
+    // Right (A, 900 ms) is faster than left (B, 1250 ms): 1250 / 900 = 1.39×, said of the position, uncoloured.
+    expect(html.replace(/<[^>]+>/g, '')).toContain('Right 1.39× faster end to end (+350 ms)');
+    expect(html).not.toContain('is-a-faster');
+    // Blind: B's detail block would name the side.
+    expect(html).not.toContain('metrics.timings, not compared');
     // The denoise sparkline only for the side that reported steps.
     expect(html.match(/<polyline/g)).toHaveLength(1);
   });
 
   it('puts the numbers in hover titles and a stage table', () => {
     const html = renderToStaticMarkup(<TimingWaterfall pair={fakePair()} blind={false} swapped={false} />);
-    expect(html).toContain('title="denoise: 700 ms (from 65 ms to 765 ms)"');
-    expect(html).toContain('+200 ms'); // denoise B − A
+    expect(html).toContain('title="denoise: 700 ms (from 64 ms to 764 ms; placed in the documented pipeline order)"');
+    // One colour rule: A faster is green (is-a-faster) in the header and in the table; A − B is negative.
+    expect(html).toContain('class="cv-speedup is-a-faster"');
+    expect(html.replace(/<[^>]+>/g, '')).toContain('A 1.39× faster end to end (−350 ms)');
+    expect(html).toContain('<td class="is-a-faster" title="A 1.29× faster (−200 ms)">1.29×</td>');
+    expect(html).not.toContain('is-a-slower');
+    // B detail, labelled, not in the compared rows.
+    expect(html.replace(/<[^>]+>/g, '')).toContain('B detail (metrics.timings, not compared): queue_wait 5.0 ms · decode_request 2.0 ms');
   });
 });

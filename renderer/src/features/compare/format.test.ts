@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMb, formatRatio } from '../../lib/format.ts';
-import { fmtHex, fmtMs, fmtTick, speedup } from './format.ts';
+import { fmtHex, fmtMs, fmtTick } from './format.ts';
 
 describe('format', () => {
   it('formats durations with units', () => {
@@ -26,12 +26,5 @@ describe('format', () => {
     expect(formatMb(812.4)).toBe('812 MB');
     expect(formatMb(58_000)).toBe('56.6 GB');
     expect(fmtHex(255, 0, 16.4)).toBe('#ff0010');
-  });
-
-  it('computes the notes\' improvement figure', () => {
-    // 4×2560 (n=2): 0.3551 s vs 1.2536 s → 71.67 %
-    expect(speedup(355.1, 1253.6)).toBeCloseTo(0.7167, 4);
-    expect(speedup(1, 0)).toBeNull();
-    expect(speedup(null, 5)).toBeNull();
   });
 });

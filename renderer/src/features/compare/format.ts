@@ -1,8 +1,7 @@
 /**
  * Number formatting only the compare view needs: its finer durations, axis ticks, pixel-inspector colours. Ratios
- * and memory come from renderer/src/lib/format.ts, the improvement figure from shared/stats.ts.
+ * and memory come from renderer/src/lib/format.ts, speed-ups (ratios) from shared/speedup.ts.
  */
-import { improvement } from '../../../../shared/stats.ts';
 
 function bad(value: number | null | undefined): value is null | undefined {
   return value === null || value === undefined || !Number.isFinite(value);
@@ -29,15 +28,6 @@ export function fmtTick(ms: number): string {
 export function fmtCount(n: number | null | undefined): string {
   if (bad(n)) return '—';
   return Math.round(n).toLocaleString('en-US');
-}
-
-/**
- * The performance notes' improvement figure (B − A) / B for "first vs second", as "71.7% faster": shared/stats.ts's
- * improvement, and null for a negative first duration as well.
- */
-export function speedup(first: number | null | undefined, second: number | null | undefined): number | null {
-  if (bad(first) || first < 0) return null;
-  return improvement(first, second ?? null);
 }
 
 export function hex2(n: number): string {

@@ -1,6 +1,7 @@
 /**
  * PairView builders for the compare view's tests and scratch harnesses (never imported by the app itself).
- * Values are shaped like real runs: 1024² outputs, split-pipeline stages for A, baseline stages for B.
+ * Values are shaped like real runs: 1024² outputs, stage_durations stages on both sides (A without a server total,
+ * B with its pipeline forward), B's own metrics.timings as detail.
  */
 import type { PairSideView, PairView } from '../../../../shared/contract.ts';
 
@@ -24,7 +25,10 @@ export function fakeSide(name: string, overrides: Partial<PairSideView> = {}): P
     width: 1024,
     height: 1024,
     e2eMs: 1250,
-    stages: { queue: 5, preprocess: 20, text_encode: 180, denoise: 900, vae_decode: 110, postprocess: 15 },
+    stages: { upload: 4, text_encode: 150, denoise: 900, vae_decode: 110, download: 16 },
+    clientWaitMs: null,
+    serverTotalMs: 1200,
+    detailStages: { queue_wait: 5, decode_request: 2, preprocess: 20, text_encode: 180, denoise: 900, vae_decode: 110, postprocess: 15, encode_response: 30 },
     denoiseStepsMs: null,
     peakMemoryMb: 58_000,
     endpoint: 'POST /v1/images/edits',
@@ -48,7 +52,7 @@ export function fakePair(overrides: Partial<PairView> = {}): PairView {
     prompt: 'Change the sign to read "GRAND OPENING"',
     negativePrompt: null,
     expectedText: ['GRAND OPENING'],
-    A: fakeSide('A', { e2eMs: 900, stages: { queue: 5, text_encode: 60, denoise: 700, vae_decode: 100 } }),
+    A: fakeSide('A', { e2eMs: 900, stages: { upload: 4, text_encode: 60, denoise: 700, vae_decode: 100, download: 16 }, serverTotalMs: null, detailStages: null }),
     B: fakeSide('B', { denoiseStepsMs: [45, 44, 46, 45, 47] }),
     diff: {
       pixels: 12_345,

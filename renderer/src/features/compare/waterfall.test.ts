@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisFor, layoutWaterfall, niceTicks, sparklinePoints, sparkStats, stageColor, stageEntries } from './waterfall.ts';
-
-describe('stageEntries', () => {
-  it('orders canonical stages by pipeline position, unknown keys after, totals dropped', () => {
-    const entries = stageEntries({ vae_decode: 3, zeta_custom: 1, queue: 1, denoise: 10, total: 99, e2e: 50, text_encode: 2, alpha_custom: 1 });
-    expect(entries.map(([n]) => n)).toEqual(['queue', 'text_encode', 'denoise', 'vae_decode', 'alpha_custom', 'zeta_custom']);
-  });
-
-  it('drops negative and non-finite values', () => {
-    expect(stageEntries({ denoise: -1, queue: NaN, decode: 5 })).toEqual([['decode', 5]]);
-  });
-});
+import { axisFor, layoutWaterfall, niceTicks, sparklinePoints, sparkStats, stageColor } from './waterfall.ts';
 
 describe('niceTicks / axisFor', () => {
   it('chooses round steps', () => {
@@ -28,37 +17,43 @@ describe('niceTicks / axisFor', () => {
 
 describe('layoutWaterfall', () => {
   const layout = layoutWaterfall([
-    { stages: { denoise: 600, text_encode: 100, queue: 50 }, e2eMs: 1000 },
-    { stages: { denoise: 1500, vae_decode: 300 }, e2eMs: 1700 },
+    // A: no server total, so the rest of its wait is `not reported`; 20 ms in our own queue first.
+    { stages: { upload: 10, text_encode: 100, denoise: 600, download: 40 }, e2eMs: 1000, clientWaitMs: 20, serverTotalMs: null },
+    // B: stages in the wrong key order, a total (forward) of 1500; the server claims more than the client waited.
+    { stages: { vae_decode: 300, denoise: 1000, upload: 5, download: 45 }, e2eMs: 1400, serverTotalMs: 1500 },
   ]);
 
   it('shares one axis between the rows', () => {
-    expect(layout.axisMs).toBe(2000);
-    expect(layout.ticks[layout.ticks.length - 1]).toBe(2000);
+    expect(layout.axisMs).toBe(1500);
+    expect(layout.ticks[layout.ticks.length - 1]).toBe(1500);
   });
 
-  it('lays stages end to end in pipeline order', () => {
+  it('draws in time: client queue and upload first, stages in documented order, download ending at the last byte', () => {
     const [a] = layout.rows;
-    expect(a?.segments.map((s) => [s.name, s.startMs, s.ms])).toEqual([
-      ['queue', 0, 50],
-      ['text_encode', 50, 100],
-      ['denoise', 150, 600],
+    expect(a?.segments.map((s) => [s.name, s.startMs, s.ms, s.placement])).toEqual([
+      ['client_queue', 0, 20, 'measured'],
+      ['upload', 20, 10, 'measured'],
+      ['text_encode', 30, 100, 'documented'],
+      ['denoise', 130, 600, 'documented'],
+      ['not_reported', 730, 250, 'documented'],
+      ['download', 980, 40, 'measured'],
     ]);
-    expect(a?.segments[1]?.left).toBeCloseTo(50 / 2000);
-    expect(a?.segments[2]?.width).toBeCloseTo(600 / 2000);
-    expect(a?.stagesAt).toBeCloseTo(750 / 2000);
-    expect(a?.e2eAt).toBeCloseTo(1000 / 2000);
+    expect(a?.segments[2]?.left).toBeCloseTo(30 / 1500);
+    expect(a?.e2eAt).toBeCloseTo(1020 / 1500);
+    expect(a?.stagesAt).toBeCloseTo(730 / 1500);
   });
 
-  it('reports unaccounted time and overlap', () => {
-    expect(layout.rows[0]?.unaccountedMs).toBe(250);
-    expect(layout.rows[0]?.overlapMs).toBe(0);
-    expect(layout.rows[1]?.unaccountedMs).toBe(0);
-    expect(layout.rows[1]?.overlapMs).toBe(100);
+  it('puts every millisecond in a bucket: the segments add up to client queue + e2e', () => {
+    const sum = (i: number): number => layout.rows[i]!.segments.reduce((t, s) => t + s.ms, 0);
+    expect(sum(0)).toBeCloseTo(1020, 9);
+    // Row B: 1350 ms window, a 1500 ms server total: `not reported` is −150 (not drawn), overlap says so.
+    expect(layout.rows[1]?.overlapMs).toBeCloseTo(150, 9);
+    expect(layout.rows[1]?.segments.map((s) => s.name)).toEqual(['upload', 'denoise', 'vae_decode', 'other_server', 'download']);
+    expect(layout.rows[1]?.segments.find((s) => s.name === 'other_server')?.ms).toBe(200);
   });
 
-  it('builds the legend from both rows', () => {
-    expect(layout.stageNames).toEqual(['queue', 'text_encode', 'denoise', 'vae_decode']);
+  it('builds the legend from both rows in drawing order', () => {
+    expect(layout.stageNames).toEqual(['client_queue', 'upload', 'text_encode', 'denoise', 'not_reported', 'download', 'vae_decode', 'other_server']);
   });
 
   it('copes with a side that has no timings', () => {

@@ -1,19 +1,26 @@
 /**
- * Timing waterfall layout: each side's stages in pipeline order, laid end to end on one time axis shared by
- * both sides, so A and B compare at a glance (the axis is the longer of the two). Pure and unit-tested.
+ * Timing waterfall layout, drawn in time: each side's request as its buckets (shared/timing-breakdown.ts) on one
+ * time axis shared by both sides. Client buckets sit where the client's clock puts them (upload from the start,
+ * download ending at the last byte); server stages have durations but no start times, so they follow the
+ * pipeline's documented order inside the server window and are marked as such. The buckets add up to client
+ * queue + e2e, so nothing is drawn twice and nothing is missing. Pure and unit-tested.
  */
-import { orderedStageNames } from '../../../../shared/stages.ts';
-
-/** Keys that are totals, not stages: drawing them as a bar would double the row. */
-const NOT_BARS = new Set(['e2e', 'total', 'pipeline_total', 'unaccounted']);
+import { breakdown, type Bucket } from '../../../../shared/timing-breakdown.ts';
 
 export interface WaterfallInput {
+  /** Server stages (canonical, from stage_durations) plus the client's `upload` and `download`. */
   stages: Readonly<Record<string, number>>;
   e2eMs: number | null;
+  clientWaitMs?: number | null | undefined;
+  /** The server's own total (the pipeline's `forward`), null when not reported. */
+  serverTotalMs?: number | null | undefined;
 }
 
 export interface Segment {
   name: string;
+  label: string;
+  kind: Bucket['kind'];
+  placement: Bucket['placement'];
   startMs: number;
   ms: number;
   /** Fractions of the shared axis, 0..1. */
@@ -23,12 +30,14 @@ export interface Segment {
 
 export interface WaterfallRow {
   segments: Segment[];
-  /** Sum of the stage bars. */
+  /** Sum of the server's reported stages. */
   stagesMs: number;
   e2eMs: number | null;
-  /** e2e − stages when positive: time no stage accounts for (client overhead, gaps). */
+  /** Client queue + e2e: where the row ends. */
+  totalMs: number;
+  /** The `not reported` bucket when positive: the client's wait the server's figures do not cover. */
   unaccountedMs: number;
-  /** stages − e2e when positive: stages overlap or were timed on another clock; worth a note. */
+  /** The server claims more than the client waited (clocks differ); worth a note. */
   overlapMs: number;
   /** Fraction of the axis where e2e ends, null without e2e. */
   e2eAt: number | null;
@@ -40,7 +49,7 @@ export interface WaterfallLayout {
   axisMs: number;
   ticks: number[];
   rows: WaterfallRow[];
-  /** Every stage name of any row, in pipeline order (the legend). */
+  /** Every segment name of any row, in drawing order (the legend). */
   stageNames: string[];
 }
 
@@ -74,38 +83,61 @@ export function axisFor(rows: ReadonlyArray<{ stagesMs: number; e2eMs: number | 
   return last >= max ? last : last + (ticks[1] ?? max);
 }
 
-export function stageEntries(stages: Readonly<Record<string, number>>): Array<[string, number]> {
-  const names = orderedStageNames(Object.keys(stages).filter((k) => !NOT_BARS.has(k) && usable(stages[k])));
-  return names.map((n) => [n, stages[n] as number]);
+const CLIENT = new Set(['upload', 'download']);
+
+function serverStagesOf(stages: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(stages)) if (!CLIENT.has(k) && usable(v)) out[k] = v;
+  return out;
 }
 
 export function layoutWaterfall(inputs: readonly WaterfallInput[]): WaterfallLayout {
   const pre = inputs.map((input) => {
-    const entries = stageEntries(input.stages);
-    const stagesMs = entries.reduce((sum, [, ms]) => sum + ms, 0);
-    return { entries, stagesMs, e2eMs: usable(input.e2eMs) ? input.e2eMs : null };
-  });
-  const axisMs = axisFor(pre);
-  const frac = (ms: number): number => (axisMs > 0 ? ms / axisMs : 0);
-  const rows = pre.map(({ entries, stagesMs, e2eMs }): WaterfallRow => {
-    let at = 0;
-    const segments = entries.map(([name, ms]): Segment => {
-      const seg = { name, startMs: at, ms, left: frac(at), width: frac(ms) };
-      at += ms;
-      return seg;
+    const server = serverStagesOf(input.stages);
+    const stagesMs = Object.values(server).reduce((a, b) => a + b, 0);
+    const e2eMs = usable(input.e2eMs) ? input.e2eMs : null;
+    if (e2eMs === null) {
+      // No e2e (a failed side): its reported stages alone, in documented order, nothing to fill.
+      let at = 0;
+      const buckets: Bucket[] = Object.entries(server).map(([k, ms]) => {
+        const b: Bucket = { key: k, label: k, kind: 'stage', ms, startMs: at, placement: 'documented' };
+        at += ms;
+        return b;
+      });
+      return { buckets, stagesMs, e2eMs, totalMs: stagesMs, queueMs: 0 };
+    }
+    const b = breakdown({
+      e2eMs,
+      clientWaitMs: input.clientWaitMs,
+      uploadMs: input.stages.upload,
+      downloadMs: input.stages.download,
+      server,
+      serverTotalMs: input.serverTotalMs ?? null,
     });
+    return { buckets: b.buckets, stagesMs, e2eMs, totalMs: b.totalMs, queueMs: b.totalMs - e2eMs };
+  });
+  const axisMs = axisFor(pre.map((p) => ({ stagesMs: p.totalMs, e2eMs: p.e2eMs === null ? null : p.totalMs })));
+  const frac = (ms: number): number => (axisMs > 0 ? ms / axisMs : 0);
+  const rows = pre.map(({ buckets, stagesMs, e2eMs, totalMs }): WaterfallRow => {
+    const notReported = buckets.find((x) => x.key === 'not_reported')?.ms ?? 0;
+    const segments = buckets
+      .filter((x) => x.ms > 0)
+      .map((x): Segment => ({ name: x.key, label: x.label, kind: x.kind, placement: x.placement, startMs: x.startMs, ms: x.ms, left: frac(x.startMs), width: frac(x.ms) }));
+    const lastStage = buckets.filter((x) => x.kind === 'stage').reduce((end, x) => Math.max(end, x.startMs + x.ms), 0);
     return {
       segments,
       stagesMs,
       e2eMs,
-      unaccountedMs: e2eMs !== null ? Math.max(0, e2eMs - stagesMs) : 0,
-      overlapMs: e2eMs !== null ? Math.max(0, stagesMs - e2eMs) : 0,
-      e2eAt: e2eMs !== null ? frac(e2eMs) : null,
-      stagesAt: frac(stagesMs),
+      totalMs,
+      unaccountedMs: Math.max(0, notReported),
+      overlapMs: Math.max(0, -notReported),
+      e2eAt: e2eMs !== null ? frac(totalMs) : null,
+      stagesAt: frac(lastStage),
     };
   });
-  const stageNames = orderedStageNames(rows.flatMap((r) => r.segments.map((s) => s.name)));
-  return { axisMs, ticks: axisMs > 0 ? niceTicks(axisMs, AXIS_TICKS).filter((t) => t <= axisMs) : [], rows, stageNames };
+  const seen: string[] = [];
+  for (const r of rows) for (const s of r.segments) if (!seen.includes(s.name)) seen.push(s.name);
+  return { axisMs, ticks: axisMs > 0 ? niceTicks(axisMs, AXIS_TICKS).filter((t) => t <= axisMs) : [], rows, stageNames: seen };
 }
 
 /** Fixed colours per canonical stage (the same stage has the same colour in both rows and in the legend). */
@@ -120,6 +152,8 @@ const STAGE_HUES: Readonly<Record<string, number>> = {
   postprocess: 185,
   transfer: 330,
   download: 205,
+  client_queue: 220,
+  other_server: 0,
 };
 
 /** A stable colour for a stage: canonical stages have fixed hues, unknown keys a hue hashed from the name. */
@@ -130,7 +164,8 @@ export function stageColor(name: string): string {
     for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
     hue = h % 360;
   }
-  const muted = name === 'queue' || name === 'transfer' || name === 'upload' || name === 'download';
+  if (name === 'not_reported') return 'hsl(0 0% 38%)';
+  const muted = name === 'queue' || name === 'client_queue' || name === 'transfer' || name === 'upload' || name === 'download' || name === 'other_server';
   return `hsl(${hue} ${muted ? 22 : 48}% ${muted ? 46 : 52}%)`;
 }
 
