@@ -53,6 +53,8 @@ export class PairComparisons {
   readonly compared = new Set<string>();
   /** Pairs whose comparison failed in this session (computed again on resume). */
   readonly failed = new Set<string>();
+  /** Comparisons finished (saved or failed) in this session: their rate feeds the ETA. */
+  finishedHere = 0;
   private readonly queue: string[] = [];
   private running = 0;
   private readonly options: PairComparisonsOptions;
@@ -87,6 +89,7 @@ export class PairComparisons {
       started.push(
         this.compare(key, pairs.get(key)).finally(() => {
           this.running--;
+          this.finishedHere++;
         }),
       );
     }
