@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DatabaseSync } from 'node:sqlite';
 import { parse, stringify } from 'yaml';
 import { figure, log, type Measurement } from './measure.ts';
 
@@ -74,6 +75,22 @@ export interface ScaleResult {
   reportS: number;
   reportPeakRssMb: number;
   reportHtmlMb: number;
+  /** Last comparison saved minus last result saved (s): how far comparisons trail the responses. */
+  compareTailS: number | null;
+  pairs: number;
+}
+
+/** From run.sqlite's save times: pairs compared, and how long after the last response the last comparison landed. */
+function compareTail(runDir: string): { tailS: number | null; pairs: number } {
+  const db = new DatabaseSync(join(runDir, 'run.sqlite'), { readOnly: true });
+  try {
+    const r = db.prepare('SELECT max(saved_at) AS t FROM results').get() as { t: string | null };
+    const c = db.prepare('SELECT max(saved_at) AS t, count(*) AS n FROM comparisons').get() as { t: string | null; n: number };
+    const tailS = r.t && c.t ? Math.round((Date.parse(c.t) - Date.parse(r.t)) / 100) / 10 : null;
+    return { tailS, pairs: Number(c.n) };
+  } finally {
+    db.close();
+  }
 }
 
 export async function scaleRun(root: string, cases: number): Promise<ScaleResult> {
@@ -85,6 +102,7 @@ export async function scaleRun(root: string, cases: number): Promise<ScaleResult
     log(`scale: ${cases}-case run (sim time scale 0.001)`);
     const run = await timedCli(root, ['run', '--suite', suite, '--out', out, '--sim-time-scale', '0.001', '--quiet']);
     if (run.code !== 0) throw new Error(`run exited ${run.code}: ${run.stderrTail}`);
+    const tail = compareTail(out);
     log(`scale: report DIR`);
     const report = await timedCli(root, ['report', out]);
     if (report.code !== 0) throw new Error(`report exited ${report.code}: ${report.stderrTail}`);
@@ -96,6 +114,8 @@ export async function scaleRun(root: string, cases: number): Promise<ScaleResult
       reportS: Math.round(report.ms / 100) / 10,
       reportPeakRssMb: report.peakRssMb,
       reportHtmlMb: Math.round(htmlMb * 100) / 100,
+      compareTailS: tail.tailS,
+      pairs: tail.pairs,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -112,6 +132,7 @@ export async function scaleFigures(quick: boolean): Promise<Measurement[]> {
   return [
     one(`${r.cases}-case run, wall time (create, send, compare, reports)`, 's', r.runS),
     one(`${r.cases}-case run, peak RSS`, 'MB', r.runPeakRssMb, { description: 'peak RSS < 1024 MB', pass: r.runPeakRssMb < 1024 }),
+    one(`last comparison after the last response (${r.pairs} pairs compared)`, 's', r.compareTailS ?? Number.NaN),
     one('omni-review report DIR, wall time', 's', r.reportS, r.cases >= 500 ? { description: '≤ 15 s at 500 cases', pass: r.reportS <= 15 } : undefined),
     one('omni-review report DIR, peak RSS', 'MB', r.reportPeakRssMb),
     one('report.html size', 'MB', r.reportHtmlMb, r.cases >= 500 ? { description: '≤ 8 MB at 500 cases', pass: r.reportHtmlMb <= 8 } : undefined),
