@@ -22,6 +22,17 @@ export interface Measurement extends Figure {
   notes: string;
 }
 
+/**
+ * The alternative's figure next to ours as a ratio of medians (ours / alternative): for pairs/s above 1 is
+ * better, for ms below 1 is better; `ratioMeaning` says which.
+ */
+export function withRatio(m: Measurement): Measurement & { ratio?: number | null; ratioMeaning?: string } {
+  if (!m.alternative) return m;
+  const ratio = m.p50 !== null && m.alternative.p50 ? Math.round((m.p50 / m.alternative.p50) * 100) / 100 : null;
+  const higherIsBetter = /\/s$/.test(m.unit);
+  return { ...m, ratio, ratioMeaning: `ours / ${m.alternative.label} (p50), ${m.unit}: ${higherIsBetter ? 'above 1 is faster' : 'below 1 is faster'}` };
+}
+
 export function figure(name: string, unit: string, values: readonly number[]): Figure {
   const s = summarize(values);
   const finite = values.filter((v) => Number.isFinite(v));

@@ -1,20 +1,24 @@
 /**
- * `npm run bench [-- --only cli,engine,sim,timings,ui] [--quick] [--out FILE]`: speed and memory, each figure with its
+ * `npm run bench [-- --only cli,compare,runner,engine,scale,sim,timings,ui] [--quick] [--out FILE]`: speed and memory, each figure with its
  * alternative measured side by side in the same run. One JSON document on stdout (progress on stderr).
  * Bounded loops, loopback only. What the figures mean and what was measured: docs/performance.md.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TOOL_VERSION } from '../core/version.ts';
 import { cliFigures } from './cli.ts';
+import { compareFigures } from './compare.ts';
 import { engineFigures } from './engine.ts';
-import type { Measurement } from './measure.ts';
+import { withRatio, type Measurement } from './measure.ts';
+import { runnerFigures } from './runner.ts';
+import { scaleFigures } from './scale.ts';
 import { simFigures } from './sim.ts';
 import { timingFigures } from './timings.ts';
 import { uiFigures } from './ui.ts';
 
-const SECTIONS = ['cli', 'engine', 'sim', 'timings', 'ui'] as const;
+const SECTIONS = ['cli', 'compare', 'runner', 'engine', 'scale', 'sim', 'timings', 'ui'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<number> {
@@ -22,7 +26,7 @@ async function main(): Promise<number> {
     options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--only cli,engine,sim,timings,ui] [--quick] [--out FILE]\n');
+    process.stdout.write('usage: npm run bench -- [--only cli,compare,runner,engine,scale,sim,timings,ui] [--quick] [--out FILE]\n');
     return 0;
   }
   const only = (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
@@ -38,7 +42,10 @@ async function main(): Promise<number> {
   let chromium: string | null = null;
   for (const section of only as Section[]) {
     if (section === 'cli') results.cli = await cliFigures(quick);
+    if (section === 'compare') results.compare = await withTempDir((dir) => compareFigures(dir, quick));
+    if (section === 'runner') results.runner = await runnerFigures(quick);
     if (section === 'engine') results.engine = await engineFigures(quick);
+    if (section === 'scale') results.scale = await scaleFigures(quick);
     if (section === 'sim') results.sim = await simFigures(quick);
     if (section === 'timings') results.timings = await timingFigures(quick);
     if (section === 'ui') {
@@ -53,8 +60,8 @@ async function main(): Promise<number> {
     at: new Date().toISOString(),
     quick,
     durationS: Math.round((Date.now() - started) / 100) / 10,
-    machine: { cpus: cpu.length, model: cpu[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium },
-    results,
+    machine: { cpus: cpu.length, model: cpu[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, chromium, loadAverage1mAtEnd: Math.round(loadavg()[0]! * 100) / 100 },
+    results: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.map(withRatio)])),
     targets: Object.values(results)
       .flat()
       .filter((m) => m.target)
@@ -64,6 +71,15 @@ async function main(): Promise<number> {
   process.stdout.write(`${json}\n`);
   if (values.out) writeFileSync(values.out, `${json}\n`);
   return 0;
+}
+
+async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'omni-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 process.exitCode = await main();

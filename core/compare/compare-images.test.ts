@@ -131,6 +131,38 @@ describe('compareImages vs source', () => {
   });
 });
 
+describe('compareImages vs source at display size', () => {
+  it('diffs a large output against its source on a 512 px grid: bounds cover the change on the full image, the count is scaled to it', async () => {
+    const big = { width: 1024, height: 768 };
+    const rect = { x: 300, y: 200, width: 240, height: 100 };
+    const grey = Buffer.alloc(big.width * big.height * 4, 128);
+    const src = `${imgs.dir}/big-source.png`;
+    const out = `${imgs.dir}/big-out.png`;
+    await sharp(grey, { raw: { ...big, channels: 4 } }).png().toFile(src);
+    const painted = Buffer.from(grey);
+    for (let y = rect.y; y < rect.y + rect.height; y++) {
+      for (let x = rect.x; x < rect.x + rect.width; x++) painted.fill(255, (y * big.width + x) * 4, (y * big.width + x) * 4 + 3);
+    }
+    await sharp(painted, { raw: { ...big, channels: 4 } }).png().toFile(out);
+    const res = await compareImages({ a: out, b: out, sourceA: src });
+    const a = res.vsSource.A;
+    expect(a).toMatchObject({ width: big.width, height: big.height, sizeMismatch: null, sourceResizedFrom: null });
+    // Full-size A↔B stays exact; the vs-source bounds are within one grid pixel (2 output pixels here) of the truth.
+    const b = a?.bounds as { x: number; y: number; width: number; height: number };
+    expect(Math.abs(b.x - rect.x)).toBeLessThanOrEqual(2);
+    expect(Math.abs(b.y - rect.y)).toBeLessThanOrEqual(2);
+    expect(Math.abs(b.x + b.width - (rect.x + rect.width))).toBeLessThanOrEqual(2);
+    expect(Math.abs(b.y + b.height - (rect.y + rect.height))).toBeLessThanOrEqual(2);
+    // The count is off by at most the one-grid-pixel rim around the change (resampled edges).
+    const area = rect.width * rect.height;
+    const rim = (rect.width + 4) * (rect.height + 4) - area;
+    expect(Math.abs((a?.pixels ?? 0) - area)).toBeLessThanOrEqual(rim);
+    expect(a?.ratio).toBeCloseTo((a?.pixels ?? 0) / (big.width * big.height), 4);
+    const heat = await sharp(a?.heatmapPng as Uint8Array).metadata();
+    expect([heat.width, heat.height]).toEqual([512, 384]);
+  });
+});
+
 describe('compareImages failures', () => {
   it('rejects a file that is not an image with a message naming it', async () => {
     const notes = await imgs.writeBytes('notes.txt', 'not an image at all');

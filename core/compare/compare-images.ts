@@ -11,18 +11,20 @@ import { formatSize, type Dimensions } from '../../shared/model.ts';
 import { isPixelLimitError, oversizeProblem, SHARP_LIMITS } from '../store/image-limits.ts';
 import {
   AA_COLOR,
-  boundsFromMask,
+  boundsOfColor,
   bytesEqual,
   checkCompareOptions,
   DEFAULT_METRICS_SIZE,
   DEFAULT_THRESHOLD,
   DIFF_COLOR,
   diffRatio,
+  displayDimensions,
   finitePsnr,
-  maskFromDiffImage,
   meanSquaredError,
   metricsDimensions,
   sameDimensions,
+  scaleBounds,
+  SOURCE_DIFF_SIZE,
   SSIM_MIN_SIDE,
 } from './metrics.ts';
 import type { CompareOutput, CompareTask, PixelDiffOutput } from './types.ts';
@@ -119,8 +121,10 @@ export async function pixelDiff(first: RawImage, second: RawImage, threshold: nu
     diffColor: [...DIFF_COLOR],
     aaColor: [...AA_COLOR],
   });
-  const bounds = pixels > 0 ? boundsFromMask(maskFromDiffImage(output, width, height), width, height) : null;
-  const png = await sharp(output, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  const bounds = pixels > 0 ? boundsOfColor(output, width, height) : null;
+  // compressionLevel 1: a heatmap is derived data shown once; level 1 is ~4× faster to encode than the default 6
+  // and the file is a little larger (docs/performance.md).
+  const png = await sharp(output, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer();
   return {
     pixels,
     ratio: diffRatio(pixels, width, height),
@@ -155,12 +159,33 @@ export async function structuralMetrics(
   return { ssim: ssimValue, psnr: finitePsnr(mse) };
 }
 
-/** Output against the image it edited; the source is brought to the output's size first when they differ. */
-export async function diffAgainstSource(output: RawImage, source: RawImage, threshold: number): Promise<PixelDiffOutput> {
+/**
+ * Output against the image it edited, on a display-sized grid (longest edge `gridSize`, SOURCE_DIFF_SIZE by
+ * default): both are brought to the output's aspect at that size, so a source of another size is compared on
+ * the same grid. The heatmap is that grid; the record keeps the output's size, its bounds mapped back onto the
+ * output (scaleBounds) and its changed-pixel count scaled to the output's area (ratio × area), so every reader
+ * draws and compares them as before.
+ */
+export async function diffAgainstSource(
+  output: RawImage,
+  source: RawImage,
+  threshold: number,
+  gridSize: number = SOURCE_DIFF_SIZE,
+): Promise<PixelDiffOutput> {
   const resized = !sameDimensions(output, source);
-  const onGrid = resized ? await resizeRaw(source, output) : source;
-  const diff = await pixelDiff(output, onGrid, threshold);
-  return { ...diff, sourceResizedFrom: resized ? formatSize(source) : null };
+  const grid = displayDimensions(output, gridSize);
+  const [out, src] = await Promise.all([resizeRaw(output, grid), resizeRaw(source, grid)]);
+  const diff = await pixelDiff(out, src, threshold);
+  const full = { width: output.width, height: output.height };
+  const scaled = !sameDimensions(grid, full);
+  return {
+    ...diff,
+    pixels: diff.ratio === null || !scaled ? diff.pixels : Math.round(diff.ratio * full.width * full.height),
+    bounds: diff.bounds && scaled ? scaleBounds(diff.bounds, grid, full) : diff.bounds,
+    width: full.width,
+    height: full.height,
+    sourceResizedFrom: resized ? formatSize(source) : null,
+  };
 }
 
 export async function compareImages(task: CompareTask): Promise<CompareOutput> {

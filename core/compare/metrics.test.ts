@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundsFromMask,
+  boundsOfColor,
+  scaleBounds,
   bytesEqual,
   checkCompareOptions,
   countMask,
@@ -110,5 +112,24 @@ describe('bytesEqual and option checks', () => {
     expect(() => checkCompareOptions(Number.NaN, 256)).toThrow(/threshold/);
     expect(() => checkCompareOptions(0.1, 8)).toThrow(/metricsSize must be an integer between 16 and 8192/);
     expect(() => checkCompareOptions(0.1, 100.5)).toThrow(/metricsSize/);
+  });
+});
+
+describe('boundsOfColor (one pass, no mask)', () => {
+  it('agrees with maskFromDiffImage + boundsFromMask', () => {
+    const w = 9;
+    const h = 7;
+    const out = new Uint8Array(w * h * 4).fill(90);
+    for (const [x, y] of [[2, 3], [7, 5], [4, 1]] as const) out.set([255, 0, 0], (y * w + x) * 4);
+    expect(boundsOfColor(out, w, h)).toEqual(boundsFromMask(maskFromDiffImage(out, w, h), w, h));
+    expect(boundsOfColor(out, w, h)).toEqual({ x: 2, y: 1, width: 6, height: 5 });
+    expect(boundsOfColor(new Uint8Array(w * h * 4), w, h)).toBeNull();
+  });
+});
+
+describe('scaleBounds', () => {
+  it('maps grid bounds onto the full image, covering every pixel and clamped to it', () => {
+    expect(scaleBounds({ x: 1, y: 2, width: 3, height: 1 }, { width: 4, height: 4 }, { width: 10, height: 10 })).toEqual({ x: 2, y: 5, width: 8, height: 3 });
+    expect(scaleBounds({ x: 0, y: 0, width: 4, height: 4 }, { width: 4, height: 4 }, { width: 8, height: 8 })).toEqual({ x: 0, y: 0, width: 8, height: 8 });
   });
 });

@@ -14,6 +14,8 @@ export const AA_COLOR: Rgb = [255, 200, 0];
 
 export const DEFAULT_THRESHOLD = 0.1;
 export const DEFAULT_METRICS_SIZE = 256;
+/** Longest edge of the grid output-vs-source diffs (and their heatmaps) are computed on. */
+export const SOURCE_DIFF_SIZE = 512;
 /** ssim.js slides an 11×11 window: below that the index is not defined. */
 export const SSIM_MIN_SIDE = 11;
 
@@ -53,6 +55,54 @@ export function boundsFromMask(mask: ArrayLike<number>, width: number, height: n
   }
   if (maxX < 0) return null;
   return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+}
+
+/**
+ * The changed region straight from pixelmatch's output, in one pass and without a mask: the smallest rectangle
+ * of pixels painted exactly `color` (see maskFromDiffImage for why the exact test is safe); null when none is.
+ */
+export function boundsOfColor(output: Uint8Array, width: number, height: number, color: Rgb = DIFF_COLOR): Bounds | null {
+  checkRgba(output, width, height, 'diff image');
+  const [r, g, b] = color;
+  let minX = width;
+  let minY = height;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i += 4) {
+      if (output[i] === r && output[i + 1] === g && output[i + 2] === b) {
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        maxY = y;
+      }
+    }
+  }
+  if (maxX < 0) return null;
+  return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+}
+
+/**
+ * Bounds found on a smaller grid, mapped onto the full image: every full-size pixel a changed grid pixel covers
+ * is inside (floor of the start, ceiling of the end), clamped to the image.
+ */
+export function scaleBounds(bounds: Bounds, from: Dimensions, to: Dimensions): Bounds {
+  const sx = to.width / from.width;
+  const sy = to.height / from.height;
+  const x0 = Math.max(0, Math.floor(bounds.x * sx));
+  const y0 = Math.max(0, Math.floor(bounds.y * sy));
+  const x1 = Math.min(to.width, Math.ceil((bounds.x + bounds.width) * sx));
+  const y1 = Math.min(to.height, Math.ceil((bounds.y + bounds.height) * sy));
+  return { x: x0, y: y0, width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
+}
+
+/**
+ * Size of the grid output-vs-source diffs run on: the longest edge at most `maxSide` (aspect kept, never
+ * enlarged). They are looked at as a heatmap beside the output, at display size, so a full-size pass is work
+ * nobody sees (docs/performance.md).
+ */
+export function displayDimensions(image: Dimensions, maxSide: number): Dimensions {
+  return metricsDimensions(image, maxSide);
 }
 
 export function countMask(mask: ArrayLike<number>): number {

@@ -5,7 +5,7 @@
 import type { Report, ReportPair, ReportSide } from '../../shared/report.ts';
 import { html, type Html } from './escape.ts';
 import { formatMb, formatNumber, formatPercent, formatSeconds } from './format.ts';
-import { boundsOverlay, boundsText, figure, SIDES, sizeText, stageBar, stageSum, statusBadge } from './html-parts.ts';
+import { boundsOverlay, boundsText, figure, SIDES, sizeText, stageBar, stageSum, statusBadge, type Thumbnail } from './html-parts.ts';
 import type { PairFlag, PairIndexEntry } from './pair-index.ts';
 
 function sideBlock(side: 'A' | 'B', s: ReportSide, scaleMs: number, vs: ReportPair['vsSource']['A']): Html {
@@ -62,7 +62,7 @@ interface PairRef {
   index: number;
 }
 
-function pairArticle(ref: PairRef, previous: ReportPair | null, thumbs: Map<string, string | null>): Html {
+function pairArticle(ref: PairRef, previous: ReportPair | null, thumbs: Map<string, Thumbnail | null>): Html {
   const p = ref.pair;
   const scale = Math.max(
     p.A.timings.e2eMs ?? 0,
@@ -99,7 +99,7 @@ function pairArticle(ref: PairRef, previous: ReportPair | null, thumbs: Map<stri
 }
 
 /** Pairs grouped by case, and inside a case by repeat (each repeat is one multi-turn chain). */
-export function pairSections(report: Report, thumbs: Map<string, string | null>): { body: Html; index: PairIndexEntry[] } {
+export function pairSections(report: Report, thumbs: Map<string, Thumbnail | null>): { body: Html; index: PairIndexEntry[] } {
   const index: PairIndexEntry[] = [];
   const cases = new Map<string, { first: ReportPair; chains: Map<number, PairRef[]> }>();
   report.pairs.forEach((pair, i) => {

@@ -1,5 +1,5 @@
 /**
- * report.html building blocks: thumbnails (embedded as WebP data URIs), safe links to the full-size files, stage
+ * report.html building blocks: thumbnails (WebP data URIs, each embedded once in a table and referenced by id), safe links to the full-size files, stage
  * bars with fixed palettes, status badges and image figures. Everything here escapes through `html`.
  */
 import { readFile } from 'node:fs/promises';
@@ -36,36 +36,61 @@ export function safeRelativeHref(rel: string): string | null {
 
 const THUMB_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
-/** A small WebP data URI of a raster image file, or null when it is missing or not an image (shown as a placeholder). */
-async function thumbnailDataUri(path: string, size: number): Promise<string | null> {
+/** One embedded thumbnail: written ONCE into the page's thumbnail table, referenced by id wherever it is shown. */
+export interface Thumbnail {
+  id: string;
+  uri: string;
+  width: number;
+  height: number;
+}
+
+/** A small WebP of a raster image file, or null when it is missing or not an image (shown as a placeholder). */
+async function thumbnailOf(path: string, size: number): Promise<Omit<Thumbnail, 'id'> | null> {
   try {
     const bytes = await readFile(path);
     const meta = await sharp(bytes).metadata();
     if (!meta.format || !THUMB_FORMATS.has(meta.format)) return null;
-    const out = await sharp(bytes, SHARP_LIMITS)
+    const { data, info } = await sharp(bytes, SHARP_LIMITS)
       .autoOrient()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer();
-    return `data:image/webp;base64,${out.toString('base64')}`;
+      .webp({ quality: 70 })
+      .toBuffer({ resolveWithObject: true });
+    return { uri: `data:image/webp;base64,${data.toString('base64')}`, width: info.width, height: info.height };
   } catch {
     return null;
   }
 }
 
-export async function makeThumbnails(paths: Iterable<string>, reportDir: string, size: number): Promise<Map<string, string | null>> {
+export async function makeThumbnails(paths: Iterable<string>, reportDir: string, size: number): Promise<Map<string, Thumbnail | null>> {
   const unique = [...new Set(paths)];
-  const out = new Map<string, string | null>();
+  const out = new Map<string, Thumbnail | null>();
   let next = 0;
   // A few at a time: sharp has its own thread pool, more in flight only costs memory.
   const lanes = Array.from({ length: Math.min(4, unique.length) }, async () => {
     while (next < unique.length) {
-      const rel = unique[next++] as string;
-      out.set(rel, safeRelativeHref(rel) === null ? null : await thumbnailDataUri(resolve(reportDir, rel), size));
+      const index = next++;
+      const rel = unique[index] as string;
+      const thumb = safeRelativeHref(rel) === null ? null : await thumbnailOf(resolve(reportDir, rel), size);
+      out.set(rel, thumb ? { id: `th${index}`, ...thumb } : null);
     }
   });
   await Promise.all(lanes);
   return out;
+}
+
+/**
+ * The page's thumbnail table: each thumbnail once, as an SVG <image> with an id, in a zero-size SVG the CSS hides.
+ * Figures draw it with <use href="#id"> (thumbnailRef), so a source shown beside 50 pairs is embedded once and no
+ * script is needed to show it.
+ */
+export function thumbnailTable(thumbs: Map<string, Thumbnail | null>): Html {
+  const defs = [...thumbs.values()].filter((t): t is Thumbnail => t !== null);
+  if (defs.length === 0) return html``;
+  return html`<svg class="thumbs" aria-hidden="true"><defs>${defs.map((t) => html`<image id="${t.id}" width="${t.width}" height="${t.height}" href="${t.uri}"/>`)}</defs></svg>`;
+}
+
+function thumbnailRef(t: Thumbnail, label: string): Html {
+  return html`<svg class="th" viewBox="0 0 ${t.width} ${t.height}" role="img" aria-label="${label}" data-thumb="${t.id}"><use href="#${t.id}"/></svg>`;
 }
 
 export function imagePaths(report: Report): string[] {
@@ -163,11 +188,11 @@ interface FigureOptions {
   small?: boolean;
 }
 
-export function figure(label: string, rel: string | null, thumbs: Map<string, string | null>, opts: FigureOptions = {}): Html {
+export function figure(label: string, rel: string | null, thumbs: Map<string, Thumbnail | null>, opts: FigureOptions = {}): Html {
   const href = rel === null ? null : safeRelativeHref(rel);
   const thumb = rel === null ? null : (thumbs.get(rel) ?? null);
   const img = thumb
-    ? html`<img src="${thumb}" alt="${label}" loading="lazy">${opts.overlay ?? ''}`
+    ? html`${thumbnailRef(thumb, label)}${opts.overlay ?? ''}`
     : html`<div class="ph">${rel === null ? 'no image' : 'image missing'}</div>`;
   const body = href && thumb ? html`<a class="zoom" href="${href}" target="_blank" rel="noopener" data-label="${label}">${img}</a>` : img;
   return html`<figure class="${opts.small ? 'fig small' : 'fig'}"><div class="frame">${body}</div><figcaption><b>${label}</b>${opts.caption ? html` · ${opts.caption}` : ''}</figcaption></figure>`;

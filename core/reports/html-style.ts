@@ -32,7 +32,8 @@ article.pair{padding:10px 0;border-top:1px dashed var(--line)}
 .grid{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px}
 .sources{display:flex;flex-direction:column;gap:6px}
 .fig{margin:0}.fig .frame{position:relative;background:#0b0d11;border:1px solid var(--line);border-radius:6px;min-height:80px;display:flex;align-items:center;justify-content:center;overflow:hidden}
-.fig img{display:block;width:100%;height:auto}.fig.small img{max-height:140px;width:auto;max-width:100%}
+.fig svg.th{display:block;width:100%;height:auto}.fig.small svg.th{height:140px;width:auto;max-width:100%}
+svg.thumbs{position:absolute;width:0;height:0;overflow:hidden}
 .fig a.zoom{display:block;position:relative;width:100%}.fig.small a.zoom{display:flex;justify-content:center}
 .fig figcaption{font-size:12px;color:var(--muted);margin-top:2px}
 svg.overlay{position:absolute;inset:0;width:100%;height:100%;pointer-events:none}svg.overlay rect{fill:none;stroke:#22d3ee;stroke-width:2}

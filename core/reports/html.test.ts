@@ -97,12 +97,25 @@ describe('renderHtmlReport', () => {
     const page = await renderHtmlReport(baseReport(), { reportDir: dir });
     expect(page.startsWith('<!doctype html>')).toBe(true);
     // poster: source, A, B, heatmap exist → 4 thumbnails
-    expect(page.match(/<img src="data:image\/webp;base64,/g)).toHaveLength(4);
+    expect(page.match(/<image id="th\d+" width="\d+" height="\d+" href="data:image\/webp;base64,/g)).toHaveLength(4);
+    expect(page.match(/<use href="#th\d+"\/>/g)).toHaveLength(4);
     expect(page).toContain(`href="${rel('poster-A-1-1')}"`);
     expect(page).toContain(`href="${rel('heat-poster-1')}"`);
     // No <link>, no src/href pointing anywhere but data: or the report folder.
     expect(page).not.toMatch(/<link\b/);
     expect(page).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('embeds each thumbnail once, however many pairs show it', async () => {
+    const report = baseReport();
+    const first = report.pairs[0];
+    if (!first) throw new Error('fixture changed');
+    // The same pair three times under other keys: same files, so still 4 embedded thumbnails, 12 references.
+    report.pairs = [first, { ...first, key: `${first.key}-copy1` }, { ...first, key: `${first.key}-copy2` }];
+    const page = await renderHtmlReport(report, { reportDir: dir });
+    expect(page.match(/data:image\/webp;base64,/g)).toHaveLength(4);
+    expect(page.match(/<use href="#th\d+"\/>/g)).toHaveLength(12);
+    for (const [, id] of page.matchAll(/<use href="#(th\d+)"\/>/g)) expect(page).toContain(`<image id="${id}" `);
   });
 
   it('shows a placeholder, not a crash, for missing image files', async () => {

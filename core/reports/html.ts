@@ -1,6 +1,6 @@
 /**
  * report.html: ONE self-contained file rendered from report.json. Inline CSS (html-style.ts) and the bundled
- * browser script (report-script/, filter and click to enlarge), thumbnails embedded as data URIs, links to the
+ * browser script (report-script/, filter and click to enlarge), thumbnails embedded once each as data URIs, links to the
  * full-size files relative to the report. The header cards are in html-summary.ts, the pairs in html-pairs.ts.
  *
  * Security: every string from a prompt, a backend or a reviewer goes through the escaping `html` template;
@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Report } from '../../shared/report.ts';
 import { html, Html, jsonForScript } from './escape.ts';
-import { makeThumbnails, imagePaths } from './html-parts.ts';
+import { makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
@@ -24,7 +24,7 @@ export { safeRelativeHref } from './html-parts.ts';
 export interface HtmlReportOptions {
   /** Folder the report lives in: image paths in the report are relative to it. */
   reportDir: string;
-  /** Longest edge of embedded thumbnails, px. Default 320. */
+  /** Longest edge of embedded thumbnails, px. Default 256 (figures are at most ~260 CSS px wide). */
   thumbnailSize?: number;
 }
 
@@ -57,7 +57,7 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 }
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
-  const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 320);
+  const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 256);
   const { body, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
   const run = report.run;
@@ -72,6 +72,7 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
 <style>${new Html(STYLE)}</style>
 </head>
 <body>
+${thumbnailTable(thumbs)}
 <header>
   <h1>Omni Review · ${run.suite.name} ${run.backends.A.simulated || run.backends.B.simulated ? html`<span class="badge sim">SIMULATED</span>` : ''}</h1>
   <p class="muted">generated ${report.generatedAt} by omni-review ${report.tool.version} · run <code>${run.id}</code> created ${run.createdAt} · <span class="${run.status === 'complete' ? 'st-ok' : 'warn'}">${run.status}</span> · suite <code>${run.suite.source}</code> (${run.suite.cases} cases) · repeats ${run.params.repeats} · retries ${run.params.retries}${Object.keys(run.params.overrides).length ? html` · overrides <code>${JSON.stringify(run.params.overrides)}</code>` : ''}</p>

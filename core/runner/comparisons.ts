@@ -3,7 +3,7 @@
  * wait for a slot of the comparison pool, and the work for one pair: both outputs (and the image each side
  * edited) → the pool → the record with its heatmaps (core/compare/record.ts) → the store.
  */
-import type { SuiteCase } from '../../shared/model.ts';
+import type { Comparison, SuiteCase } from '../../shared/model.ts';
 import { comparisonRecord } from '../compare/record.ts';
 import type { ComparePool, CompareTask } from '../compare/types.ts';
 import type { RunStore } from '../store/types.ts';
@@ -53,13 +53,44 @@ export class PairComparisons {
   readonly compared = new Set<string>();
   /** Pairs whose comparison failed in this session (computed again on resume). */
   readonly failed = new Set<string>();
+  /** Comparisons finished (saved or failed) in this session: their rate feeds the ETA. */
+  finishedHere = 0;
+  /** Comparisons made or loaded in this session, by the content of their inputs (contentKey). */
+  private readonly byContent = new Map<string, Promise<Comparison>>();
+  /** Saved comparisons not yet indexed by content (done once the pairs are known, in startReady). */
+  private stored: Comparison[] | null;
   private readonly queue: string[] = [];
   private running = 0;
   private readonly options: PairComparisonsOptions;
 
   constructor(options: PairComparisonsOptions) {
     this.options = options;
-    for (const c of options.store.comparisons()) this.compared.add(c.pairKey);
+    this.stored = options.store.comparisons();
+    for (const c of this.stored) this.compared.add(c.pairKey);
+  }
+
+  /**
+   * Image files are content-addressed (images/<aa>/<sha256>.<ext>), so the task's paths name the pixels: two
+   * pairs with the same outputs and sources (a repeat with a fixed seed, a case listed twice) have one
+   * comparison, computed once.
+   */
+  private static contentKey(task: CompareTask): string {
+    return JSON.stringify([task.a, task.b, task.sourceA ?? null, task.sourceB ?? null, task.threshold ?? null, task.metricsSize ?? null]);
+  }
+
+  private indexStored(pairs: ReadonlyMap<string, PairStates>): void {
+    if (!this.stored) return;
+    for (const c of this.stored) {
+      const pair = pairs.get(c.pairKey);
+      if (!pair?.A?.result?.imageId || !pair.B?.result?.imageId) continue;
+      try {
+        const key = PairComparisons.contentKey(compareTaskFor(this.options.store, this.options.cases, pair.A, pair.B));
+        if (!this.byContent.has(key)) this.byContent.set(key, Promise.resolve(c));
+      } catch {
+        // an input that is not in the store any more: nothing to reuse
+      }
+    }
+    this.stored = null;
   }
 
   /** Pairs waiting for a slot. */
@@ -80,6 +111,7 @@ export class PairComparisons {
 
   /** Start queued pairs while the pool has room; each promise settles once its pair is saved or has failed. */
   startReady(pairs: ReadonlyMap<string, PairStates>): Promise<void>[] {
+    this.indexStored(pairs);
     const started: Promise<void>[] = [];
     while (this.running < this.options.concurrency && this.queue.length > 0) {
       const key = this.queue.shift() as string;
@@ -87,6 +119,7 @@ export class PairComparisons {
       started.push(
         this.compare(key, pairs.get(key)).finally(() => {
           this.running--;
+          this.finishedHere++;
         }),
       );
     }
@@ -96,8 +129,16 @@ export class PairComparisons {
   private async compare(key: string, pair: PairStates | undefined): Promise<void> {
     const { store, pool, cases, emit } = this.options;
     try {
-      const out = await pool.compare(compareTaskFor(store, cases, pair?.A, pair?.B));
-      const comparison = await comparisonRecord(key, out, (bytes) => store.putImage(bytes));
+      const task = compareTaskFor(store, cases, pair?.A, pair?.B);
+      const contentKey = PairComparisons.contentKey(task);
+      let made = this.byContent.get(contentKey);
+      if (!made) {
+        made = pool.compare(task).then((out) => comparisonRecord(key, out, (bytes) => store.putImage(bytes)));
+        this.byContent.set(contentKey, made);
+        // A failure is not remembered: the next pair with these images (or the resume) tries again.
+        made.catch(() => this.byContent.delete(contentKey));
+      }
+      const comparison: Comparison = { ...(await made), pairKey: key };
       store.saveComparison(comparison);
       this.compared.add(key);
       emit({ type: 'comparison-done', pairKey: key, comparison });

@@ -11,4 +11,9 @@ describe('estimateEtaMs', () => {
     expect(estimateEtaMs([{ remaining: 0, finished: 0 }, { remaining: 0, finished: 3 }], 500)).toBe(0);
     expect(estimateEtaMs([{ remaining: 3, finished: 0 }, { remaining: 0, finished: 3 }], 500)).toBeNull();
   });
+
+  it('counts comparisons: a backlog of comparisons keeps the estimate above 0 after the last response', () => {
+    // Both sides done; 240 comparisons left at 1 per 1.5 s (400 done in 600 s) → 360 s.
+    expect(estimateEtaMs([{ remaining: 0, finished: 650 }, { remaining: 0, finished: 650 }, { remaining: 240, finished: 400 }], 600_000)).toBe(360_000);
+  });
 });

@@ -200,6 +200,28 @@ async function imageBytes(store: RunStore, id: string | undefined): Promise<Uint
 // ---------------------------------------------------------------------------------------------------------
 
 describe('runJobs', () => {
+  it('compares pairs with the same images once: repeats with identical outputs reuse the comparison, also after a resume', async () => {
+    const store = await setup({ cases: ['edit'], repeats: 3 });
+    const pool = new FakePool();
+    const outcome = await runJobs({ store, adapters: adapters(), compare: pool, backoff: fastBackoff });
+    expect(outcome.counts.comparisons).toEqual({ saved: 3, failed: 0, missing: 0 });
+    // The fake backends answer the same prompt and input with the same bytes: one comparison's work for 3 pairs.
+    expect(pool.tasks).toHaveLength(1);
+    const saved = store.comparisons();
+    expect(new Set(saved.map((c) => c.pairKey)).size).toBe(3);
+    expect(new Set(saved.map((c) => c.ab.heatmapId)).size).toBe(1);
+
+    // A resume whose missing comparison has the same images as a saved one does no pixel work at all.
+    const db = new DatabaseSync(path.join(store.dir, 'run.sqlite'));
+    db.prepare('DELETE FROM comparisons WHERE pair_key = ?').run(saved[0]!.pairKey);
+    db.close();
+    const again = await reopen(store);
+    const pool2 = new FakePool();
+    const resumed = await runJobs({ store: again, adapters: adapters(), compare: pool2, backoff: fastBackoff });
+    expect(resumed.counts.comparisons).toEqual({ saved: 3, failed: 0, missing: 0 });
+    expect(pool2.tasks).toHaveLength(0);
+  });
+
   it('runs every job, saves results with timings, compares every pair, and reports progress', async () => {
     const store = await setup({ repeats: 2 });
     const fakes = adapters();

@@ -228,8 +228,9 @@ class JobScheduler {
 
       state.attempts += 1;
       state.sessionAttempts += 1;
+      // `running` lives in memory only: resume turns it back into pending anyway, and the attempt is recorded
+      // with the job's result (one commit per request instead of two).
       state.status = 'running';
-      this.store.setJobStatus(job.id, 'running', state.attempts);
       this.emit({ type: 'job-started', ...refOf(job), attempt: state.attempts, queueMs });
       this.emitProgress();
 
@@ -365,7 +366,10 @@ class JobScheduler {
   /** The contract's progress, with an ETA from this session's completion rate per side. */
   progress(): RunProgress {
     const progress = progressOf({ jobs: this.states, compared: this.comparisons.compared, compareFailed: this.comparisons.failed });
-    const remaining = SIDES.map((side) => ({ remaining: progress[side].total - progress[side].done, finished: this.finishedHere[side] }));
+    const remaining = [
+      ...SIDES.map((side) => ({ remaining: progress[side].total - progress[side].done, finished: this.finishedHere[side] })),
+      { remaining: progress.compare.total - progress.compare.done, finished: this.comparisons.finishedHere },
+    ];
     return { ...progress, etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
   }
 

@@ -118,14 +118,16 @@ test('the report script enlarges a thumbnail, falls back to it when the file is 
   await expect(box).toBeVisible();
   await expect(box.locator('.cap')).toHaveText('A');
   await expect(box.locator('img')).toHaveAttribute('src', rel('poster-A-1-1'));
-  // The full-size file loaded (96×64 px), it is not the 320-px-edge thumbnail.
+  // The full-size file loaded (96×64 px), it is not the 256-px-edge thumbnail.
   await expect.poll(() => box.locator('img').evaluate((img: HTMLImageElement) => `${img.naturalWidth}x${img.naturalHeight}`)).toBe('96x64');
   await page.keyboard.press('Escape');
   await expect(box).toBeHidden();
   await expect(box.locator('img')).not.toHaveAttribute('src', /./);
 
   const posterB = page.locator('#p0 a.zoom[data-label="B"]');
-  const thumb = await posterB.locator('img').getAttribute('src');
+  // The thumbnail is a <use> of the page's thumbnail table; its data URI is on the table's <image>.
+  const thumbId = await posterB.locator('[data-thumb]').getAttribute('data-thumb');
+  const thumb = await page.locator(`#${thumbId}`).getAttribute('href');
   expect(thumb).toMatch(/^data:image\/webp;base64,/);
   await posterB.click();
   await expect(box).toBeVisible();

@@ -30,7 +30,9 @@ export function installLightbox(box: HTMLElement): Lightbox {
     const href = anchor.getAttribute('href');
     if (href === null) return;
     ev.preventDefault();
-    fallback = anchor.querySelector('img')?.getAttribute('src') ?? null;
+    // The thumbnail is a <use> of the page's thumbnail table: its data URI is on the table's <image>.
+    const thumbId = anchor.querySelector('[data-thumb]')?.getAttribute('data-thumb') ?? null;
+    fallback = thumbId === null ? null : (document.getElementById(thumbId)?.getAttribute('href') ?? null);
     img.setAttribute('src', href);
     link.setAttribute('href', href);
     caption.textContent = anchor.getAttribute('data-label') ?? '';
