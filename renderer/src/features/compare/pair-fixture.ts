@@ -4,15 +4,12 @@
  * B with its pipeline forward), B's own metrics.timings as detail.
  */
 import type { PairSideView, PairView } from '../../../../shared/contract.ts';
+import { hashString } from '../../../../shared/hash.ts';
 
 export function fakeId(seed: string): string {
-  let h = 2166136261;
+  // 64 hex digits, like a real content id: eight rounds of the one string hash.
   let out = '';
-  for (let round = 0; out.length < 64; round++) {
-    for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619) >>> 0;
-    h = Math.imul(h ^ round, 2246822507) >>> 0;
-    out += h.toString(16).padStart(8, '0');
-  }
+  for (let round = 0; out.length < 64; round++) out += hashString(`${seed}#${round}`).toString(16).padStart(8, '0');
   return out.slice(0, 64);
 }
 

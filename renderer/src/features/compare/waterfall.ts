@@ -5,6 +5,7 @@
  * pipeline's documented order inside the server window and are marked as such. The buckets add up to client
  * queue + e2e, so nothing is drawn twice and nothing is missing. Pure and unit-tested.
  */
+import { hashString } from '../../../../shared/hash.ts';
 import { breakdown, type Bucket } from '../../../../shared/timing-breakdown.ts';
 
 export interface WaterfallInput {
@@ -160,9 +161,7 @@ const STAGE_HUES: Readonly<Record<string, number>> = {
 export function stageColor(name: string): string {
   let hue = STAGE_HUES[name];
   if (hue === undefined) {
-    let h = 0;
-    for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-    hue = h % 360;
+    hue = hashString(name) % 360;
   }
   if (name === 'not_reported') return 'hsl(0 0% 38%)';
   const muted = name === 'queue' || name === 'client_queue' || name === 'transfer' || name === 'upload' || name === 'download' || name === 'other_server';
