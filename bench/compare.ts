@@ -1,25 +1,20 @@
 /**
- * Comparisons side by side with odiff-bin (a devDependency, used here only): the same 20 real-photo pairs at
+ * Comparisons side by side with odiff 4.5's binary (`@odiff/linux-x64`, an optional dependency, used here only, through bench/odiff-server.ts): the same 20 real-photo pairs at
  * 1024², one pair at a time, through our A↔B path (the compare pool's worker: decode, diff, changed bounds,
  * heatmap PNG, SSIM/PSNR) and through odiff's server mode (decode, diff, changed lines/columns, diff PNG).
  * Also the whole pair (A↔B + both outputs against their source) as a run computes it.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createComparePool } from '../core/compare/pool.ts';
 import type { CompareTask } from '../core/compare/types.ts';
 import { figure, log, type Measurement } from './measure.ts';
+import { findOdiffBinary, startOdiffServer } from './odiff-server.ts';
 
 const PHOTOS = ['astronaut.png', 'brick.png', 'camera.png', 'chelsea.png', 'coffee.png', 'coins.png', 'hubble-deep-field.jpg', 'retina.jpg', 'rocket.jpg'];
 const photo = (name: string) => fileURLToPath(new URL(`../fixtures/images/${name}`, import.meta.url));
-
-interface OdiffServer {
-  compare(a: string, b: string, diff: string, options?: Record<string, unknown>): Promise<{ match: boolean; diffCount?: number }>;
-  stop(): void;
-}
 
 /** `count` pairs: two renderings of the same edit (numeric drift + a shifted, recoloured sign), and their source. */
 export async function photoPairs(dir: string, count: number): Promise<CompareTask[]> {
@@ -61,9 +56,9 @@ function ratioNote(ours: number[], theirs: number[]): string {
 export async function compareFigures(dir: string, quick: boolean): Promise<Measurement[]> {
   const tasks = await photoPairs(join(dir, 'pairs'), quick ? 8 : 20);
   const rounds = quick ? 2 : 3;
-  const require = createRequire(import.meta.url);
-  const { ODiffServer } = require('odiff-bin/server.js') as { ODiffServer: new () => OdiffServer };
-  const odiff = new ODiffServer();
+  const binary = findOdiffBinary();
+  if ('missing' in binary) throw new Error(`compare bench: the alternative cannot run: ${binary.missing}`);
+  const odiff = await startOdiffServer(binary.path);
   const pool = createComparePool({ size: 1 });
   const abOnly = (t: CompareTask): CompareTask => ({ a: t.a, b: t.b });
   try {
