@@ -15,8 +15,7 @@ import type { Report } from '../../shared/report.ts';
 import { startSimServer } from '../backends/sim/index.ts';
 import { loadRecorded, recordedRoutes, startReplayServer } from '../backends/testing/replay-server.ts';
 import { reportProblems } from '../../scripts/check-report.ts';
-import type { CliIo } from './io.ts';
-import { main } from './main.ts';
+import { runCliInProcess } from './testing.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'omni-review.mjs');
@@ -31,25 +30,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function memoryStream(): NodeJS.WriteStream & { text: () => string } {
-  let buffer = '';
-  return {
-    isTTY: false,
-    write(chunk: string | Uint8Array) {
-      buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    },
-    text: () => buffer,
-  } as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
-/** The CLI in-process, output captured. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = memoryStream();
-  const stderr = memoryStream();
-  const code = await main(args, { stdout, stderr } satisfies CliIo);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = runCliInProcess;
 
 /** The CLI as a child process on the pinned Node (what a user's shell runs). */
 function child(args: string[], options: { onSpawn?: (pid: number) => void } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Report } from '../../shared/report.ts';
-import type { CliIo } from './io.ts';
-import { main } from './main.ts';
+import { runCliInProcess } from './testing.ts';
 
 /** Image writes into folders under `prefix` succeed `room` more times, then fail with ENOSPC. */
 const disk = vi.hoisted(() => ({ room: Infinity, prefix: '', failures: 0 }));
@@ -42,24 +41,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function memoryStream(): NodeJS.WriteStream & { text: () => string } {
-  let buffer = '';
-  return {
-    isTTY: false,
-    write(chunk: string | Uint8Array) {
-      buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    },
-    text: () => buffer,
-  } as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = memoryStream();
-  const stderr = memoryStream();
-  const code = await main(args, { stdout, stderr } satisfies CliIo);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = runCliInProcess;
 
 it('a full disk while the run folder is created: one line, exit 4, nothing sent', async () => {
   const out = join(work, 'create');

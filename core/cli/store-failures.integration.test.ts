@@ -13,8 +13,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../store/run-lock.ts';
-import type { CliIo } from './io.ts';
-import { main } from './main.ts';
+import { runCliInProcess } from './testing.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TINY = join(ROOT, 'fixtures', 'suites', 'testdata', 'tiny.yaml');
@@ -44,24 +43,8 @@ beforeEach(() => {
   hits = [];
 });
 
-function memoryStream(): NodeJS.WriteStream & { text: () => string } {
-  let buffer = '';
-  return {
-    isTTY: false,
-    write(chunk: string | Uint8Array) {
-      buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    },
-    text: () => buffer,
-  } as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = memoryStream();
-  const stderr = memoryStream();
-  const code = await main(args, { stdout, stderr } satisfies CliIo);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = runCliInProcess;
 
 /** One line, no stack trace. */
 function expectOneLine(stderr: string): void {

@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore } from '../store/run-store.ts';
 import { sampleRunConfig, sampleSuite } from '../store/testing.ts';
-import type { CliIo } from './io.ts';
-import { main } from './main.ts';
+import { runCliInProcess } from './testing.ts';
 
 const IMAGES = fileURLToPath(new URL('../../fixtures/images/', import.meta.url));
 
@@ -25,24 +24,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function memoryStream(): NodeJS.WriteStream & { text: () => string } {
-  let buffer = '';
-  return {
-    isTTY: false,
-    write(chunk: string | Uint8Array) {
-      buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    },
-    text: () => buffer,
-  } as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = memoryStream();
-  const stderr = memoryStream();
-  const code = await main(args, { stdout, stderr } satisfies CliIo);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = runCliInProcess;
 
 describe('a truncated input image', () => {
   it('fails the suite check with file:line and exit 2, before any run folder exists', async () => {
