@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { jobId, pairKey, type Comparison, type ImageId, type Job, type JobResult, type RunConfig, type SuiteCase } from '../shared/model.ts';
 import { openRunStore } from '../core/store/run-store.ts';
 import type { RunStore } from '../core/store/types.ts';
+import { seededBackend } from '../core/testing/seed-run.ts';
 
 const PHOTOS = ['retina.jpg', 'astronaut.png', 'coffee.png', 'chelsea.png', 'hubble-deep-field.jpg', 'rocket.jpg'].map((f) =>
   fileURLToPath(new URL(`../fixtures/images/${f}`, import.meta.url)),
@@ -46,23 +47,12 @@ export async function createSeededRun(dir: string, options: { pairs: number; dis
       tags: [],
     });
   }
-  const backend = (side: 'A' | 'B') => ({
-    side,
-    kind: side === 'A' ? ('vllm-omni' as const) : ('diffusers' as const),
-    target: 'sim',
-    url: 'embedded simulator',
-    simulated: true,
-    label: side === 'A' ? 'vLLM-Omni (simulated)' : 'diffusers baseline (simulated)',
-    concurrency: 1,
-    timeoutMs: 300_000,
-    faults: '',
-  });
   const config: RunConfig = {
     id: runId,
     createdAt: new Date().toISOString(),
     suite: { name: 'bench-seeded', defaults: { size: `${SIZE}x${SIZE}` }, cases },
     suiteSource: 'bench/seeded-run.ts',
-    backends: { A: backend('A'), B: backend('B') },
+    backends: { A: seededBackend('A'), B: seededBackend('B') },
     params: { overrides: {}, repeats: 1, retries: 0 },
   };
   const store = await openRunStore(dir, { create: config });

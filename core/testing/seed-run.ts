@@ -69,23 +69,12 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
     cases.push({ id, category, title: `Seeded case ${i}`, inputs: [], turns, params: {}, tags: chain ? ['chain'] : [] });
     planned += turns.length;
   }
-  const backend = (side: Side) => ({
-    side,
-    kind: side === 'A' ? ('vllm-omni' as const) : ('diffusers' as const),
-    target: 'sim',
-    url: 'embedded simulator',
-    simulated: true,
-    label: side === 'A' ? 'vLLM-Omni (simulated)' : 'diffusers baseline (simulated)',
-    concurrency: 1,
-    timeoutMs: 300_000,
-    faults: '',
-  });
   const config: RunConfig = {
     id: options.id,
     createdAt,
     suite: { name: options.suiteName ?? 'seeded', defaults: { size: `${SIZE}x${SIZE}` }, cases },
     suiteSource: 'core/testing/seed-run.ts',
-    backends: { A: backend('A'), B: backend('B') },
+    backends: { A: seededBackend('A'), B: seededBackend('B') },
     params: { overrides: {}, repeats: 1, retries: 0 },
   };
   const store = await openRunStore(dir, { create: config });
@@ -166,4 +155,19 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
     store.close();
   }
   return options.id;
+}
+
+/** A side's backend record as a simulator run stores it (what a seeded run folder claims to have used). */
+export function seededBackend(side: Side): RunConfig['backends']['A'] {
+  return {
+    side,
+    kind: side === 'A' ? 'vllm-omni' : 'diffusers',
+    target: 'sim',
+    url: 'embedded simulator',
+    simulated: true,
+    label: side === 'A' ? 'vLLM-Omni (simulated)' : 'diffusers baseline (simulated)',
+    concurrency: 1,
+    timeoutMs: 300_000,
+    faults: '',
+  };
 }
