@@ -137,11 +137,24 @@ const EDIT: ImageRequest = {
   images: [{ bytes: new Uint8Array(BIG_PNG.subarray(0, 4096)), mime: 'image/png', name: 'input-0.png' }],
 };
 
-async function sendSome(s: Served, a: OpenAiImageAdapter, n: number): Promise<ImageResponse[]> {
+/** e2e − what the server held − the measured transfer: the client's time inside the clock plus scheduling noise. */
+function residualOf(res: ImageResponse, heldMs: number): number {
+  return res.e2eMs - heldMs - (res.stages.upload! + res.stages.download!);
+}
+
+/**
+ * Requests in rounds of `round`, until one of them shows a residual under 2 ms or `maxRounds` rounds are spent
+ * (bounded). Noise on a busy machine (other test workers, GC) only ever adds to a request, so a quiet sample
+ * eventually comes; client work inside the clock (parsing and decoding 2.8 MB, ~10–30 ms) would be in every one.
+ */
+async function sendSome(s: Served, a: OpenAiImageAdapter, round: number, maxRounds = 8): Promise<ImageResponse[]> {
   await a.connect({ healthDeadlineMs: 5000 });
   const out: ImageResponse[] = [];
-  for (let i = 0; i < n; i++) out.push(await a.send(EDIT, { signal: new AbortController().signal, timeoutMs: 20_000 }));
-  expect(s.held).toHaveLength(n);
+  for (let r = 0; r < maxRounds; r++) {
+    for (let i = 0; i < round; i++) out.push(await a.send(EDIT, { signal: new AbortController().signal, timeoutMs: 20_000 }));
+    expect(s.held).toHaveLength(out.length);
+    if (out.some((res, i) => residualOf(res, s.held[i]!) < 2)) break;
+  }
   return out;
 }
 
@@ -160,12 +173,11 @@ function checkLikeForLike(responses: ImageResponse[], s: Served): void {
     // The server held the request DELAY_MS (its own clock, the same as ours); the rest is transfer.
     const held = s.held[i]!;
     expect(held).toBeGreaterThanOrEqual(DELAY_MS - 1);
-    const transfer = res.stages.upload! + res.stages.download!;
-    residuals.push(res.e2eMs - held - transfer);
+    residuals.push(residualOf(res, held));
   });
-  // e2e = what the server held + the measured transfer, within 2 ms, never less. The best of the runs: a GC pause
-  // or a busy machine can only add to one run, while client work inside the clock (parsing and decoding 2.8 MB,
-  // ~10–30 ms before the clock moved) would add to every run.
+  // e2e = what the server held + the measured transfer, within 2 ms, never less. The best of the runs (see
+  // sendSome): a GC pause or a busy machine can only add to one run, while client work inside the clock (parsing
+  // and decoding 2.8 MB, ~10–30 ms before the clock moved) would add to every run.
   for (const r of residuals) expect(r).toBeGreaterThan(-0.5);
   expect(Math.min(...residuals)).toBeLessThan(2);
 }
