@@ -28,7 +28,7 @@ describe('isAllowedNavigation (URL-parsed, never prefix-matched)', () => {
     'omni://file/run/report.html',
     'https://app/',
     'https://example.org/?omni://app/',
-    'file:///work/main/out/renderer/index.html',
+    'file:///opt/omni-review/out/renderer/index.html',
     'javascript:location="omni://app/"',
     'data:text/html,omni://app/',
     'about:blank',
