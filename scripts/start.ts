@@ -143,23 +143,32 @@ export async function buildIsStale(): Promise<boolean> {
 function runForwarding(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolveExit) => {
     const child: ChildProcess = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' });
-    let signals = 0;
-    const forward = (signal: NodeJS.Signals) => {
-      signals += 1;
-      // A second Ctrl-C means "now": do not wait for a graceful shutdown.
-      child.kill(signals > 1 ? 'SIGKILL' : signal);
-    };
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.once('error', (error) => {
-      console.error(`could not start ${command}: ${error.message}`);
-      resolveExit(1);
-    });
-    child.once('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-      resolveExit(exitCodeFor(code, signal));
-    });
+    settleWithForwardedSignals(child, command, resolveExit);
+  });
+}
+
+/**
+ * Forward SIGINT/SIGTERM to `child` until it exits (a second signal kills it at once), then resolve with our exit
+ * code for its end; `beforeExit` runs first (e.g. to flush output still buffered).
+ */
+function settleWithForwardedSignals(child: ChildProcess, name: string, resolveExit: (code: number) => void, beforeExit?: () => void): void {
+  let signals = 0;
+  const forward = (signal: NodeJS.Signals) => {
+    signals += 1;
+    // A second Ctrl-C means "now": do not wait for a graceful shutdown.
+    child.kill(signals > 1 ? 'SIGKILL' : signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.once('error', (error) => {
+    console.error(`could not start ${name}: ${error.message}`);
+    resolveExit(1);
+  });
+  child.once('exit', (code, signal) => {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+    beforeExit?.();
+    resolveExit(exitCodeFor(code, signal));
   });
 }
 
@@ -185,22 +194,8 @@ function serveAnnounced(plan: { reason: string }, env: NodeJS.ProcessEnv): Promi
         process.stdout.write(url ? `${browserModeLine(plan, url)}\n` : `${line}\n`);
       }
     });
-    let signals = 0;
-    const forward = (signal: NodeJS.Signals) => {
-      signals += 1;
-      child.kill(signals > 1 ? 'SIGKILL' : signal);
-    };
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.once('error', (error) => {
-      console.error(`could not start omni-review serve: ${error.message}`);
-      resolveExit(1);
-    });
-    child.once('exit', (code, signal) => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
+    settleWithForwardedSignals(child, 'omni-review serve', resolveExit, () => {
       if (pending) process.stdout.write(pending);
-      resolveExit(exitCodeFor(code, signal));
     });
   });
 }

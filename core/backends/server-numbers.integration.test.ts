@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Report } from '../../shared/report.ts';
 import type { CliIo } from '../cli/io.ts';
 import { main } from '../cli/main.ts';
+import { memoryStream } from '../cli/testing.ts';
 import { loadRecorded, recordedRoutes, startReplayServer } from './testing/replay-server.ts';
 
 const TINY = fileURLToPath(new URL('../../fixtures/suites/testdata/tiny.yaml', import.meta.url));
@@ -24,18 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
-
-function sink(): NodeJS.WriteStream & { text: () => string } {
-  let buffer = '';
-  return {
-    isTTY: false,
-    write(chunk: string | Uint8Array) {
-      buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      return true;
-    },
-    text: () => buffer,
-  } as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
 it('keeps the image, names odd stage keys verbatim and drops bad numbers with a note', async () => {
   const recorded = loadRecorded('vllm-omni/current', 'generations').body as { data: Array<{ b64_json: string }> };
@@ -50,8 +39,8 @@ it('keeps the image, names odd stage keys verbatim and drops bad numbers with a 
   const replay = await startReplayServer({ routes: { ...recordedRoutes('vllm-omni/current'), 'POST /v1/images/edits': reply, 'POST /v1/images/generations': reply } });
   try {
     const out = join(work, 'run');
-    const stdout = sink();
-    const stderr = sink();
+    const stdout = memoryStream();
+    const stderr = memoryStream();
     const code = await main(['run', '--suite', TINY, '--out', out, '--a', replay.url, '--quiet', '--sim-time-scale', '0.002'], { stdout, stderr } satisfies CliIo);
     expect(stderr.text()).toBe('');
     expect(code).toBe(0);

@@ -26,6 +26,7 @@ import {
   type VerdictValue,
 } from '../../shared/model.ts';
 import { openRunStore } from '../store/run-store.ts';
+import { backendConfig } from '../store/testing.ts';
 
 export interface SeedRunOptions {
   /** Run id; also the run's createdAt order when several are seeded (later ids are not newer by themselves). */
@@ -159,15 +160,10 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
 
 /** A side's backend record as a simulator run stores it (what a seeded run folder claims to have used). */
 export function seededBackend(side: Side): RunConfig['backends']['A'] {
-  return {
-    side,
-    kind: side === 'A' ? 'vllm-omni' : 'diffusers',
-    target: 'sim',
+  return backendConfig(side, {
     url: 'embedded simulator',
-    simulated: true,
     label: side === 'A' ? 'vLLM-Omni (simulated)' : 'diffusers baseline (simulated)',
     concurrency: 1,
     timeoutMs: 300_000,
-    faults: '',
-  };
+  });
 }
