@@ -65,3 +65,14 @@ export function formatSpeedupWithDiff(a: number | null | undefined, b: number | 
   const d = formatDiffMs(a, b);
   return d === null ? s : `${s} (${d})`;
 }
+
+/**
+ * One side's change between two runs (issue 13 "Compare runs"): `after / before` as a ratio read in words,
+ * "A 1.31× slower" | "A 1.31× faster" | "A same speed" (within ±0.5 %), null without both figures.
+ */
+export function formatSpeedChange(beforeMs: number | null | undefined, afterMs: number | null | undefined, who = 'A'): string | null {
+  const r = speedRatio(afterMs, beforeMs);
+  if (r === null) return null;
+  if (Math.abs(r - 1) < EVEN) return `${who} same speed`;
+  return r > 1 ? `${who} ${fmtRatio(r)}× faster` : `${who} ${fmtRatio(1 / r)}× slower`;
+}

@@ -16,6 +16,7 @@ import { StoreError } from '../store/store-error.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CliIo } from './io.ts';
+import type { CompareCommandOptions } from './compare-command.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
 import type { ServeCommandOptions } from './serve-command.ts';
@@ -61,6 +62,8 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
     .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
     .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
+    .option('--a-sim-time-scale <x>', 'simulator only: multiply A\'s durations once more, e.g. 1.5 for a slower A (try `compare`)', '1')
+    .option('--b-sim-time-scale <x>', 'simulator only: multiply B\'s durations once more', '1')
     .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
     .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
@@ -105,6 +108,29 @@ ${EXIT_CODES_HELP}`,
     .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
     .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
     .action(async (path: string, opts: { format: string }) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
+
+  cli
+    .command('compare')
+    .description('compare two runs of the same suite: speed per category and stage, changed verdicts and pictures → compare.html / .md / .json')
+    .argument('<run1>', 'the first run (before): a run folder or its report.json')
+    .argument('<run2>', 'the second run (after), of the same suite')
+    .option('--out <dir>', 'folder to write compare.html, compare.md and compare.json to (required)')
+    .option('--json', 'print the headline, warnings and totals as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Pairs are matched by case id, turn and repeat; cases only in one run are listed, not compared. Each side is
+compared with itself in the other run ("A 1.31× slower in denoise"), and each side's outputs are diffed pixel by
+pixel. See docs/compare.md.
+
+Example:
+  omni-review run --suite fixtures/suites/demo.yaml --out runs/before
+  omni-review run --suite fixtures/suites/demo.yaml --out runs/after --a-faults typo=0.3 --a-sim-time-scale 1.5
+  omni-review compare runs/before runs/after --out runs/compare`,
+    )
+    .action(async (run1: string, run2: string, opts: CompareCommandOptions) =>
+      setExit(await (await import('./compare-command.ts')).compareCommand(run1, run2, opts, io)),
+    );
 
   return cli;
 }

@@ -52,6 +52,8 @@ export interface RunCommandOptions {
   aFaults: string;
   bFaults: string;
   simTimeScale: string;
+  aSimTimeScale: string;
+  bSimTimeScale: string;
   healthTimeout: string;
   json?: boolean;
   quiet?: boolean;
@@ -139,6 +141,10 @@ function summaryLines(report: Report, dir: string): string[] {
 
 export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<number> {
   const simTimeScale = parsePositiveNumberOption('--sim-time-scale', o.simTimeScale, 0, 100);
+  const simSideTimeScale = {
+    A: parsePositiveNumberOption('--a-sim-time-scale', o.aSimTimeScale, 0, 100),
+    B: parsePositiveNumberOption('--b-sim-time-scale', o.bSimTimeScale, 0, 100),
+  };
   const healthDeadlineMs = parseSecondsOption('--health-timeout', o.healthTimeout, 1, 86_400);
   const human = o.json ? io.stderr : io.stdout;
   const say = (line: string) => {
@@ -216,6 +222,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     const result = await executeRun(store, {
       signal: controller.signal,
       simTimeScale,
+      simSideTimeScale,
       healthDeadlineMs,
       formats: ['json', 'html', 'csv', 'junit'],
       onLog: (line) => reporter.log(line),
