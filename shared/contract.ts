@@ -20,6 +20,7 @@ import {
   VerdictSchema,
   VerdictValueSchema,
 } from './model.ts';
+import { RunCompareRequestSchema, RunCompareResponseSchema } from './run-compare.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Records the UI reads
@@ -270,6 +271,8 @@ export const CONTRACT = {
   /** Register a run folder made elsewhere (e.g. `omni-review run --out DIR`) so it shows in the list. */
   'runs:open': { request: z.object({ dir: z.string().min(1).max(4096) }).strict(), response: RunSummarySchema },
   'pairs:list': { request: RunIdRequest, response: z.array(PairViewSchema) },
+  /** Run against run (issue 13 "Compare runs"): also writes compare.html / .md / .json under <workspace>/compares/. */
+  'runs:compare': { request: RunCompareRequestSchema, response: RunCompareResponseSchema },
   'verdicts:set': { request: SetVerdictRequestSchema, response: VerdictSchema },
   'verdicts:undo': { request: z.object({ runId: z.string().min(1), verdictId: z.string().min(1) }).strict(), response: Ok },
   'runs:export': {

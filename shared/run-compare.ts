@@ -509,3 +509,27 @@ export function changedPairs(c: RunComparison): ComparedPair[] {
 export function pairLabel(p: Pick<PairRef, 'caseId' | 'turn' | 'repeat'>): string {
   return `${p.caseId}${p.turn > 1 ? ` · turn ${p.turn}` : ''}${p.repeat > 1 ? ` · repeat ${p.repeat}` : ''}`;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The app's channel (`runs:compare` in shared/contract.ts)
+// ---------------------------------------------------------------------------------------------------------
+
+export const RunCompareRequestSchema = z
+  .object({
+    /** The first run (before) and the second (after), by id from `runs:list`. */
+    beforeRunId: z.string().min(1).max(200),
+    afterRunId: z.string().min(1).max(200),
+  })
+  .strict();
+export type RunCompareRequest = z.infer<typeof RunCompareRequestSchema>;
+
+export const RunCompareResponseSchema = z
+  .object({
+    /** Thumbnails come as data: URLs here (the renderer reaches files by id only, never by path). */
+    comparison: RunComparisonSchema,
+    /** Where compare.html, compare.md and compare.json were written (shown to the user). */
+    dir: z.string(),
+    files: z.object({ html: z.string(), md: z.string(), json: z.string() }).strict(),
+  })
+  .strict();
+export type RunCompareResponse = z.infer<typeof RunCompareResponseSchema>;

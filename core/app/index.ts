@@ -17,6 +17,7 @@ import { runsDir } from '../engine/workspace.ts';
 import { createDispatcher, type Handlers } from '../rpc.ts';
 import type { AppContext } from './context.ts';
 import { createEventBus } from './events.ts';
+import { compareHandlers } from './handlers/compare.ts';
 import { fileResolver, filesHandlers } from './handlers/files.ts';
 import { reviewHandlers } from './handlers/review.ts';
 import { runsHandlers } from './handlers/runs.ts';
@@ -68,6 +69,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     ...runsHandlers(ctx),
     ...reviewHandlers(ctx),
     ...filesHandlers(ctx),
+    ...compareHandlers(ctx, options.compareWorkerUrl),
   };
   // Every channel of the contract has a handler: a missing one is a compile error above, a renamed one here.
   for (const channel of CHANNELS) if (!(channel in handlers)) throw new Error(`no handler for ${channel}`);
