@@ -158,8 +158,22 @@ describe('buildRunComparison', () => {
     expect(allA?.rows.find((r) => r.stage === 'denoise')?.change).toBe('A 1.50× slower');
     // upload did not change: like for like, it is its own row with "same speed".
     expect(allA?.rows.find((r) => r.stage === 'upload')?.change).toBe('A same speed');
-    expect(c.headline).toMatch(/^A got 1\.50× slower end to end \(p50 1,000 ms → 1,500 ms\), mostly in denoise \(1\.50× slower\)/);
-    expect(c.headline).toMatch(/B kept its speed/);
+    expect(c.headline).toMatch(/^A got 1\.50× slower end to end \(p50 1,000 ms → 1,500 ms\), 1\.50× slower in its server stages, mostly in denoise \(1\.50× slower\)/);
+    expect(c.headline).toMatch(/B kept its speed end to end \(p50 2,000 ms\), the same in its server stages;/);
+    // The compared server stages' sum (text_encode + denoise + vae_decode for A) is its own row.
+    expect(allA?.rows[1]).toMatchObject({ stage: 'server', p50: { before: 900, after: 1350 }, change: 'A 1.50× slower' });
+  });
+
+  it('says "but" when the client-measured e2e and the server stages disagree (a loaded client machine)', () => {
+    const r1 = report('demo', cases.map((c) => pair({ caseId: c, a: 3000 })));
+    // A's stages 2× slower, yet its e2e shorter: the first run's client was busy.
+    const r2 = report('demo', cases.map((c) => {
+      const p = pair({ caseId: c, scaleA: 2 });
+      p.A.timings.e2eMs = 2500;
+      return p;
+    }));
+    const c = build(r1, r2);
+    expect(c.headline).toMatch(/^A got 1\.20× faster end to end \(p50 3,000 ms → 2,500 ms\) but 2\.00× slower in its server stages, mostly in denoise \(2\.00× slower\)/);
     expect(c.headline).toMatch(/no pair has a verdict in both runs yet/);
   });
 

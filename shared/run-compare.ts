@@ -19,11 +19,13 @@ import type { Report, ReportPair } from './report.ts';
 import { JUDGEMENT_LABELS, latestByReviewer, type Judgement } from './review-stats.ts';
 import { formatSpeedChange } from './speedup.ts';
 import { orderedStageNames } from './stages.ts';
+import { COMPARED_STAGES } from './timing-breakdown.ts';
 import { percentile } from './stats.ts';
 import { formatCount, formatDuration, formatPercent } from './units.ts';
 
 export const RUN_COMPARE_SCHEMA_VERSION = 1;
 const SIDES = ['A', 'B'] as const;
+const COMPARED = new Set<string>(COMPARED_STAGES);
 
 // ---------------------------------------------------------------------------------------------------------
 // Schema (compare.json and the `runs:compare` answer)
@@ -253,9 +255,17 @@ function row(stage: string, before: number[], after: number[], who: Side): Speed
   };
 }
 
-/** e2e and every stage both runs report for this side, over the matched pairs where both jobs are ok. */
+/** Row key of the compared server stages' sum (shared/timing-breakdown.ts COMPARED_STAGES). */
+export const SERVER_STAGES_ROW = 'server';
+
+/**
+ * e2e, the compared server stages' sum, and every stage both runs report for this side, over the matched pairs where
+ * both jobs are ok. The server stages are the like-for-like figure: the server's own clock, untouched by the client
+ * machine's load, which the client-measured e2e, upload and download are not.
+ */
 export function speedGroup(matched: readonly MatchedPair[], side: Side, category: Category | 'all'): SpeedGroup {
   const e2e: [number[], number[]] = [[], []];
+  const server: [number[], number[]] = [[], []];
   const stages = new Map<string, [number[], number[]]>();
   for (const m of matched) {
     const tb = okTimings(m.before, side);
@@ -263,6 +273,9 @@ export function speedGroup(matched: readonly MatchedPair[], side: Side, category
     if (!tb || !ta) continue;
     e2e[0].push(tb.e2eMs as number);
     e2e[1].push(ta.e2eMs as number);
+    let sb = 0;
+    let sa = 0;
+    let compared = 0;
     for (const [name, msBefore] of Object.entries(tb.stages)) {
       const msAfter = ta.stages[name];
       // Like for like: a stage only one run reports (another server, another config) is not put against nothing.
@@ -271,9 +284,19 @@ export function speedGroup(matched: readonly MatchedPair[], side: Side, category
       lists[0].push(msBefore);
       lists[1].push(msAfter);
       stages.set(name, lists);
+      if (COMPARED.has(name)) {
+        sb += msBefore;
+        sa += msAfter;
+        compared++;
+      }
+    }
+    if (compared > 0) {
+      server[0].push(sb);
+      server[1].push(sa);
     }
   }
   const rows = [row('e2e', e2e[0], e2e[1], side)];
+  if (server[0].length > 0) rows.push(row(SERVER_STAGES_ROW, server[0], server[1], side));
   for (const name of orderedStageNames(stages.keys())) {
     const [b, a] = stages.get(name) as [number[], number[]];
     rows.push(row(name, b, a, side));
@@ -402,6 +425,7 @@ function countPictures(pairs: readonly ComparedPair[], side: Side): { changed: n
 export function stageLabel(stage: string): string {
   const known: Record<string, string> = {
     e2e: 'end to end',
+    server: 'server stages (compared)',
     text_encode: 'text encoding',
     vae_encode: 'VAE encode',
     denoise: 'denoise',
@@ -424,17 +448,30 @@ export function categoryLabel(category: Category | 'all'): string {
 /** Ratios within ±2 % of 1 are not called a change in the headline (the simulator's own jitter is ±3 % per stage). */
 const HEADLINE_EVEN = 0.02;
 
-/** The stage that moved the most in the direction of the side's e2e change (largest |Δ p50| in ms), with its words. */
+type Direction = 'slower' | 'faster' | 'same';
+
+function direction(r: SpeedRow | undefined): Direction | null {
+  if (!r || r.ratio === null) return null;
+  if (Math.abs(r.ratio - 1) < HEADLINE_EVEN) return 'same';
+  return r.ratio > 1 ? 'slower' : 'faster';
+}
+
+/**
+ * The stage that moved the most (largest |Δ p50| in ms) in the direction of the side's server-stage change, among
+ * the compared stages; without server stages, among all stages in the direction of e2e.
+ */
 export function dominantStage(group: SpeedGroup): SpeedRow | null {
-  const e2e = group.rows[0];
-  if (!e2e || e2e.ratio === null) return null;
-  const slower = e2e.ratio > 1;
+  const server = group.rows.find((r) => r.stage === SERVER_STAGES_ROW);
+  const lead = server ?? group.rows[0];
+  const dir = direction(lead);
+  if (dir === null || dir === 'same') return null;
+  const candidates = group.rows.filter((r) => r.stage !== 'e2e' && r.stage !== SERVER_STAGES_ROW && (!server || COMPARED.has(r.stage)));
   let best: SpeedRow | null = null;
   let bestDelta = 0;
-  for (const r of group.rows.slice(1)) {
+  for (const r of candidates) {
     if (r.p50.before === null || r.p50.after === null) continue;
     const delta = r.p50.after - r.p50.before;
-    if ((slower && delta > bestDelta) || (!slower && -delta > bestDelta)) {
+    if ((dir === 'slower' && delta > bestDelta) || (dir === 'faster' && -delta > bestDelta)) {
       best = r;
       bestDelta = Math.abs(delta);
     }
@@ -442,14 +479,27 @@ export function dominantStage(group: SpeedGroup): SpeedRow | null {
   return best;
 }
 
+const wordsOf = (r: SpeedRow): string => (r.change ?? '').replace(/^[AB] /, '');
+
+/**
+ * "A got 1.40× slower end to end (p50 1,007 ms → 1,410 ms), 1.50× slower in its server stages, mostly in denoise
+ * (1.68× slower)". e2e is what a user waits for but carries the client machine's load; the server stages are the
+ * like-for-like figure, so both are said, and "but" marks where they disagree.
+ */
 function sideSpeedSentence(group: SpeedGroup): string | null {
   const e2e = group.rows[0];
-  if (!e2e || e2e.ratio === null) return null;
-  if (Math.abs(e2e.ratio - 1) < HEADLINE_EVEN) return `${group.side} kept its speed end to end (p50 ${formatDuration(e2e.p50.after)})`;
-  const change = (e2e.change ?? '').replace(/^([AB]) /, `$1 got `);
+  const de = direction(e2e);
+  if (!e2e || de === null) return null;
+  let text = de === 'same' ? `${group.side} kept its speed end to end (p50 ${formatDuration(e2e.p50.after)})` : `${group.side} got ${wordsOf(e2e)} end to end (p50 ${formatDuration(e2e.p50.before)} → ${formatDuration(e2e.p50.after)})`;
+  const server = group.rows.find((r) => r.stage === SERVER_STAGES_ROW);
+  const ds = direction(server);
+  if (server && ds !== null) {
+    const joint = ds === de ? ',' : ' but';
+    text += ds === 'same' ? `${joint} the same in its server stages` : `${joint} ${wordsOf(server)} in its server stages`;
+  }
   const stage = dominantStage(group);
-  const where = stage ? `, mostly in ${stageLabel(stage.stage)} (${(stage.change ?? '').replace(/^[AB] /, '')})` : '';
-  return `${change} end to end (p50 ${formatDuration(e2e.p50.before)} → ${formatDuration(e2e.p50.after)})${where}`;
+  if (stage) text += `, mostly in ${stageLabel(stage.stage)} (${wordsOf(stage)})`;
+  return text;
 }
 
 /** The one-paragraph answer, every figure from the comparison. */
