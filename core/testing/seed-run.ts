@@ -91,6 +91,8 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
     const palette = [];
     for (const colour of PALETTE) palette.push((await store.putImage(await solidPng(colour))).id);
     const heatmap = (await store.putImage(await solidPng('#808080'))).id;
+    // Near white: far from every palette colour, so pixelmatch (threshold 0.1) counts every pixel as changed.
+    const changedA = aChangeEvery > 0 ? (await store.putImage(await solidPng('#f4f4f4'))).id : null;
     for (const c of cases) c.inputs.push(palette[0]!);
 
     const jobs: Job[] = [];
@@ -124,7 +126,10 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
             result = {
               ...common,
               status: 'ok',
-              imageId: palette[1 + ((index + (side === 'B' ? 1 : 0) + (side === 'A' && aChangeEvery > 0 && index % aChangeEvery === aChangeEvery - 1 ? 2 : 0)) % (palette.length - 1))]!,
+              imageId:
+                changedA && side === 'A' && index % aChangeEvery === aChangeEvery - 1
+                  ? changedA
+                  : palette[1 + ((index + (side === 'B' ? 1 : 0)) % (palette.length - 1))]!,
               width: SIZE,
               height: SIZE,
               timings: { e2eMs: side === 'A' ? (900 + (index % 50)) * aScale : 1800 + (index % 70), stages: side === 'A' ? { text_encode: 25 * aScale, denoise: (700 + index) * aScale, vae_decode: 150 * aScale } : { queue: 600, text_encode: 30, denoise: 900 + index, vae_decode: 20 } },

@@ -113,13 +113,16 @@ export async function measurePixelChanges(match: PairMatch, options: PixelOption
         heatmapPng = d.heatmapPng;
         entry = d.sizeMismatch
           ? { state: 'size-changed', ratio: null, pixels: null, note: `${d.sizeMismatch.first} → ${d.sizeMismatch.second}` }
-          : { state: d.identical || d.pixels === 0 ? 'identical' : 'changed', ratio: d.ratio, pixels: d.pixels, note: null };
+          : d.identical || d.pixels === 0
+            ? // Other bytes, yet no pixel past pixelmatch's threshold (re-encoding, ±2 drift): the picture did not change.
+              { state: 'identical', ratio: d.ratio, pixels: d.pixels, note: d.identical ? null : 'other bytes, no pixel past the diff threshold' }
+            : { state: 'changed', ratio: d.ratio, pixels: d.pixels, note: null };
       } catch (err) {
         return { ...base, state: 'failed', ratio: null, pixels: null, note: (err as Error).message };
       }
     }
     if (idB && idA) used.set(key, entry);
-    if (entry.state === 'identical') return { ...base, state: 'identical', ratio: entry.ratio, pixels: entry.pixels, note: null };
+    if (entry.state === 'identical') return { ...base, state: 'identical', ratio: entry.ratio, pixels: entry.pixels, note: entry.note };
     const thumbB = join(imagesDir, `out-${(idB ?? 'x').slice(0, 16)}.webp`);
     const thumbA = join(imagesDir, `out-${(idA ?? 'y').slice(0, 16)}.webp`);
     const [okB, okA, okH] = await Promise.all([
