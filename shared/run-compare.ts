@@ -533,7 +533,7 @@ export function comparisonHeadline(c: RunComparison): string {
 export function describePixelChange(p: PixelChange): string {
   switch (p.state) {
     case 'identical':
-      return 'identical';
+      return p.note ? `identical (${p.note})` : 'identical';
     case 'changed':
       return `${formatPercent(p.ratio)} changed`;
     case 'size-changed':

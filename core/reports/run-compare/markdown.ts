@@ -41,8 +41,11 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** Only the comparison's own thumbnails (images/<name>): never a link out of its folder, even from a tampered object. */
+const THUMB_PATH = /^images\/[A-Za-z0-9._-]+$/;
+
 function image(alt: string, rel: string | null | undefined): string {
-  const href = rel ? safeRelativeHref(rel) : null;
+  const href = rel && THUMB_PATH.test(rel) ? safeRelativeHref(rel) : null;
   return href ? `![${mdCell(alt)}](${href})` : '';
 }
 
