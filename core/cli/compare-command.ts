@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { RunCompareError } from '../../shared/run-compare.ts';
+import { isInside } from '../paths/containment.ts';
 import { compareRuns, CompareInputError } from '../reports/run-compare/index.ts';
 import { UsageError } from './args.ts';
 import type { CliIo } from './io.ts';
@@ -17,8 +18,11 @@ export interface CompareCommandOptions {
 export async function compareCommand(first: string, second: string, o: CompareCommandOptions, io: CliIo): Promise<number> {
   if (o.out === undefined) throw new UsageError('--out <dir> is required: the folder compare.html, compare.md and compare.json are written to');
   const outDir = resolve(o.out);
-  if (outDir === resolve(first) || outDir === resolve(second)) {
-    throw new UsageError('--out must be a folder of its own, not one of the run folders (nothing is written into a run)');
+  for (const run of [first, second]) {
+    const runDir = resolve(run);
+    if (isInside(runDir, outDir)) {
+      throw new UsageError(`--out ${o.out}: pick a folder of its own, not the run folder ${run} or one inside it (nothing is written into a run)`);
+    }
   }
   let result;
   try {

@@ -123,11 +123,13 @@ describe('omni-review compare', () => {
     const noOut = await cli('compare', before, after);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--out <dir> is required/);
-    const notRun = await cli('compare', work, after, '--out', join(work, 'x'));
+    await mkdir(join(work, 'empty'), { recursive: true });
+    const notRun = await cli('compare', join(work, 'empty'), after, '--out', join(work, 'x'));
     expect(notRun.code).toBe(2);
     expect(notRun.stderr).toMatch(/first run .*not a run folder/);
-    const intoRun = await cli('compare', before, after, '--out', after);
+    const intoRun = await cli('compare', before, after, '--out', join(after, 'cmp'));
     expect(intoRun.code).toBe(2);
+    expect(intoRun.stderr).toMatch(/pick a folder of its own, not the run folder .* or one inside it/);
     const help = await cli('--help');
     expect(help.stdout).toMatch(/compare \[options\] <run1> <run2>/);
   });

@@ -191,6 +191,11 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     say(`run ${runId} → ${displayPath(dir)}`);
   }
 
+  for (const side of SIDES) {
+    if (simSideTimeScale[side] !== 1 && store.config.backends[side].simulated) {
+      say(`note: ${side}'s simulated durations × ${simSideTimeScale[side]} (--${side.toLowerCase()}-sim-time-scale; not stored in the run folder)`);
+    }
+  }
   const jobs = store.jobs();
   const pending = jobs.filter((j) => j.status === 'pending' || j.status === 'running').length;
   for (const side of SIDES) say(`${side}: ${store.config.backends[side].label}`);
