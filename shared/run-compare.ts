@@ -220,8 +220,9 @@ export function pairVerdict(verdicts: readonly Verdict[]): string | null {
 
 /**
  * The seam for issue 11's OCR results: a side's text pass/fail in a report pair, null when it was not checked.
- * The default reads `pair[side].text.pass` (a boolean) when the report carries it; a report without text results
- * leaves the text column out. Pass another reader when the text-check results live elsewhere.
+ * The default reads `pair[side].text.pass` (issue 11's ReportSide.text, a SideTextCheck) when the report carries it,
+ * structurally so reports from before issue 11 still load; a report without text results leaves the text column out.
+ * Pass another reader when the text-check results live elsewhere.
  */
 export type TextPassReader = (pair: ReportPair, side: Side) => boolean | null;
 

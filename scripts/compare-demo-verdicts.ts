@@ -1,5 +1,5 @@
 /**
- * `node scripts/demo-verdicts.ts <run1> <run2>`: example verdicts of one reviewer ("demo reviewer") on two demo runs,
+ * `node scripts/compare-demo-verdicts.ts <run1> <run2>`: example verdicts of one reviewer ("demo reviewer") on two demo runs,
  * entered through the contract (verdicts:set) as the app would, for the Compare runs screenshots (docs/compare.md):
  * text and generation pairs, A better (tie for Chinese signs) in the first run; in the second, B better where A's
  * picture changed. Example data, never a result: the docs say where these verdicts came from.
