@@ -25,6 +25,8 @@ import { SHARP_LIMITS } from '../../store/image-limits.ts';
 const SIDES = ['A', 'B'] as const;
 /** Longest edge of the thumbnails written beside the comparison (and embedded in compare.html). */
 export const THUMB_SIZE = 240;
+/** Sides (pair × side) whose pictures are shown, most changed first; the others are listed with figures only. */
+export const MAX_PICTURED = 120;
 const IMAGE_ID = /^([0-9a-f]{64})\.(?:png|jpg|webp)$/;
 
 const CacheEntrySchema = z
@@ -83,6 +85,7 @@ export async function measurePixelChanges(match: PairMatch, options: PixelOption
   const cache = await readCache(cacheFile);
   const used = new Map<string, CacheEntry>();
   const out = new Map<string, Partial<Record<Side, PixelChange>>>();
+  const pictured: Array<{ ratio: number; fileB: string; fileA: string; idB: string | null; idA: string | null; change: PixelChange }> = [];
   const pool = options.pool ?? createComparePool(options.compareWorkerUrl ? { workerUrl: options.compareWorkerUrl } : {});
 
   async function one(before: ReportPair, after: ReportPair, side: Side): Promise<PixelChange> {
@@ -123,25 +126,19 @@ export async function measurePixelChanges(match: PairMatch, options: PixelOption
     }
     if (idB && idA) used.set(key, entry);
     if (entry.state === 'identical') return { ...base, state: 'identical', ratio: entry.ratio, pixels: entry.pixels, note: entry.note };
-    const thumbB = join(imagesDir, `out-${(idB ?? 'x').slice(0, 16)}.webp`);
-    const thumbA = join(imagesDir, `out-${(idA ?? 'y').slice(0, 16)}.webp`);
-    const [okB, okA, okH] = await Promise.all([
-      thumbnail(fileB, thumbB),
-      thumbnail(fileA, thumbA),
-      heatmapPng ? thumbnail(heatmapPng, heatFile) : Promise.resolve(existsSync(heatFile)),
-    ]);
-    return {
+    // The heatmap exists only now (its PNG bytes are not kept): its small thumbnail is written at once. The
+    // outputs' thumbnails wait for the second pass, which pictures only the most changed pairs.
+    const okH = heatmapPng ? await thumbnail(heatmapPng, heatFile) : existsSync(heatFile);
+    const change: PixelChange = {
       ...base,
       state: entry.state,
       ratio: entry.ratio,
       pixels: entry.pixels,
       note: entry.note,
-      thumbs: {
-        before: okB ? `images/${basename(thumbB)}` : null,
-        after: okA ? `images/${basename(thumbA)}` : null,
-        heatmap: okH && entry.state === 'changed' ? `images/${basename(heatFile)}` : null,
-      },
+      thumbs: { before: null, after: null, heatmap: okH && entry.state === 'changed' ? `images/${basename(heatFile)}` : null },
     };
+    pictured.push({ ratio: entry.ratio ?? 1, fileB, fileA, idB, idA, change });
+    return change;
   }
 
   try {
@@ -154,6 +151,20 @@ export async function measurePixelChanges(match: PairMatch, options: PixelOption
     );
   } finally {
     if (!options.pool) await pool.close();
+  }
+  // Bounded: before/after thumbnails for the most changed sides only (a size change counts as all changed), so a
+  // comparison of thousands of changed pairs stays a page, not a gallery. The rest keep their figures.
+  pictured.sort((x, y) => y.ratio - x.ratio || `${x.idB}${x.idA}`.localeCompare(`${y.idB}${y.idA}`));
+  for (const [i, p] of pictured.entries()) {
+    const change = p.change;
+    if (i >= MAX_PICTURED) {
+      change.thumbs = null;
+      continue;
+    }
+    const thumbB = join(imagesDir, `out-${(p.idB ?? 'x').slice(0, 16)}.webp`);
+    const thumbA = join(imagesDir, `out-${(p.idA ?? 'y').slice(0, 16)}.webp`);
+    const [okB, okA] = await Promise.all([thumbnail(p.fileB, thumbB), thumbnail(p.fileA, thumbA)]);
+    change.thumbs = { before: okB ? `images/${basename(thumbB)}` : null, after: okA ? `images/${basename(thumbA)}` : null, heatmap: change.thumbs?.heatmap ?? null };
   }
   await writeFileAtomic(cacheFile, JSON.stringify({ version: 1, entries: Object.fromEntries(used) }));
   return out;
