@@ -37,9 +37,18 @@ ul.warnings{margin:6px 0;padding-left:18px;color:var(--warn)}
 `;
 const PAGE_STYLE = STYLE + EXTRA_STYLE;
 
-function csp(): string {
-  const hash = createHash('sha256').update(PAGE_STYLE, 'utf8').digest('base64');
-  return ["default-src 'none'", `style-src 'sha256-${hash}'`, 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
+/** The page's CSP: its one style element by hash, images (and an embedded font) from data: only, no script at all. */
+function csp(style: string, font: boolean): string {
+  const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+  return ["default-src 'none'", `style-src 'sha256-${hash}'`, 'img-src data:', ...(font ? ['font-src data:'] : []), "base-uri 'none'", "form-action 'none'"].join('; ');
+}
+
+export interface ComparisonHtmlOptions {
+  /**
+   * An @font-face rule (data: URL) covering the CJK characters of the page's text, or null when none is needed: the
+   * hook for the report's CJK font subset (issue 13), so Chinese titles render on a machine without CJK fonts.
+   */
+  fontFace?: (text: string) => Promise<string | null>;
 }
 
 /** Thumbnail files of the comparison folder as data URIs (contained: a tampered compare.json cannot read elsewhere). */
@@ -121,23 +130,12 @@ ${st.before !== st.after ? html`<div class="warn">status ${st.before} → ${st.a
 ${pictures(px, side, images)}`;
 }
 
-export async function renderComparisonHtml(c: RunComparison, outDir: string): Promise<string> {
+export async function renderComparisonHtml(c: RunComparison, outDir: string, options: ComparisonHtmlOptions = {}): Promise<string> {
   const images = await embed(outDir, c);
   const hasText = c.totals.textChanged !== null;
   const changed = changedPairs(c);
   const categories = [...new Set(c.speed.map((g) => g.category))];
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp()}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Omni Review · compare · ${c.after.suite}</title>
-<style>${new Html(PAGE_STYLE)}</style>
-</head>
-<body>
-<header>
+  const body = html`<header>
   <h1>Run comparison · ${c.after.suite}</h1>
   <p class="headline" data-testid="compare-headline">${c.headline}</p>
   <p class="muted">generated ${c.generatedAt} by omni-review ${c.tool.version} · pairs matched by case id, turn and repeat · each side is compared with itself in the other run; "A 1.31× slower" means A's p50 in the second run is 1.31 times its p50 in the first</p>
@@ -163,7 +161,23 @@ ${c.matching.onlyAfter.length ? html`<p><strong>Only in the second run</strong> 
 </section>`
   : ''}
 </main>
-</body>
+`;
+  const title = `Omni Review · compare · ${c.after.suite}`;
+  // Only the glyphs this page shows; escaping never encodes CJK, so the rendered body is the text to cover.
+  const fontFace = options.fontFace ? await options.fontFace(`${title}${body.value}`) : null;
+  const style = fontFace ? `${fontFace}${PAGE_STYLE}` : PAGE_STYLE;
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp(style, fontFace !== null)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<style>${new Html(style)}</style>
+</head>
+<body>
+${body}</body>
 </html>
 `;
   return page.value;

@@ -15,7 +15,7 @@ import {
 import type { ComparePool } from '../../compare/types.ts';
 import { writeFileAtomic } from '../../fs/atomic-write.ts';
 import { TOOL_VERSION } from '../../version.ts';
-import { renderComparisonHtml } from './html.ts';
+import { renderComparisonHtml, type ComparisonHtmlOptions } from './html.ts';
 import { loadRunForCompare, type LoadedRun } from './load-run.ts';
 import { renderComparisonMarkdown } from './markdown.ts';
 import { measurePixelChanges } from './pixels.ts';
@@ -34,6 +34,8 @@ export interface CompareRunsOptions {
   pool?: ComparePool;
   compareWorkerUrl?: URL;
   textPass?: TextPassReader;
+  /** CJK font subset for compare.html (renderComparisonHtml's hook); without it Chinese needs a system font. */
+  fontFace?: ComparisonHtmlOptions['fontFace'];
   now?: Date;
 }
 
@@ -70,6 +72,6 @@ export async function compareRuns(options: CompareRunsOptions): Promise<CompareR
   const files = { json: join(outDir, COMPARE_FILES.json), md: join(outDir, COMPARE_FILES.md), html: join(outDir, COMPARE_FILES.html) };
   await writeFileAtomic(files.json, `${JSON.stringify(comparison, null, 2)}\n`);
   await writeFileAtomic(files.md, renderComparisonMarkdown(comparison));
-  await writeFileAtomic(files.html, await renderComparisonHtml(comparison, outDir));
+  await writeFileAtomic(files.html, await renderComparisonHtml(comparison, outDir, options.fontFace ? { fontFace: options.fontFace } : {}));
   return { comparison, files };
 }

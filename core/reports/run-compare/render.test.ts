@@ -83,6 +83,23 @@ describe('compare.html', () => {
     expect(html).toContain('status ok → error');
     expect(html).toContain('12 % changed');
   });
+
+  it('embeds the font face its hook gives for the page text, and lets the CSP load it from data:', async () => {
+    const seen: string[] = [];
+    const c = comparison();
+    c.pairs[0]!.title = '欢迎光临';
+    const html = await renderComparisonHtml(c, dir, {
+      fontFace: async (text) => {
+        seen.push(text);
+        return '@font-face{font-family:"X";src:url(data:font/woff2;base64,AAAA)}';
+      },
+    });
+    expect(seen[0]).toContain('欢迎光临');
+    expect(html).toContain('<style>@font-face{font-family:"X"');
+    expect(html).toMatch(/font-src data:/);
+    const plain = await renderComparisonHtml(c, dir);
+    expect(plain).not.toContain('font-src');
+  });
 });
 
 describe('compare.md', () => {
