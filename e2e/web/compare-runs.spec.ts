@@ -28,6 +28,7 @@ test('two smoke runs → Compare runs: headline, stages, changed pairs with heat
   }
   const [before, after] = started as [string, string];
 
+  await app.setBlind(false);
   await panel.compare(before, after);
   await expect(panel.headline).toContainText(/^A (got|kept)/);
   await expect(panel.headline).toContainText(/A's pictures changed in [1-5] of 5 pairs/);
@@ -43,6 +44,13 @@ test('two smoke runs → Compare runs: headline, stages, changed pairs with heat
   const path = testInfo.outputPath('compare-runs.png');
   await page.screenshot({ path });
   await testInfo.attach('compare-runs', { path, contentType: 'image/png' });
+
+  // Blind mode hides the comparison (it names the sides), like the review stats; turning it off shows it again.
+  await app.setBlind(true);
+  await expect(panel.root.getByTestId('compare-blind')).toBeVisible();
+  await expect(panel.result).toBeHidden();
+  await app.setBlind(false);
+  await expect(panel.result).toBeVisible();
 
   // The same run twice is not offered as a comparison.
   await panel.before.selectOption(after);
