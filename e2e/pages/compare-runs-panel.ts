@@ -42,6 +42,11 @@ export class CompareRunsPanel {
     return this.root.locator(`[data-testid="compare-changed-pair"][data-case="${caseId}"]`);
   }
 
+  /** Open a changed pair in the review screen of the second run. */
+  async openPair(caseId: string): Promise<void> {
+    await this.changedPair(caseId).getByTestId('compare-open-pair').click();
+  }
+
   /** The speed table's cell text of a stage row, e.g. ('denoise') → ['denoise', '12.3 ms', …]. */
   async speedRow(stage: string): Promise<string[]> {
     return this.speed.locator(`tr[data-stage="${stage}"] > *`).allInnerTexts();

@@ -55,4 +55,10 @@ test('two smoke runs → Compare runs: headline, stages, changed pairs with heat
   // The same run twice is not offered as a comparison.
   await panel.before.selectOption(after);
   await expect(panel.submit).toBeDisabled();
+
+  // A changed pair opens in the review screen of the second run, on that pair.
+  await panel.openPair('smoke-en-sign');
+  await expect(app.review.root).toBeVisible();
+  await expect.poll(() => app.review.currentKey()).toBe('smoke-en-sign#t1#r1');
+  await expect(app.currentRun).toContainText(after);
 });
