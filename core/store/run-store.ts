@@ -176,7 +176,7 @@ class SqliteRunStore implements RunStore {
 
   // -- images --------------------------------------------------------------------------------------------
 
-  async putImage(bytes: Uint8Array, requested?: Dimensions): Promise<StoredImage> {
+  async putImage(bytes: Uint8Array, requested?: Dimensions, options: { decodeCheck?: boolean } = {}): Promise<StoredImage> {
     const id = imageIdOf(bytes);
     const known = this.getImage(id);
     if (known && existsSync(path.join(this.dir, known.relPath))) {
@@ -191,7 +191,10 @@ class SqliteRunStore implements RunStore {
     // File first, row second: a crash in between leaves a harmless orphan file that the next put replaces. The
     // decode check and the durable write run at the same time (sharp's threads, the disk); the row is written
     // only when both have succeeded.
-    const [decoded, written] = await Promise.allSettled([checkImageDecodes(bytes, info), writeFileForRecord(file, bytes)]);
+    const [decoded, written] = await Promise.allSettled([
+      options.decodeCheck === false ? undefined : checkImageDecodes(bytes, info),
+      writeFileForRecord(file, bytes),
+    ]);
     if (decoded.status === 'rejected') {
       if (written.status === 'fulfilled') await rm(file, { force: true }).catch(() => undefined);
       throw decoded.reason;
