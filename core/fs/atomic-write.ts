@@ -63,9 +63,9 @@ const knownDirs = new Set<string>();
  * write of the same path replaces. Not for files read by path alone (reports, settings): after a power loss such a
  * file could be found short; those use writeFileAtomic.
  */
-export async function writeFileForRecord(finalPath: string, data: Uint8Array): Promise<void> {
+export async function writeFileForRecord(finalPath: string, data: Uint8Array, retried = false): Promise<void> {
   const dir = path.dirname(finalPath);
-  if (!knownDirs.has(dir)) {
+  if (retried || !knownDirs.has(dir)) {
     const created = await mkdir(dir, { recursive: true });
     if (created !== undefined) await syncDir(path.dirname(created));
     knownDirs.add(dir);
@@ -76,9 +76,9 @@ export async function writeFileForRecord(finalPath: string, data: Uint8Array): P
     handle = await open(tmp, 'wx');
   } catch (error) {
     // The folder was removed since we saw it (a deleted run folder recreated at the same path): create it again.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || retried) throw error;
     knownDirs.delete(dir);
-    return writeFileForRecord(finalPath, data);
+    return writeFileForRecord(finalPath, data, true);
   }
   try {
     await handle.writeFile(data);
