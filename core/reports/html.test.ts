@@ -152,7 +152,10 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('SIMULATED');
     expect(page).toContain('/v1/images/generations');
     // paired means: A (300 + 500) / 2 = 400 ms, B (1200 + 1000) / 2 = 1100 ms: B / A = 2.75×, (1100 − 400) / 1100 = 63.64 %
-    expect(page).toContain('<p class="headline a-faster">0.4000 s vs 1.1000 s → A 2.75× faster (−700 ms)</p>');
+    expect(page).toContain('<p class="headline a-faster">A 400 ms vs B 1,100 ms: A 2.75× faster (−700 ms)</p>');
+    // The headline comes first and claims nothing two pairs cannot support.
+    expect(page).toContain('A looks 2.75× faster end to end (p50 400 ms vs 1,100 ms), but 2 pairs are too few for an interval.');
+    expect(page.indexOf('id="headline"')).toBeLessThan(page.indexOf('End-to-end latency'));
     expect(page).toContain('Improvement (B − A) / B: 63.64 %');
     expect(page).not.toMatch(/−\d{3,}\.\d %/);
     expect(page).toContain('CUDA out of memory');
