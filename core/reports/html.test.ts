@@ -156,7 +156,7 @@ describe('renderHtmlReport', () => {
     // The headline comes first and claims nothing two pairs cannot support.
     expect(page).toContain('A looks 2.75× faster end to end (p50 400 ms vs 1,100 ms), but 2 pairs are too few for an interval.');
     expect(page.indexOf('id="headline"')).toBeLessThan(page.indexOf('End-to-end latency'));
-    expect(page).toContain('Improvement (B − A) / B: 63.64 %');
+    expect(page).toContain('Improvement (B − A) / B: 64 %');
     expect(page).not.toMatch(/−\d{3,}\.\d %/);
     expect(page).toContain('CUDA out of memory');
     expect(page).toContain('expected text');
