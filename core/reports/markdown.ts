@@ -159,7 +159,7 @@ export function renderMarkdownReport(report: Report): string {
     '',
     worstTable(report),
     '',
-    `<sub>Generated ${mdText(report.generatedAt)} by omni-review ${mdText(report.tool.version)} from report.json.</sub>`,
+    `_Generated ${mdText(report.generatedAt)} by omni-review ${mdText(report.tool.version)} from report.json._`,
     '',
   ];
   return out.join('\n');
