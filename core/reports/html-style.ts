@@ -51,6 +51,7 @@ ul.verdicts{margin:6px 0 0;padding-left:18px}.note{white-space:pre-wrap}
 [hidden]{display:none !important}
 .conclusion .headline{font-size:18px}.conclusion p{margin:4px 0}.headline-review,.headline-text{font-size:15px}
 table.summary th,table.summary td{padding:2px 8px}table.summary thead th{text-align:center;color:var(--muted);font-weight:600}table.summary tr.total th,table.summary tr.total td{font-weight:700}table.summary tr.sub th{padding-left:18px}
+@media (max-width:900px){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.sides{grid-template-columns:1fr}}
 @media print{
 :root{color-scheme:light;--bg:#fff;--panel:#fff;--line:#c8ccd4;--fg:#111;--muted:#4b5563;--acc:#1d4ed8;--ok:#15803d;--err:#b91c1c;--warn:#b45309}
 body{font-size:11px}
@@ -63,6 +64,8 @@ code{color:#312e81}.chip{background:#f3f4f6}.error{color:#7f1d1d;background:#fee
 .cards{grid-template-columns:1fr}
 table.summary{font-size:9.5px}table.summary th,table.summary td{padding:1px 4px}
 a{color:inherit;text-decoration:none}
+.grid{grid-template-columns:repeat(4,minmax(0,1fr))}.sides{grid-template-columns:1fr 1fr}
+.chip.text{background:#e5e7eb}.badge.sim{color:#111}
+svg.bar rect.track{fill:#e5e7eb}
 }
-@media (max-width:900px){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.sides{grid-template-columns:1fr}}
 `;
