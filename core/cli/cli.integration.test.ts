@@ -87,7 +87,7 @@ describe('omni-review run on the simulators', () => {
     expect(last).toMatch(/^headline: (A is \d+\.\d+× (faster|slower) end to end|A looks \d+\.\d+× (faster|slower) end to end|A and B are about as fast end to end) \(p50 [\d,.]+ m?s vs [\d,.]+ m?s/);
     expect(last).toContain('No verdicts yet.');
     const speed = lines.find((l) => l.startsWith('speed-up, mean e2e: '))!;
-    expect(speed).toMatch(/^speed-up, mean e2e: A [\d,.]+ m?s vs B [\d,.]+ m?s: A \d+(\.\d+)?× (faster|\(slower\)) \([−+±][\d,.]+ m?s\)/);
+    expect(speed).toMatch(/^speed-up, mean e2e: A [\d,.]+ m?s vs B [\d,.]+ m?s: (A \d+(\.\d+)?× (faster|\(slower\))|same speed) \([−+±][\d,.]+ m?s\)/);
     expect(speed).toMatch(/compared server stages \(text_encode, .*\): A \d+(\.\d+)?× (faster|\(slower\))/);
     // No four-decimal seconds anywhere (the unit rule: ms below 10 s, s above, 2–3 significant figures).
     expect(r.stdout).not.toMatch(/\d\.\d{4} s/);
