@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../../bridge/errors.ts';
 import { useApp, useReviewApi } from '../../state/react.tsx';
 import { SummaryView, type RunSummaryData } from './summary-view.tsx';
@@ -14,26 +14,35 @@ export function SummaryPage() {
   const exportRun = useApp((s) => s.exportRun);
   const exportState = useApp((s) => s.exportState);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
-
-  const refresh = useCallback(async () => {
-    if (runId === null) return;
-    setLoad({ status: 'loading' });
-    try {
-      setLoad({ status: 'ready', data: await api.call('runs:summary', { runId }) });
-    } catch (error) {
-      setLoad({ status: 'error', message: errorMessage(error) });
-    }
-  }, [api, runId]);
+  // Bumped by Refresh: the effect below asks the engine again.
+  const [asked, setAsked] = useState(0);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    if (runId === null) return;
+    let current = true;
+    api.call('runs:summary', { runId }).then(
+      (data) => {
+        if (current) setLoad({ status: 'ready', data });
+      },
+      (error: unknown) => {
+        if (current) setLoad({ status: 'error', message: errorMessage(error) });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, runId, asked]);
+
+  const refresh = () => {
+    setLoad({ status: 'loading' });
+    setAsked((n) => n + 1);
+  };
 
   if (runId === null) return <p className="muted summary-page">Open a run from the Runs page first.</p>;
   return (
     <div className="summary-page" data-testid="summary-page">
       <div className="summary-actions">
-        <button type="button" className="small" data-testid="summary-refresh" onClick={() => void refresh()} disabled={load.status === 'loading'}>
+        <button type="button" className="small" data-testid="summary-refresh" onClick={refresh} disabled={load.status === 'loading'}>
           Refresh
         </button>
         <button type="button" className="small" data-testid="summary-export-md" disabled={exportState.status === 'working'} onClick={() => void exportRun('md')}>
