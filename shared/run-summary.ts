@@ -257,14 +257,25 @@ export interface HeadlineInput {
 
 const SEED = 20261123;
 const RESAMPLES = 2000;
+const RATIO_RESAMPLES = 1000;
 
 function quantiles(sorted: Float64Array, kept: number): Interval {
   const at = (q: number) => sorted[Math.min(kept - 1, Math.max(0, Math.round(q * (kept - 1))))] as number;
   return { lo: at(0.025), hi: at(0.975) };
 }
 
-/** Percentile bootstrap over pairs of B p50 / A p50 (pairs resampled whole: A and B of a pair stay together). */
-export function speedRatioInterval(paired: ReadonlyArray<readonly [number, number]>, resamples = RESAMPLES, seed = SEED): Interval | null {
+/** The median of an ascending typed array (R-7, as shared/stats.ts percentile at 50). */
+function sortedMedian(sorted: Float64Array): number {
+  const mid = (sorted.length - 1) / 2;
+  const lo = sorted[Math.floor(mid)] as number;
+  return lo + ((sorted[Math.ceil(mid)] as number) - lo) * (mid - Math.floor(mid));
+}
+
+/**
+ * Percentile bootstrap over pairs of B p50 / A p50 (pairs resampled whole: A and B of a pair stay together).
+ * 1,000 resamples by default (two sorts each): enough for a 95 % percentile interval, and ~0.2 s for 2,000 pairs.
+ */
+export function speedRatioInterval(paired: ReadonlyArray<readonly [number, number]>, resamples = RATIO_RESAMPLES, seed = SEED): Interval | null {
   const m = paired.length;
   if (m < MIN_INTERVAL_PAIRS) return null;
   const random = mulberry32(seed);
@@ -278,9 +289,9 @@ export function speedRatioInterval(paired: ReadonlyArray<readonly [number, numbe
       a[i] = pick[0];
       b[i] = pick[1];
     }
-    const pa = percentile(a, 50);
-    const pb = percentile(b, 50);
-    if (pa === null || pb === null || pa <= 0) continue;
+    const pa = sortedMedian(a.sort());
+    const pb = sortedMedian(b.sort());
+    if (!(pa > 0)) continue;
     out[kept++] = pb / pa;
   }
   if (kept === 0) return null;
