@@ -4,6 +4,7 @@
  */
 import type { Report, ReportPair, ReportSide } from '../../shared/report.ts';
 import { JUDGEMENT_LABELS } from '../../shared/review-stats.ts';
+import { CATEGORY_LABELS } from '../../shared/run-summary.ts';
 import type { VerdictValue } from '../../shared/model.ts';
 import { html, type Html } from './escape.ts';
 import { formatNumber } from './format.ts';
@@ -135,7 +136,7 @@ export function pairSections(report: Report, thumbs: Map<string, Thumbnail | nul
       chains.push(html`<div class="chain" id="${chainDom}">${chainTitle}${articles}</div>`);
     }
     sections.push(html`<section class="case" id="${caseDom}">
-  <h2>${caseId}${c.first.title ? html` <span class="title">${c.first.title}</span>` : ''} <span class="chip cat">${c.first.category}</span>${c.first.tags.map((t) => html` <span class="chip">${t}</span>`)}</h2>
+  <h2>${caseId}${c.first.title ? html` <span class="title">${c.first.title}</span>` : ''} <span class="chip cat">${CATEGORY_LABELS[c.first.category]}</span>${c.first.tags.map((t) => html` <span class="chip">${t}</span>`)}</h2>
   ${chains}
 </section>`);
   }

@@ -17,6 +17,7 @@ import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
 import { categoryCard, headlineCard } from './html-conclusions.ts';
 import { cjkFontFace } from './cjk-font.ts';
+import { CATEGORY_LABELS } from '../../shared/run-summary.ts';
 import { PAIR_FLAGS, REPORT_DOM, type PairFlag } from './pair-index.ts';
 import { REPORT_SCRIPT } from './report-script.generated.ts';
 
@@ -80,7 +81,7 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
 </header>
 <div class="filters">
   <input id="${REPORT_DOM.query}" type="search" placeholder="Filter: prompt, case, expected text, tag, error… (press /)" aria-label="filter pairs">
-  <select id="${REPORT_DOM.category}" aria-label="category"><option value="">all categories</option>${categories.map((c) => html`<option value="${c}">${c}</option>`)}</select>
+  <select id="${REPORT_DOM.category}" aria-label="category"><option value="">all categories</option>${categories.map((c) => html`<option value="${c}">${CATEGORY_LABELS[c]}</option>`)}</select>
   <select id="${REPORT_DOM.status}" aria-label="status"><option value="">any status</option>${PAIR_FLAGS.map((f) => html`<option value="${f}">${STATUS_LABELS[f]}</option>`)}</select>
   <span id="${REPORT_DOM.count}" class="muted">${report.pairs.length} pairs</span>
 </div>

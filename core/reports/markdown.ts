@@ -9,7 +9,7 @@
 import { headline as makeHeadline } from '../../shared/headline.ts';
 import type { Report, ReportPair } from '../../shared/report.ts';
 import { JUDGEMENT_LABELS, JUDGEMENTS } from '../../shared/review-stats.ts';
-import { headlineInput, summaryRows, type SummaryRow } from '../../shared/run-summary.ts';
+import { CATEGORY_LABELS, headlineInput, summaryRows, type SummaryRow } from '../../shared/run-summary.ts';
 import { formatRatio, formatSpeedup } from '../../shared/speedup.ts';
 import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { formatCount, formatDuration, formatMemory, formatPercent } from '../../shared/units.ts';
@@ -116,7 +116,7 @@ function worstTable(report: Report): string {
   if (worst.length === 0) return '_No failed, badly judged or differing pairs._';
   const rows = worst.map(({ pair: p, why }) => [
     `${mdText(p.caseId)} · turn ${p.turn}${p.repeat > 1 ? ` · repeat ${p.repeat}` : ''}`,
-    mdText(p.category),
+    CATEGORY_LABELS[p.category],
     mdText(why),
     mdText(p.prompt.length > 90 ? `${p.prompt.slice(0, 89)}…` : p.prompt),
     `${fileLink('A', p.A.image)} ${p.A.status === 'ok' ? formatDuration(p.A.timings.e2eMs) : mdText(p.A.status)}`,
