@@ -37,6 +37,8 @@ export function createElectronPdfPrinter(log: (message: string) => void): PdfPri
         javascript: false,
         webSecurity: true,
         spellcheck: false,
+        // Nothing here is clicked; like the main window, no middle-click window opening (security scan AUXCLICK).
+        disableBlinkFeatures: 'Auxclick',
       },
     });
     try {
