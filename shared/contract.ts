@@ -21,6 +21,7 @@ import {
   VerdictValueSchema,
 } from './model.ts';
 import { RunCompareRequestSchema, RunCompareResponseSchema } from './run-compare.ts';
+import { HeadlineSchema, SummaryRowSchema } from './report-conclusions.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Records the UI reads
@@ -228,7 +229,7 @@ export const SetVerdictRequestSchema = z
   .strict();
 export type SetVerdictRequest = z.infer<typeof SetVerdictRequestSchema>;
 
-export const EXPORT_FORMATS = ['html', 'json', 'csv'] as const;
+export const EXPORT_FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
@@ -285,6 +286,11 @@ export const CONTRACT = {
         path: z.string(),
       })
       .strict(),
+  },
+  /** The run's conclusions (issue 13): the headline and the per-category / per-language table, as report.json has them. */
+  'runs:summary': {
+    request: RunIdRequest,
+    response: z.object({ headline: HeadlineSchema, rows: z.array(SummaryRowSchema) }).strict(),
   },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 

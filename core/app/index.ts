@@ -23,11 +23,13 @@ import { reviewHandlers } from './handlers/review.ts';
 import { runsHandlers } from './handlers/runs.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { suitesHandlers } from './handlers/suites.ts';
+import { summaryHandlers } from './handlers/summary.ts';
 import { createRunExecutor } from './run-execution.ts';
 import { createRunRegistry } from './run-registry.ts';
 import { createSuiteCatalogue } from './suite-catalogue.ts';
 import type { CoreApp, CoreAppOptions } from './types.ts';
 import { workspaceFiles } from './workspace-files.ts';
+import { printWithChromium } from './print-pdf.ts';
 
 export type { CoreApp } from './types.ts';
 
@@ -52,6 +54,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
   const ctx: AppContext = {
     workspace,
     mode: options.mode,
+    printPdf: options.printPdf ?? printWithChromium,
     events,
     files,
     suites: createSuiteCatalogue(suiteDirs, join(workspace, 'suites'), [workspace, ...suiteDirs]),
@@ -70,6 +73,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     ...reviewHandlers(ctx),
     ...filesHandlers(ctx),
     ...compareHandlers(ctx, options.compareWorkerUrl),
+    ...summaryHandlers(ctx),
   };
   // Every channel of the contract has a handler: a missing one is a compile error above, a renamed one here.
   for (const channel of CHANNELS) if (!(channel in handlers)) throw new Error(`no handler for ${channel}`);

@@ -17,6 +17,7 @@ import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { CliIo } from './io.ts';
 import type { CompareCommandOptions } from './compare-command.ts';
+import type { ReportCommandOptions } from './report-command.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
 import type { ServeCommandOptions } from './serve-command.ts';
@@ -44,7 +45,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
 
   cli
     .command('run')
-    .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html')
+    .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html / report.md')
     .option('--suite <file>', 'suite YAML file (see docs/suite-format.md)')
     .option('--out <dir>', 'run folder to create (default: <workspace>/runs/<run id>)')
     .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again')
@@ -104,10 +105,20 @@ ${EXIT_CODES_HELP}`,
 
   cli
     .command('report')
-    .description('re-render report.html / report.csv / junit.xml from a report.json, or rebuild all from a run folder')
+    .description('re-render report.html / report.md / report.csv / junit.xml (and report.pdf with --pdf) from a report.json, or rebuild all from a run folder')
     .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
-    .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
-    .action(async (path: string, opts: { format: string }) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
+    .option('--format <list>', 'formats to write: json,html,csv,junit,md', 'html,csv,junit,md')
+    .option('--pdf', 'also print report.html to report.pdf with a Chromium or Chrome found on this machine')
+    .option('--chromium <path>', `the browser binary for --pdf (default: $OMNI_REVIEW_CHROMIUM, /usr/bin/chromium, chromium-browser, google-chrome, then $PATH)`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  omni-review report runs/demo              rebuild report.json/.html/.csv/.md and junit.xml from run.sqlite
+  omni-review report runs/demo --pdf        the same, plus report.pdf printed from report.html
+  omni-review report runs/demo/report.json --format md`,
+    )
+    .action(async (path: string, opts: ReportCommandOptions) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
 
   cli
     .command('compare')

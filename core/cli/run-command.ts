@@ -5,10 +5,6 @@
  */
 import { join, resolve } from 'node:path';
 import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
-import type { Report } from '../../shared/report.ts';
-import { formatMs, formatSeconds, formatSpeedupLine } from '../reports/format.ts';
-import { formatSpeedup } from '../../shared/speedup.ts';
-import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { parseBackendTarget } from '../engine/backend-target.ts';
 import { createRun, type BackendSpec } from '../engine/create-run.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
@@ -31,6 +27,7 @@ import {
   parseSizeOption,
 } from './args.ts';
 import type { CliIo } from './io.ts';
+import { closingLines } from './closing-lines.ts';
 import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
 
@@ -109,34 +106,6 @@ export function resumeHint(dir: string): string {
 /** A backend as the run folder records it: the simulator, or the URL it will send to. */
 function describeTarget(cfg: { simulated: boolean; target: string; kind: string }): string {
   return cfg.simulated ? `the embedded simulator (${cfg.kind})` : `${cfg.target} (${cfg.kind})`;
-}
-
-/** "; compared server stages: A 1.38× faster" over the stages both sides report, when any. */
-function comparedLine(report: Report): string {
-  const a = report.summary.bucketMeansMs?.A;
-  const b = report.summary.bucketMeansMs?.B;
-  if (!a || !b) return '';
-  const both = COMPARED_STAGES.filter((k) => a[k] !== undefined && b[k] !== undefined);
-  if (both.length === 0) return '';
-  const sum = (m: Record<string, number>): number => both.reduce((t, k) => t + (m[k] ?? 0), 0);
-  const s = formatSpeedup(sum(a), sum(b));
-  return s === null ? '' : `; compared server stages (${both.join(', ')}): ${s}`;
-}
-
-function summaryLines(report: Report, dir: string): string[] {
-  const s = report.summary;
-  const paired = s.pairedE2eMs ?? s.e2eMs;
-  const lines = [
-    `pairs: ${s.pairs} · both ok: ${s.bothOk} · errors: A ${s.errors.A}, B ${s.errors.B}`,
-    `e2e mean A ${formatSeconds(paired.A.mean)} · B ${formatSeconds(paired.B.mean)}`,
-    `p95 A ${formatMs(s.e2eMs.A.p95)} · B ${formatMs(s.e2eMs.B.p95)} · mean A↔B diff ${s.meanDiffRatio === null ? '--' : `${(s.meanDiffRatio * 100).toFixed(2)} %`} · mean SSIM ${s.meanSsim === null ? '--' : s.meanSsim.toFixed(4)}`,
-  ];
-  const sims = SIDES.filter((side) => report.run.backends[side].simulated);
-  if (sims.length) lines.push(`note: ${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED — timings and images are not real model output`);
-  lines.push(`report: ${displayPath(join(dir, 'report.html'))} (source of truth: ${displayPath(join(dir, 'report.json'))})`);
-  // The closing line: the speed-up in one unit, with "faster" or "slower" (DESIGN "Like for like").
-  lines.push(`speed-up, mean e2e over ${paired.A.n} pairs: ${formatSpeedupLine(paired.A.mean, paired.B.mean)}${comparedLine(report)}`);
-  return lines;
 }
 
 export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<number> {
@@ -229,7 +198,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       simTimeScale,
       simSideTimeScale,
       healthDeadlineMs,
-      formats: ['json', 'html', 'csv', 'junit'],
+      formats: ['json', 'html', 'csv', 'junit', 'md'],
       onLog: (line) => reporter.log(line),
       onEvent: (event) => {
         if (event.type === 'progress') reporter.update(event.progress);
@@ -238,7 +207,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       },
     });
     reporter.stop();
-    for (const line of summaryLines(result.report, store.dir)) say(line);
+    for (const line of closingLines(result.report, store.dir)) say(line);
     const failed = result.report.summary.errors.A + result.report.summary.errors.B;
     const code = result.outcome.status === 'cancelled' ? 130 : failed > 0 ? 1 : 0;
     if (result.outcome.status === 'cancelled') say(`stopped; continue with: ${resumeHint(store.dir)}`);
@@ -271,7 +240,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       // Write what the folder holds as a partial report when it can still be written, then say it in one line.
       let partial: 'written' | 'not-written' = 'not-written';
       try {
-        await writeReports(reportFromStore(store), store.dir, ['json', 'html', 'csv', 'junit']);
+        await writeReports(reportFromStore(store), store.dir, ['json', 'html', 'csv', 'junit', 'md']);
         partial = 'written';
       } catch {
         // the folder is not writable now; the message says so
