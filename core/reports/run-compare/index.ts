@@ -3,6 +3,7 @@
  * RunComparison (shared/run-compare.ts) and write compare.json, compare.md and compare.html. The CLI (`compare`)
  * and the app (`runs:compare`, core/app/handlers/compare.ts) both call `compareRuns`.
  */
+import { cjkFontFace } from '../cjk-font.ts';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -72,6 +73,6 @@ export async function compareRuns(options: CompareRunsOptions): Promise<CompareR
   const files = { json: join(outDir, COMPARE_FILES.json), md: join(outDir, COMPARE_FILES.md), html: join(outDir, COMPARE_FILES.html) };
   await writeFileAtomic(files.json, `${JSON.stringify(comparison, null, 2)}\n`);
   await writeFileAtomic(files.md, renderComparisonMarkdown(comparison));
-  await writeFileAtomic(files.html, await renderComparisonHtml(comparison, outDir, options.fontFace ? { fontFace: options.fontFace } : {}));
+  await writeFileAtomic(files.html, await renderComparisonHtml(comparison, outDir, { fontFace: options.fontFace ?? cjkFontFace }));
   return { comparison, files };
 }
