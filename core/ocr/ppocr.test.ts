@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { componentBoxes, ctcDecode, sortReadingOrder } from './ppocr.ts';
+import { componentBoxes, ctcDecode, mergeRowBoxes, sortReadingOrder } from './ppocr.ts';
 import type { OcrLine } from './types.ts';
 
 describe('componentBoxes', () => {
@@ -62,5 +62,17 @@ describe('sortReadingOrder', () => {
   it('reads rows top to bottom and boxes of one row left to right', () => {
     const sorted = sortReadingOrder([line('C', 10, 200), line('B', 300, 104), line('A', 10, 100)]);
     expect(sorted.map((l) => l.text)).toEqual(['A', 'B', 'C']);
+  });
+});
+
+describe('mergeRowBoxes', () => {
+  const box = (x0: number, y0: number, x1: number, y1: number) => ({ x0, y0, x1, y1, score: 0.9 });
+  it('merges the words of one row, overlapping or a word space apart, into one box', () => {
+    const merged = mergeRowBoxes([box(200, 102, 300, 140), box(10, 100, 120, 140), box(110, 101, 190, 141)]);
+    expect(merged).toEqual([{ x0: 10, y0: 100, x1: 300, y1: 141, score: 0.9 }]);
+  });
+  it('keeps other rows, far-apart signs and much smaller print apart', () => {
+    const merged = mergeRowBoxes([box(10, 100, 120, 140), box(10, 200, 120, 240), box(400, 100, 500, 140), box(125, 120, 160, 135)]);
+    expect(merged).toHaveLength(4);
   });
 });
