@@ -1,5 +1,5 @@
 /**
- * `node scripts/text-check-set/build.ts [plan|render|all] [--out DIR]`: the labelled set behind the text check's
+ * `node scripts/text-check-set/build.ts [plan|render|all] [--fresh] [--out DIR]`: the labelled set behind the text check's
  * thresholds (issue 11, docs/text-check.md "Labelled set").
  *
  * - `plan` (re)writes fixtures/text-check-set/manifest.json from a fixed seed: per item the expected text, what
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import sharp from 'sharp';
 import { mulberry32 } from '../../shared/random.ts';
-import { DISTRACTORS, EN_EXTRA_WORDS, EN_PHRASES, ZH_PHRASES, ZH_POOL } from './phrases.ts';
+import { DISTRACTORS, EN_EXTRA_WORDS, EN_PHRASES, FRESH_EN_PHRASES, FRESH_ZH_PHRASES, ZH_PHRASES, ZH_POOL } from './phrases.ts';
 
 export const LABELS = ['correct', 'missing', 'misspelled', 'extra', 'garbled', 'source_kept'] as const;
 export type Label = (typeof LABELS)[number];
@@ -39,6 +39,8 @@ export interface SetItem {
     font: string;
     weight: number;
     size: number;
+    /** Side of the square image in pixels (absent: 1024). */
+    canvas?: number;
     color: string;
     plate: string | null;
     x: number;
@@ -53,10 +55,14 @@ export interface SetItem {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SET_DIR = join(ROOT, 'fixtures/text-check-set');
-const MANIFEST = join(SET_DIR, 'manifest.json');
+/** The second set, drawn once after the rules were settled: all of it held out (build.ts --fresh). */
+export const FRESH_DIR = join(SET_DIR, 'fresh');
 const PHOTOS = ['astronaut.png', 'brick.png', 'camera.png', 'chelsea.png', 'coffee.png', 'coins.png', 'hubble-deep-field.jpg', 'retina.jpg', 'rocket.jpg'];
+/** Images are SIZE² (the original set; 1024², a common output size) or FRESH_SIZE² (the fresh set). */
 const SIZE = 1024;
+const FRESH_SIZE = 768;
 const SEED = 20261202;
+const FRESH_SEED = 7100411;
 
 /** Fonts: the bundled ones (served from the repo) and Debian's DejaVu faces (fonts-dejavu-core, Chromium's own dependency). */
 const EN_FONTS = ['Roboto', 'DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono', 'DejaVu Sans Condensed'];
@@ -161,13 +167,20 @@ const PLAN: ReadonlyArray<[Label, number]> = [
   ['source_kept', 12],
 ];
 
-export function planSet(seed: number = SEED): SetItem[] {
-  const rand = mulberry32(seed);
+/**
+ * `fresh`: new phrases and a harder draw (smaller text, more tilt, more blur and JPEG loss, more small print
+ * around), every item held out.
+ */
+export function planSet(fresh = false): SetItem[] {
+  const rand = mulberry32(fresh ? FRESH_SEED : SEED);
+  const side = fresh ? FRESH_SIZE : SIZE;
   const items: SetItem[] = [];
   for (const lang of ['en', 'zh'] as const) {
-    const phrases = lang === 'en' ? EN_PHRASES : ZH_PHRASES;
+    const phrases = fresh ? (lang === 'en' ? FRESH_EN_PHRASES : FRESH_ZH_PHRASES) : lang === 'en' ? EN_PHRASES : ZH_PHRASES;
     let n = 0;
-    for (const [label, count] of PLAN) {
+    for (const [label, fullCount] of PLAN) {
+      // The fresh set is half as large (20 correct and 6 of each error per language) and drawn at 768².
+      const count = fresh ? fullCount / 2 : fullCount;
       for (let k = 0; k < count; k++) {
         const expected = phrases[(n * 7 + k) % phrases.length]!;
         n += 1;
@@ -180,7 +193,7 @@ export function planSet(seed: number = SEED): SetItem[] {
         else if (label === 'source_kept') {
           source = pick(rand, phrases.filter((p) => p !== expected));
           drawn = source;
-        } else if (k < 10) {
+        } else if (k < count / 4) {
           source = pick(rand, phrases.filter((p) => p !== expected));
         }
         const colours = pick(rand, COLOURS);
@@ -195,22 +208,23 @@ export function planSet(seed: number = SEED): SetItem[] {
           label,
           lang,
           // Alternate within each language and label, so both halves hold every kind.
-          split: k % 2 === 0 ? 'tune' : 'holdout',
+          split: fresh || k % 2 === 1 ? 'holdout' : 'tune',
           drawn,
           style: {
             photo: pick(rand, PHOTOS),
             font,
             weight: rand() < 0.6 ? 700 : 400,
-            size: Math.round(lang === 'en' ? 56 + rand() * 56 : 60 + rand() * 60),
+            size: Math.round(fresh ? 28 + rand() * 48 : lang === 'en' ? 56 + rand() * 56 : 60 + rand() * 60),
+            ...(fresh ? { canvas: FRESH_SIZE } : {}),
             color: colours.color,
             plate: colours.plate,
-            x: Math.round(0.1 * SIZE + rand() * 0.1 * SIZE),
-            y: Math.round(0.15 * SIZE + rand() * 0.55 * SIZE),
-            rotate: Math.round((rand() - 0.5) * 6 * 10) / 10,
+            x: Math.round(0.1 * side + rand() * 0.1 * side),
+            y: Math.round(0.15 * side + rand() * 0.55 * side),
+            rotate: Math.round((rand() - 0.5) * (fresh ? 12 : 6) * 10) / 10,
             letterSpacing: Math.round(rand() * 4),
-            distractor: rand() < 0.25 ? pick(rand, distractors) : null,
-            blur: rand() < 0.2 ? 0.8 : 0,
-            jpeg: Math.round(70 + rand() * 25),
+            distractor: rand() < (fresh ? 0.4 : 0.25) ? pick(rand, distractors) : null,
+            blur: rand() < (fresh ? 0.35 : 0.2) ? (fresh ? 1.2 : 0.8) : 0,
+            jpeg: Math.round((fresh ? 55 : 70) + rand() * 25),
           },
         });
       }
@@ -247,12 +261,14 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><style>
 @font-face { font-family: 'Roboto'; src: url('/font/Roboto.ttf'); }
 @font-face { font-family: 'Droid Sans Fallback'; src: url('/font/DroidSansFallback.ttf'); }
 html, body { margin: 0; padding: 0; }
-#stage { position: relative; width: ${SIZE}px; height: ${SIZE}px; overflow: hidden; }
+#stage { position: relative; overflow: hidden; }
 #stage img { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; }
 .sign { position: absolute; padding: 0.12em 0.4em; white-space: nowrap; transform-origin: left top; line-height: 1.2; }
 </style><script>
-window.renderItem = async (html) => {
+window.renderItem = async (html, side) => {
   const stage = document.getElementById('stage');
+  stage.style.width = side + 'px';
+  stage.style.height = side + 'px';
   stage.innerHTML = html;
   await Promise.all([...stage.querySelectorAll('img')].map((img) => img.decode()));
   await document.fonts.ready;
@@ -289,7 +305,7 @@ export async function renderSet(items: readonly SetItem[], outDir: string): Prom
     await page.goto('http://set.invalid/');
     for (const item of items) {
       // The page's own script draws the item (this file is type-checked without the DOM library).
-      await page.evaluate(`window.renderItem(${JSON.stringify(itemHtml(item))})`);
+      await page.evaluate(`window.renderItem(${JSON.stringify(itemHtml(item))}, ${item.style.canvas ?? SIZE})`);
       const png = await page.locator('#stage').screenshot({ type: 'png' });
       await sharp(png).jpeg({ quality: item.style.jpeg }).toFile(join(outDir, item.image));
     }
@@ -300,23 +316,27 @@ export async function renderSet(items: readonly SetItem[], outDir: string): Prom
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const mode = args.find((a) => !a.startsWith('--')) ?? 'all';
+  const outValue = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
+  const mode = args.find((a) => !a.startsWith('--') && a !== outValue) ?? 'all';
+  const fresh = args.includes('--fresh');
+  const setDir = fresh ? FRESH_DIR : SET_DIR;
+  const manifest = join(setDir, 'manifest.json');
   const outFlag = args.indexOf('--out');
-  const outDir = outFlag >= 0 ? resolve(args[outFlag + 1] ?? '') : SET_DIR;
-  if (!['plan', 'render', 'all'].includes(mode)) throw new Error('usage: node scripts/text-check-set/build.ts [plan|render|all] [--out DIR]');
+  const outDir = outFlag >= 0 ? resolve(args[outFlag + 1] ?? '') : setDir;
+  if (!['plan', 'render', 'all'].includes(mode)) throw new Error('usage: node scripts/text-check-set/build.ts [plan|render|all] [--fresh] [--out DIR]');
   let items: SetItem[];
   if (mode === 'plan' || mode === 'all') {
-    items = planSet();
-    await mkdir(SET_DIR, { recursive: true });
-    await writeFile(MANIFEST, `${JSON.stringify(items, null, 1)}\n`);
-    process.stdout.write(`manifest: ${items.length} items → ${MANIFEST.slice(ROOT.length)}\n`);
+    items = planSet(fresh);
+    await mkdir(setDir, { recursive: true });
+    await writeFile(manifest, `${JSON.stringify(items, null, 1)}\n`);
+    process.stdout.write(`manifest: ${items.length} items → ${manifest.slice(ROOT.length)}\n`);
   } else {
-    items = JSON.parse(await readFile(MANIFEST, 'utf8')) as SetItem[];
+    items = JSON.parse(await readFile(manifest, 'utf8')) as SetItem[];
   }
   if (mode === 'render' || mode === 'all') {
     const started = performance.now();
     await renderSet(items, outDir);
-    if (outDir !== SET_DIR) await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(items, null, 1)}\n`);
+    if (outDir !== setDir) await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(items, null, 1)}\n`);
     process.stdout.write(`rendered ${items.length} images in ${((performance.now() - started) / 1000).toFixed(0)} s → ${join(outDir, 'images')}\n`);
   }
 }

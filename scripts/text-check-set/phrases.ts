@@ -117,3 +117,20 @@ export const ZH_POOL =
   '的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话';
 /** Unrelated small text some images also show (a real photo rarely holds only the sign asked for). */
 export const DISTRACTORS: readonly string[] = ['EST. 1998', 'No. 27', 'www', '营业中', '2026', 'TEL 5550', '出口', 'OPEN'];
+
+/**
+ * A second draw, written after the thresholds and tag rules were settled on the first set: the "fresh" set
+ * (build.ts --fresh) is scored once, with nothing changed for it, as a set the checker has never seen.
+ */
+export const FRESH_EN_PHRASES: readonly string[] = [
+  'LEMON TARTS', 'Repair Shop', 'PARK CLOSED', 'Seaside Inn', 'FRESH FISH', 'Music Hall', 'TICKETS HERE',
+  'Corner Store', 'NO ENTRY', 'Yoga Studio', 'Late Checkout', 'HONEY BEES', 'Farm Market', 'BIKE RENTAL',
+  'Dog Friendly', 'Pasta Bar', 'Moon Festival', 'SNOW DAY', 'Tea Garden', 'OLD TOWN', 'Free Samples',
+  'Library Quiet Zone', 'Gift Shop', 'SOUP OF THE DAY', 'Pet Supplies', 'Art Gallery', 'CAR WASH',
+  'Bus Stop', 'Candle Light', 'Flower Power',
+];
+export const FRESH_ZH_PHRASES: readonly string[] = [
+  '柠檬茶', '修理铺', '公园关闭', '海景客栈', '新鲜鱼类', '音乐厅', '售票处', '便利店', '禁止入内', '瑜伽馆',
+  '蜂蜜', '农贸市场', '自行车出租', '宠物友好', '意面吧', '赏月晚会', '下雪天', '茶园', '老城区', '免费试吃',
+  '图书馆请安静', '礼品店', '今日例汤', '宠物用品', '美术馆', '洗车', '公交车站', '烛光晚餐', '鲜花店', '欢乐时光',
+];
