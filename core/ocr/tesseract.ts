@@ -18,7 +18,7 @@ import { sortReadingOrder } from './ppocr.ts';
 import { OcrUnavailableError, type OcrLine, type OcrReadOptions, type OcrResult } from './types.ts';
 
 export interface TesseractOptions {
-  /** Languages, default ['chi_sim', 'eng']. */
+  /** Languages, default ['eng', 'chi_sim']. */
   langs?: string[];
   /** Folder to gather the language files in; default a folder under the OS temp directory. */
   dataDir?: string;
@@ -47,7 +47,9 @@ async function gatherLanguageData(langs: readonly string[], dataDir: string): Pr
 }
 
 export async function createTesseractOcr(options: TesseractOptions = {}): Promise<TesseractOcr> {
-  const langs = options.langs ?? ['chi_sim', 'eng'];
+  // eng first: tesseract.js 7 with ['chi_sim', 'eng'] prints "Failed loading language '玂'" at start (a garbled
+  // name; both languages still load), with eng first it does not.
+  const langs = options.langs ?? ['eng', 'chi_sim'];
   const dataDir = options.dataDir ?? join(tmpdir(), 'omni-review-tessdata');
   let worker: TesseractModule.Worker;
   let psm: typeof TesseractModule.PSM;
