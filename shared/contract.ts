@@ -171,6 +171,8 @@ export const SettingsSchema = z
   .object({
     reviewer: z.string().max(80),
     blindByDefault: z.boolean(),
+    /** Read the text of every output that has expected text while a run runs (issue 11). Optional: on when absent. */
+    ocr: z.boolean().optional(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -213,12 +215,19 @@ export const StartRunRequestSchema = z
   .strict();
 export type StartRunRequest = z.input<typeof StartRunRequestSchema>;
 
+const SideTagsRequestSchema = z.object({ A: z.array(TagSchema).max(32), B: z.array(TagSchema).max(32) }).strict();
+
 export const SetVerdictRequestSchema = z
   .object({
     runId: z.string().min(1),
     pairKey: z.string().min(1),
     verdict: VerdictValueSchema,
+    /** Tags about the pair as a whole. */
     tags: z.array(TagSchema).max(32),
+    /** Tags per side (backend terms A/B, whatever side of the screen showed it). Optional: empty when absent. */
+    sideTags: SideTagsRequestSchema.optional(),
+    /** Suggested tags the reviewer rejected, per side. Optional: empty when absent. */
+    dismissed: SideTagsRequestSchema.optional(),
     note: z.string().max(4000),
     blind: z.boolean(),
     swapped: z.boolean(),

@@ -33,6 +33,8 @@ export function reviewHandlers(ctx: AppContext): Pick<Handlers, 'pairs:list' | '
         reviewer,
         verdict: req.verdict,
         tags: [...new Set(req.tags)],
+        sideTags: { A: [...new Set(req.sideTags?.A ?? [])], B: [...new Set(req.sideTags?.B ?? [])] },
+        dismissed: { A: [...new Set(req.dismissed?.A ?? [])], B: [...new Set(req.dismissed?.B ?? [])] },
         note: req.note,
         blind: req.blind,
         swapped: req.swapped,
