@@ -20,6 +20,7 @@ import {
   VerdictSchema,
   VerdictValueSchema,
 } from './model.ts';
+import { SideTextCheckSchema } from './ocr-view.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Records the UI reads
@@ -112,6 +113,8 @@ export const PairSideViewSchema = z
       })
       .strict()
       .nullable(),
+    /** The text check of this output (issue 11): null when its turn has no expected text or it was not read. */
+    text: SideTextCheckSchema.nullable().optional(),
   })
   .strict();
 export type PairSideView = z.infer<typeof PairSideViewSchema>;

@@ -30,7 +30,7 @@ export type OcrLine = z.infer<typeof OcrLineSchema>;
 export const OcrReadSchema = z
   .object({
     imageId: ImageIdSchema,
-    /** The expected text the read was made for, spans joined with "\n" (the engine may read regions for it). */
+    /** The expected text the read was made for, spans joined by a space (the engine may read regions for it). */
     expected: z.string(),
     /** Engine name and version, e.g. "ppocr-v4 1.4.8": part of the key, so a new engine reads again. */
     engine: z.string().min(1),
@@ -49,9 +49,9 @@ export function ocrReadKey(imageId: string, expected: string, engine: string): s
   return JSON.stringify([imageId, expected, engine]);
 }
 
-/** The expected text of a turn as one string for OCR and scoring: its spans, one per line. */
+/** The expected text of a turn as one string for OCR and scoring: its spans joined by a space (shared/text-metrics.ts). */
 export function expectedTextOf(spans: readonly string[]): string {
-  return spans.map((s) => s.trim()).filter((s) => s !== '').join('\n');
+  return spans.map((s) => s.trim()).filter((s) => s !== '').join(' ');
 }
 
 /** The recognised text of a read, line by line in the engine's reading order. */

@@ -5,6 +5,7 @@
  */
 import type { UiEvent } from '../../shared/contract.ts';
 import type { Dispatcher } from '../rpc.ts';
+import type { OcrReader } from '../runner/ocr-reads.ts';
 
 export interface ResolvedFile {
   /** Absolute path of an existing regular file inside a run folder. */
@@ -41,4 +42,6 @@ export interface CoreAppOptions {
    * core's default `new URL('./worker.ts', import.meta.url)` does not exist in a bundle.
    */
   compareWorkerUrl?: URL;
+  /** The OCR engine runs use instead of the product's (tests pass a double). */
+  ocrReader?: OcrReader;
 }

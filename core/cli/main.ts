@@ -62,6 +62,11 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
     .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
     .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
+    .addOption(
+      new Option('--ocr <on|off>', 'read the text of every output whose case has expected text (its expected_text or the prompt\'s quoted spans), for A and B')
+        .choices(['on', 'off'])
+        .default('on'),
+    )
     .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -73,6 +78,7 @@ Examples:
   omni-review run --suite fixtures/suites/demo.yaml --out runs/demo
   omni-review run --suite my.yaml --a http://127.0.0.1:8000 --b http://127.0.0.1:8001 --timeout 600
   omni-review run --resume runs/demo
+  omni-review run --suite fixtures/suites/demo.yaml --a-faults typo=0.3 --ocr off
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts: RunCommandOptions) => setExit(await (await import('./run-command.ts')).runCommand(opts, io)));

@@ -13,6 +13,7 @@ import { createComparePool } from '../compare/pool.ts';
 import { writeReports, type ReportFormat } from '../reports/write.ts';
 import { connectBackends } from '../runner/connect.ts';
 import type { RunEvent, RunOutcome } from '../runner/events.ts';
+import type { OcrReader } from '../runner/ocr-reads.ts';
 import { runJobs } from '../runner/scheduler.ts';
 import type { RunStore } from '../store/types.ts';
 import { explainEmbeddedSimErrors } from './embedded-sim.ts';
@@ -31,6 +32,10 @@ export interface ExecuteOptions {
   /** Worker module for comparisons when core is bundled (Electron). */
   compareWorkerUrl?: URL;
   formats?: readonly ReportFormat[];
+  /** Read the text of outputs with expected text (issue 11). Default true; `--ocr off` and the app's setting turn it off. */
+  ocr?: boolean;
+  /** The OCR engine to use instead of the product's (a test double in tests). */
+  ocrReader?: OcrReader;
 }
 
 export interface ExecuteResult {
@@ -91,6 +96,7 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
       store,
       adapters: connected,
       compare: pool,
+      ocr: options.ocr === false ? null : (options.ocrReader ?? null),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });

@@ -17,7 +17,9 @@ import { runJobs } from './scheduler.ts';
 class ColourAdapter implements BackendAdapter {
   readonly kind: BackendKind;
   readonly baseUrl = 'http://127.0.0.1:9';
-  constructor(readonly side: Side) {
+  readonly side: Side;
+  constructor(side: Side) {
+    this.side = side;
     this.kind = side === 'A' ? 'vllm-omni' : 'diffusers';
   }
   async connect(): Promise<ServerInfo> {

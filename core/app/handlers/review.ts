@@ -16,6 +16,7 @@ export function reviewHandlers(ctx: AppContext): Pick<Handlers, 'pairs:list' | '
         results: store.results(),
         comparisons: store.comparisons(),
         verdicts: store.verdicts(),
+        ocrReads: store.ocrReads(),
       });
     },
     'verdicts:set': async (req) => {
