@@ -386,6 +386,7 @@ export const TAGS = [
   'text.garbled',
   'text.missing',
   'text.extra',
+  'text.source_kept',
   'text.wrong_script',
   'text.layout',
   'edit.over_edit',
