@@ -43,7 +43,16 @@ const config = {
   asar: true,
   // sharp loads libvips through N-API native modules (@img/sharp-<platform>): native code cannot be loaded
   // from inside an asar archive, so it is unpacked. N-API needs no Electron-specific rebuild.
-  asarUnpack: ['node_modules/sharp/**', 'node_modules/@img/**', '**/*.node'],
+  // onnxruntime-node (the OCR engine, issue 11) loads libonnxruntime.so beside its .node binding, and tesseract.js
+  // starts its own worker script and reads its wasm by path: both must be real files too.
+  asarUnpack: [
+    'node_modules/sharp/**',
+    'node_modules/@img/**',
+    '**/*.node',
+    'node_modules/onnxruntime-node/bin/**',
+    'node_modules/tesseract.js/**',
+    'node_modules/tesseract.js-core/**',
+  ],
   npmRebuild: false,
   electronFuses,
   linux: {

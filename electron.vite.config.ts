@@ -27,6 +27,8 @@ export default defineConfig({
           // core/compare starts this module in worker threads; bundled, it needs its own entry and main passes
           // its URL (out/main/compare-worker.js) to the engine instead of core's default ./worker.ts.
           'compare-worker': resolve('core/compare/worker.ts'),
+          // core/ocr's worker threads likewise (issue 11): main passes out/main/ocr-worker.js as the OCR workerUrl.
+          'ocr-worker': resolve('core/ocr/worker.ts'),
         },
         // Every chunk in out/main itself (not out/main/chunks/), so a core module's `new URL('./fonts/', …)`
         // means out/main/fonts/ whichever chunk the module lands in.
@@ -48,7 +50,8 @@ export default defineConfig({
           ...folderFiles('fixtures/images', 'fixtures/images'),
         },
         allowedReferences: {
-          'worker.ts': 'core/compare/pool.ts default; electron/main passes compareWorkerUrl (compare-worker.js)',
+          'worker.ts':
+            'core/compare/pool.ts and core/ocr/engine.ts defaults; electron/main passes compareWorkerUrl (compare-worker.js) and the OCR workerUrl (ocr-worker.js)',
           'suite-worker.ts': 'core/suite/load-off-thread.ts; where the bundle lacks it, suites are loaded in-process as before',
           '../../fixtures/suites/': 'core/app default suite folder; electron/main passes suiteDirs (out/main/fixtures/suites)',
           '../../': 'core/app PROJECT_DIR, used only to shorten suite paths for display',

@@ -19,6 +19,7 @@ import type { CliIo } from './io.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
 import type { ServeCommandOptions } from './serve-command.ts';
+import type { TextCheckCommandOptions } from './text-check-command.ts';
 import { UsageError } from './usage-error.ts';
 
 const EXIT = { ok: 0, jobsFailed: 1, usage: 2, backendUnavailable: 3, storeWriteFailed: 4, interrupted: 130 } as const;
@@ -111,6 +112,36 @@ ${EXIT_CODES_HELP}`,
     .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
     .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
     .action(async (path: string, opts: { format: string }) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
+
+  cli
+    .command('text-check')
+    .description('read the text in images (OCR) and score it against the expected text, without a run')
+    .option('--image <file>', 'one image to read')
+    .option('--expect <text>', 'the text --image should show')
+    .option('--source <text>', 'for an edit: the text the source image showed (flags text.source_kept when still there)')
+    .option('--manifest <file>', 'a JSON list of { "image": "path relative to the manifest", "expected": "text" }')
+    .option('--json', 'one JSON object per image and line: image, expected, recognized, cer, ned, pass, tags, lines…')
+    .addOption(new Option('--engine <name>', 'OCR engine').choices(['ppocr', 'tesseract']).default('ppocr'))
+    .option('--max-cer <x>', 'fail when the character error rate is above this (default: docs/text-check.md)')
+    .option('--min-recall <x>', 'fail when the bag-of-words recall is below this (default: docs/text-check.md)')
+    .option('--workers <n>', 'OCR worker threads (default: cores − 1, at most 2)')
+    .addHelpText(
+      'after',
+      `
+Scores (docs/text-check.md): CER, NED similarity, word accuracy (English), character accuracy (Chinese),
+bag-of-words recall; case, width, punctuation and CJK spacing are normalised first. Failing images get
+suggested tags: text.missing, text.misspelled, text.extra, text.garbled, text.source_kept.
+
+Examples:
+  omni-review text-check --image out.png --expect "FRESH COFFEE" --json
+  omni-review text-check --manifest items.json --json
+
+Exit codes:
+  0    every image was read (whether its text passed or not)
+  1    some images could not be read (missing, not an image, OCR unavailable on this machine)
+  2    bad input: flags, or a manifest that is not a list of { image, expected } inside its folder`,
+    )
+    .action(async (opts: TextCheckCommandOptions) => setExit(await (await import('./text-check-command.ts')).textCheckCommand(opts, io)));
 
   return cli;
 }
