@@ -60,6 +60,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
       ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
       ...(options.compareWorkerUrl ? { compareWorkerUrl: options.compareWorkerUrl } : {}),
       ...(options.ocrReader ? { ocrReader: options.ocrReader } : {}),
+      ...(options.ocrWorkerUrl ? { ocrWorkerUrl: options.ocrWorkerUrl } : {}),
       ocrEnabled: async () => (await files.loadSettings()).ocr !== false,
     }),
   };

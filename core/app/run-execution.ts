@@ -20,7 +20,7 @@ export interface RunExecutor {
   cancel(h: RunHandle, reason: string): Promise<void>;
 }
 
-export interface RunExecutorOptions extends Pick<CoreAppOptions, 'simTimeScale' | 'compareWorkerUrl' | 'ocrReader'> {
+export interface RunExecutorOptions extends Pick<CoreAppOptions, 'simTimeScale' | 'compareWorkerUrl' | 'ocrReader' | 'ocrWorkerUrl'> {
   /** Minimum ms between two run-updated events of one run. */
   eventIntervalMs: number;
   /** Whether runs read the text of their outputs (the reviewer's `ocr` setting), asked when a run starts. */
@@ -61,6 +61,7 @@ export function createRunExecutor(registry: RunRegistry, events: EventBus, optio
           signal: controller.signal,
           ocr,
           ...(options.ocrReader ? { ocrReader: options.ocrReader } : {}),
+          ...(options.ocrWorkerUrl ? { ocrWorkerUrl: options.ocrWorkerUrl } : {}),
           ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
           ...(options.compareWorkerUrl ? { compareWorkerUrl: options.compareWorkerUrl } : {}),
           onLog: (line) => {

@@ -44,4 +44,6 @@ export interface CoreAppOptions {
   compareWorkerUrl?: URL;
   /** The OCR engine runs use instead of the product's (tests pass a double). */
   ocrReader?: OcrReader;
+  /** Module the OCR worker threads run when core is bundled (Electron's out/main/ocr-worker.js), like compareWorkerUrl. */
+  ocrWorkerUrl?: URL;
 }
