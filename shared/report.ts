@@ -14,6 +14,8 @@ import {
   ServerInfoSchema,
   VerdictSchema,
 } from './model.ts';
+import { SideTextCheckSchema } from './ocr-view.ts';
+import { TextSummarySchema } from './text-summary.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -53,6 +55,11 @@ export const ReportSideSchema = z
     attempts: z.number().int(),
     /** Server numbers that were dropped and why (JobResult.notes); absent when there was nothing to say. */
     notes: z.array(z.string()).optional(),
+    /**
+     * The text check of this output (issue 11): what OCR read (lines with boxes in the image's pixels), the scores,
+     * pass/fail and suggested tags. null when not read; optional: added with issue 11.
+     */
+    text: SideTextCheckSchema.nullable().optional(),
   })
   .strict();
 export type ReportSide = z.infer<typeof ReportSideSchema>;
@@ -191,6 +198,8 @@ export const ReportSchema = z
         verdicts: z.record(z.string(), z.number().int()),
         /** Win / tie / both-bad rates with intervals, position bias, reviewer agreement. Optional: added after v1. */
         review: ReviewStatsSchema.optional(),
+        /** Text rendering per side and language, and A/B agreement (shared/text-summary.ts). Optional: issue 11. */
+        text: TextSummarySchema.optional(),
       })
       .strict(),
     pairs: z.array(ReportPairSchema),

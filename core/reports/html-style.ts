@@ -50,4 +50,5 @@ ul.verdicts{margin:6px 0 0;padding-left:18px}.note{white-space:pre-wrap}
 #lightbox a,#lightbox button{color:var(--acc);background:none;border:1px solid var(--line);border-radius:6px;padding:3px 10px;font:inherit;cursor:pointer}
 [hidden]{display:none !important}
 @media (max-width:900px){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.sides{grid-template-columns:1fr}}
+.text-failures{list-style:none;padding:0;margin:0;display:grid;gap:8px}.text-failure{border-top:1px dashed var(--line);padding-top:6px}.text-crops{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}.text-crop{border:1px solid var(--line);background:#000}
 `;
