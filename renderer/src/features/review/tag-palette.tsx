@@ -17,7 +17,7 @@ export function tagOptions(query: string, selected: readonly string[]): string[]
   return hits;
 }
 
-const SCOPES = ['left', 'right', 'pair'] as const;
+const SCOPES = ['pair', 'left', 'right'] as const;
 type Scope = (typeof SCOPES)[number];
 
 /**
@@ -30,7 +30,8 @@ export function TagPalette({ pair }: { pair: PairView }) {
   const blind = useApp((s) => s.blind);
   const toggleTagIn = useApp((s) => s.toggleTag);
   const setOverlay = useApp((s) => s.setOverlay);
-  const [scope, setScope] = useState<Scope>('left');
+  // The pair as a whole by default (what t did before tags were per side); Tab moves to the left or right side.
+  const [scope, setScope] = useState<Scope>('pair');
   const place = placement(pair, blind);
   const side = scope === 'pair' ? undefined : place[scope];
   const draft = draftFor({ drafts, settings }, pair);
