@@ -5,7 +5,7 @@
  * side that has it with one key (stored, and undone with u), and exports. A screenshot of each step goes to
  * docs/screenshots/text-check-*.png.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { AppPage } from '../pages/app-page.ts';
 import { TextCheckPanel } from '../pages/text-check-page.ts';
@@ -117,8 +117,9 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   // 4. Export: the HTML report has the text-rendering section with A's failures; the CSV has the side's tag.
   const html = await review.exportAs('html');
   expect(html.path).toMatch(/report\.html$/);
+  // Opened from the file the export wrote, as a user opens it (the page's links are relative to its folder).
   const report = await page.context().newPage();
-  await report.goto(html.href);
+  await report.goto(pathToFileURL(html.path).href);
   await expect(report.locator('#text-rendering')).toBeVisible();
   await expect(report.locator('.text-failure[data-side="A"]')).toHaveCount(aFails.length);
   await expect(report.locator('.text-failure[data-side="A"] svg.text-crop').first()).toBeVisible();
