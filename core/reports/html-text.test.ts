@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildReport } from './build.ts';
 import { renderHtmlReport } from './html.ts';
 import { renderCsvReport } from './csv.ts';
-import { sampleRunConfig } from '../store/testing.ts';
+import { sampleRunConfig, solidPng, tempDir } from '../store/testing.ts';
 import { jobId, type Job, type JobResult } from '../../shared/model.ts';
 import type { OcrRead } from '../../shared/ocr-read.ts';
 import { textPassCounts } from '../../shared/text-summary.ts';
@@ -36,12 +38,21 @@ describe('reports: text rendering (issue 11)', () => {
 
   it('renders the section with the failure and a crop of its text region, and CSV columns per side', async () => {
     const r = report([read('A', 'HELO'), read('B', 'HELLO')]);
-    const page = await renderHtmlReport(r, { reportDir: '/nonexistent-report-dir' });
-    expect(page).toContain('id="text-rendering"');
-    expect(page).toMatch(/<li class="text-failure" data-pair="gen-1#t1#r1" data-side="A">/);
-    expect(page).not.toMatch(/data-side="B"/);
-    // A crop: an SVG viewport onto the output around the OCR box.
-    expect(page).toMatch(/<svg class="text-crop"[^>]*viewBox="0 1\.?\d* 4\d(\.\d+)? 1\d/);
+    const { dir, cleanup } = await tempDir('text-report');
+    try {
+      // The output beside the report, as a run folder holds it.
+      const rel = r.pairs[0]!.A.image!;
+      await mkdir(join(dir, rel, '..'), { recursive: true });
+      await writeFile(join(dir, rel), await solidPng(64, 64, [200, 30, 30]));
+      const page = await renderHtmlReport(r, { reportDir: dir });
+      expect(page).toContain('id="text-rendering"');
+      expect(page).toMatch(/<li class="text-failure" data-pair="gen-1#t1#r1" data-side="A">/);
+      expect(page).not.toMatch(/data-side="B"/);
+      // A crop of the OCR box (40×10 px, padded), embedded: the page stays self-contained.
+      expect(page).toMatch(/<img class="text-crop" src="data:image\/webp;base64,[A-Za-z0-9+/=]+" width="\d+" height="\d+" alt="read: HELO"/);
+    } finally {
+      await cleanup();
+    }
     const csv = renderCsvReport(r).split('\r\n');
     const header = csv[0]!.split(',');
     const row = csv[1]!.split(',');

@@ -3,14 +3,19 @@
  * their 95 % intervals; how often A and B pass or fail together; and every failing output with crops of the
  * text regions OCR read, the expected text and what was read, and the suggested tags.
  *
- * Crops are SVG viewports onto the full-size output beside the report (an <image> in a <svg> whose viewBox is the
- * OCR box): no pixels are copied and the page's CSP (no inline styles) holds.
+ * Crops are cut from the output beside the report when the page is rendered and embedded as small WebP data URIs,
+ * like the thumbnails: the page stays one self-contained file, and it shows them when served sandboxed (browser
+ * mode serves reports from an opaque origin, where links to the images beside it do not load).
  */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import sharp from 'sharp';
 import type { Report, ReportPair } from '../../shared/report.ts';
 import type { IntervalValue, TextGroupSummary } from '../../shared/text-summary.ts';
 import { formatPercent } from '../../shared/units.ts';
 import { html, type Html } from './escape.ts';
 import { safeRelativeHref } from './html-parts.ts';
+import { SHARP_LIMITS } from '../store/image-limits.ts';
 
 const LANG_NAMES: Record<string, string> = { en: 'English', zh: 'Chinese', mixed: 'mixed' };
 /** Crops are drawn at most this tall and wide (CSS px), and at most this many per output. */
@@ -27,34 +32,86 @@ function row(side: string, lang: string, g: TextGroupSummary): Html {
   return html`<tr><td>${side}</td><td>${lang}</td><td class="num">${g.pass}/${g.n}</td><td class="num">${interval(g.passRate)}</td><td class="num">${interval(g.meanCer)}</td></tr>`;
 }
 
-function crops(p: ReportPair, side: 'A' | 'B'): Html[] {
-  const s = p[side];
-  const href = s.image === null ? null : safeRelativeHref(s.image);
-  if (!s.text || href === null) return [];
-  const lines = (s.text.usedLines.length > 0 ? s.text.usedLines.map((i) => s.text!.lines[i]!) : s.text.lines).slice(0, CROPS_PER_OUTPUT);
-  return lines
-    .filter((l) => l.box.width > 0 && l.box.height > 0)
-    .map((l) => {
-      const pad = Math.round(l.box.height * 0.15);
-      const x = Math.max(0, l.box.x - pad);
-      const y = Math.max(0, l.box.y - pad);
-      const w = Math.min(s.text!.width - x, l.box.width + 2 * pad);
-      const h = Math.min(s.text!.height - y, l.box.height + 2 * pad);
-      const scale = Math.min(CROP_HEIGHT / h, CROP_MAX_WIDTH / w);
-      return html`<svg class="text-crop" role="img" aria-label="${`read: ${l.text}`}" viewBox="${`${x} ${y} ${w} ${h}`}" width="${Math.round(w * scale)}" height="${Math.round(h * scale)}"><title>${`read: ${l.text}`}</title><image href="${href}" x="0" y="0" width="${s.text!.width}" height="${s.text!.height}"/></svg>`;
-    });
+export interface TextCrop {
+  uri: string;
+  /** CSS px the crop is drawn at. */
+  width: number;
+  height: number;
+  text: string;
 }
 
-function failure(p: ReportPair, side: 'A' | 'B', label: string): Html | null {
+/** Crops by `${pair key}|${side}`. */
+export type TextCrops = Map<string, TextCrop[]>;
+
+/** The text regions of a failing output, each padded a little, cut from its image file and made a small WebP. */
+async function cropsOf(p: ReportPair, side: 'A' | 'B', reportDir: string): Promise<TextCrop[]> {
+  const s = p[side];
+  const t = s.text;
+  if (!t || t.pass || s.image === null || safeRelativeHref(s.image) === null) return [];
+  const lines = (t.usedLines.length > 0 ? t.usedLines.map((i) => t.lines[i]!) : t.lines).slice(0, CROPS_PER_OUTPUT);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(resolve(reportDir, s.image));
+  } catch {
+    return []; // the image is not beside the report (a moved report.json): the failure is listed without crops
+  }
+  const out: TextCrop[] = [];
+  for (const l of lines) {
+    const pad = Math.round(l.box.height * 0.15);
+    const left = Math.max(0, Math.floor(l.box.x - pad));
+    const top = Math.max(0, Math.floor(l.box.y - pad));
+    const width = Math.min(t.width - left, Math.ceil(l.box.width + 2 * pad));
+    const height = Math.min(t.height - top, Math.ceil(l.box.height + 2 * pad));
+    if (!(width > 0 && height > 0)) continue;
+    const scale = Math.min(CROP_HEIGHT / height, CROP_MAX_WIDTH / width);
+    try {
+      // Boxes are in the pixels of the image as read (after EXIF orientation), hence autoOrient first.
+      const data = await sharp(bytes, SHARP_LIMITS)
+        .autoOrient()
+        .extract({ left, top, width, height })
+        .resize({ width: Math.max(1, Math.round(width * scale * 2)), height: Math.max(1, Math.round(height * scale * 2)), fit: 'fill' })
+        .webp({ quality: 80 })
+        .toBuffer();
+      out.push({ uri: `data:image/webp;base64,${data.toString('base64')}`, width: Math.round(width * scale), height: Math.round(height * scale), text: l.text });
+    } catch {
+      // a box outside the image (a read of another size): skip that crop
+    }
+  }
+  return out;
+}
+
+/** Crops of every failing output's text regions (a few images at a time). */
+export async function makeTextCrops(report: Report, reportDir: string): Promise<TextCrops> {
+  const jobs = report.pairs.flatMap((p) => (['A', 'B'] as const).filter((s) => p[s].text && !p[s].text!.pass).map((s) => [p, s] as const));
+  const out: TextCrops = new Map();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(4, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const [p, s] = jobs[next++]!;
+        out.set(`${p.key}|${s}`, await cropsOf(p, s, reportDir));
+      }
+    }),
+  );
+  return out;
+}
+
+function crops(p: ReportPair, side: 'A' | 'B', all: TextCrops): Html[] {
+  return (all.get(`${p.key}|${side}`) ?? []).map(
+    (c) => html`<img class="text-crop" src="${c.uri}" width="${c.width}" height="${c.height}" alt="${`read: ${c.text}`}" title="${`read: ${c.text}`}">`,
+  );
+}
+
+function failure(p: ReportPair, side: 'A' | 'B', label: string, all: TextCrops): Html | null {
   const t = p[side].text;
   if (!t || t.pass) return null;
   return html`<li class="text-failure" data-pair="${p.key}" data-side="${side}"><b>${side}</b> <span class="muted">(${label})</span> · <code>${p.key}</code> · CER ${formatPercent(t.cer)} · suggested ${t.suggestedTags.length ? t.suggestedTags.join(', ') : '--'}
 <div>expected <q>${t.expected}</q> · read <q>${t.recognized || '(nothing)'}</q></div>
-<div class="text-crops">${crops(p, side)}</div></li>`;
+<div class="text-crops">${crops(p, side, all)}</div></li>`;
 }
 
 /** The section, or nothing when no output was read (a run with OCR off). */
-export function textSection(report: Report): Html | '' {
+export function textSection(report: Report, textCrops: TextCrops = new Map()): Html | '' {
   const t = report.summary.text;
   if (!t) return '';
   const rows: Html[] = [];
@@ -63,7 +120,7 @@ export function textSection(report: Report): Html | '' {
     for (const [lang, g] of Object.entries(t[side].byLang)) rows.push(row(side, LANG_NAMES[lang] ?? lang, g));
   }
   const ag = t.agreement;
-  const failures = report.pairs.flatMap((p) => [failure(p, 'A', report.run.backends.A.label), failure(p, 'B', report.run.backends.B.label)]).filter((x): x is Html => x !== null);
+  const failures = report.pairs.flatMap((p) => [failure(p, 'A', report.run.backends.A.label, textCrops), failure(p, 'B', report.run.backends.B.label, textCrops)]).filter((x): x is Html => x !== null);
   return html`<section class="card wide text-rendering" id="text-rendering">
   <h2>Text rendering</h2>
   <p class="muted">Outputs whose case has expected text, read by OCR (${report.pairs.find((p) => p.A.text || p.B.text)?.A.text?.engine ?? report.pairs.find((p) => p.B.text)?.B.text?.engine ?? 'OCR'}) and scored against it; 95 % intervals from a bootstrap over outputs (${t.bootstrap.resamples} resamples, seed ${t.bootstrap.seed}).</p>

@@ -15,7 +15,7 @@ import { makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
-import { textSection } from './html-text.ts';
+import { makeTextCrops, textSection } from './html-text.ts';
 import { PAIR_FLAGS, REPORT_DOM, type PairFlag } from './pair-index.ts';
 import { REPORT_SCRIPT } from './report-script.generated.ts';
 
@@ -59,6 +59,7 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
   const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 256);
+  const textCrops = await makeTextCrops(report, options.reportDir);
   const { body, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
   const run = report.run;
@@ -79,7 +80,7 @@ ${thumbnailTable(thumbs)}
   <p class="muted">generated ${report.generatedAt} by omni-review ${report.tool.version} · run <code>${run.id}</code> created ${run.createdAt} · <span class="${run.status === 'complete' ? 'st-ok' : 'warn'}">${run.status}</span> · suite <code>${run.suite.source}</code> (${run.suite.cases} cases) · repeats ${run.params.repeats} · retries ${run.params.retries}${Object.keys(run.params.overrides).length ? html` · overrides <code>${JSON.stringify(run.params.overrides)}</code>` : ''}</p>
   <div class="cards">${backendCard('A', run.backends.A)}${backendCard('B', run.backends.B)}</div>
   <div class="cards">${e2eTable(report)}${stageSummary(report)}${qualitySummary(report)}${reviewSummary(report)}</div>
-  <div class="cards">${textSection(report)}</div>
+  <div class="cards">${textSection(report, textCrops)}</div>
 </header>
 <div class="filters">
   <input id="${REPORT_DOM.query}" type="search" placeholder="Filter: prompt, case, expected text, tag, error… (press /)" aria-label="filter pairs">
