@@ -163,3 +163,18 @@ describe('checkText', () => {
     expect(lenient.tags).toEqual([]);
   });
 });
+
+describe('checkText with unrelated text in the picture', () => {
+  it('reads short or other-script text that fits nothing as the expected text missing, not garbled', () => {
+    expect(checkText({ expected: '春节快乐', lines: lines('No. 27') }).tags).toEqual(['text.missing']);
+    expect(checkText({ expected: 'THE LAST STOP', lines: lines('2026') }).tags).toEqual(['text.missing']);
+    expect(checkText({ expected: 'THE LAST STOP', lines: lines('QWF BNRX ZLOP') }).tags).toEqual(['text.garbled']);
+  });
+  it('tags a dropped word as missing even where its letters could align elsewhere', () => {
+    expect(checkText({ expected: 'Apple Pie', lines: lines('Apple') }).tags).toEqual(['text.missing']);
+  });
+  it('tags an added word glued to its neighbour as extra', () => {
+    expect(checkText({ expected: 'FRESH COFFEE DAILY', lines: lines('HOTFRESH COFFEEDAILY') }).tags).toEqual(['text.extra']);
+    expect(checkText({ expected: 'Night Train', lines: lines('Train Night Train') }).tags).toEqual(['text.extra']);
+  });
+});

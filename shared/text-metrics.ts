@@ -178,44 +178,82 @@ interface RawOp {
   j: number; // index into recognised units (−1 for missing)
 }
 
-/** Full-matrix Levenshtein with back-trace; ties prefer match/wrong, then missing, then extra. */
+// Alignment costs in integer units: an edit costs EDIT, and each run of missing or extra characters costs a gap
+// opening more: GAP_AT_WORD when the run starts at a word boundary of the expected text, GAP_IN_WORD otherwise.
+// GAP_IN_WORD × (2 × MAX_UNITS) < EDIT, so the alignment always has the fewest edits (their count is the
+// Levenshtein distance) and, among those, the fewest runs, placed at word boundaries where that costs nothing:
+// an inserted word shows as one run ("FRESH [HOT] COFFEE", not "FRES[H]H[OT] COFFEE") and a dropped word as
+// the whole word ("Apple [Pie]", not "Appl[e Pi]e").
+const EDIT = 16384;
+const GAP_AT_WORD = 1;
+const GAP_IN_WORD = 2;
+const INF = 0x3fffffff;
+
+/** Levenshtein alignment with back-trace, fewest edits first, then fewest gap runs (Gotoh's three states). */
 function alignUnits(exp: readonly TextUnit[], rec: readonly TextUnit[]): RawOp[] {
   const n = exp.length;
   const m = rec.length;
   const w = m + 1;
-  const d = new Uint32Array((n + 1) * w);
-  for (let j = 0; j <= m; j++) d[j] = j;
+  const size = (n + 1) * w;
+  // openMissing[i]: opening a run of missing characters at exp[i-1]; openExtra[i]: opening a run of extra
+  // characters after exp[i-1] (i = 0: before the first).
+  const openMissing = new Int32Array(n + 1);
+  const openExtra = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) {
+    const startsWord = i >= 1 && (i === 1 || exp[i - 2]!.word !== exp[i - 1]!.word);
+    openMissing[i] = startsWord ? GAP_AT_WORD : GAP_IN_WORD;
+    const endsWord = i === 0 || i === n || exp[i - 1]!.word !== exp[i]!.word;
+    openExtra[i] = endsWord ? GAP_AT_WORD : GAP_IN_WORD;
+  }
+  const M = new Int32Array(size).fill(INF); // ends with exp[i-1] against rec[j-1]
+  const X = new Int32Array(size).fill(INF); // ends with exp[i-1] missing
+  const Y = new Int32Array(size).fill(INF); // ends with rec[j-1] extra
+  M[0] = 0;
+  for (let i = 1; i <= n; i++) X[i * w] = openMissing[1]! + i * EDIT;
+  for (let j = 1; j <= m; j++) Y[j] = openExtra[0]! + j * EDIT;
   for (let i = 1; i <= n; i++) {
-    d[i * w] = i;
     const ei = exp[i - 1]!.ch;
+    const om = openMissing[i]!;
+    const oe = openExtra[i]!;
     for (let j = 1; j <= m; j++) {
-      const sub = d[(i - 1) * w + j - 1]! + (ei === rec[j - 1]!.ch ? 0 : 1);
-      const del = d[(i - 1) * w + j]! + 1;
-      const ins = d[i * w + j - 1]! + 1;
-      d[i * w + j] = Math.min(sub, del, ins);
+      const k = i * w + j;
+      const d = (i - 1) * w + j - 1;
+      M[k] = Math.min(M[d]!, X[d]!, Y[d]!) + (ei === rec[j - 1]!.ch ? 0 : EDIT);
+      const u = (i - 1) * w + j;
+      X[k] = Math.min(M[u]! + om, X[u]!, Y[u]! + om) + EDIT;
+      const l = i * w + j - 1;
+      Y[k] = Math.min(M[l]! + oe, Y[l]!, X[l]! + oe) + EDIT;
     }
   }
   const ops: RawOp[] = [];
   let i = n;
   let j = m;
+  const at = (arr: Int32Array): number => arr[i * w + j]!;
+  // Start in the cheapest state (ties: aligned, then missing, then extra).
+  let state: 'M' | 'X' | 'Y' = at(M) <= at(X) && at(M) <= at(Y) ? 'M' : at(X) <= at(Y) ? 'X' : 'Y';
   while (i > 0 || j > 0) {
-    const here = d[i * w + j]!;
-    if (i > 0 && j > 0) {
+    if (state === 'M') {
       const same = exp[i - 1]!.ch === rec[j - 1]!.ch;
-      if (d[(i - 1) * w + j - 1]! + (same ? 0 : 1) === here) {
-        ops.push({ op: same ? 'match' : 'wrong', i: i - 1, j: j - 1 });
-        i -= 1;
-        j -= 1;
-        continue;
-      }
-    }
-    if (i > 0 && d[(i - 1) * w + j]! + 1 === here) {
-      ops.push({ op: 'missing', i: i - 1, j: -1 });
+      ops.push({ op: same ? 'match' : 'wrong', i: i - 1, j: j - 1 });
+      const prev = M[i * w + j]! - (same ? 0 : EDIT);
       i -= 1;
-      continue;
+      j -= 1;
+      state = at(M) === prev ? 'M' : at(X) === prev ? 'X' : 'Y';
+    } else if (state === 'X') {
+      ops.push({ op: 'missing', i: i - 1, j: -1 });
+      const here = X[i * w + j]! - EDIT;
+      const open = openMissing[i]!;
+      i -= 1;
+      state = at(X) === here ? 'X' : at(M) + open === here ? 'M' : 'Y';
+    } else {
+      ops.push({ op: 'extra', i: -1, j: j - 1 });
+      const here = Y[i * w + j]! - EDIT;
+      const open = openExtra[i]!;
+      j -= 1;
+      state = at(Y) === here ? 'Y' : at(M) + open === here ? 'M' : 'X';
     }
-    ops.push({ op: 'extra', i: -1, j: j - 1 });
-    j -= 1;
+    if (i === 0 && j > 0) state = 'Y';
+    if (j === 0 && i > 0) state = 'X';
   }
   return ops.reverse();
 }
@@ -432,17 +470,23 @@ function scoresOf(expected: string, recognized: string, exp: TextUnit[], rec: Te
  * Returned in the order their text best fits the expected text, so line order in the image does not count.
  */
 export function selectRelevantLines(expected: string, lines: readonly RecognizedLine[], minLineOverlap: number): number[] {
+  return relevantLines(expected, lines, minLineOverlap).indexes;
+}
+
+/** selectRelevantLines, and whether no line fitted (so every line was kept). */
+function relevantLines(expected: string, lines: readonly RecognizedLine[], minLineOverlap: number): { indexes: number[]; noneFit: boolean } {
   const expUnits = textUnits(expected);
   const kept: number[] = [];
   lines.forEach((line, index) => {
     if (textUnits(line.text).length === 0) return;
     if (bestSubstringSimilarity(line.text, expected) >= minLineOverlap) kept.push(index);
   });
-  const chosen = kept.length > 0 ? kept : lines.map((_, i) => i).filter((i) => textUnits(lines[i]!.text).length > 0);
-  if (chosen.length < 2) return chosen;
+  const noneFit = kept.length === 0;
+  const chosen = noneFit ? lines.map((_, i) => i).filter((i) => textUnits(lines[i]!.text).length > 0) : kept;
+  if (chosen.length < 2) return { indexes: chosen, noneFit };
   const expChars = expUnits.map((u) => u.ch);
   const position = new Map(chosen.map((i) => [i, bestFitOffset(expChars, chars(lines[i]!.text))]));
-  return [...chosen].sort((a, b) => position.get(a)! - position.get(b)! || a - b);
+  return { indexes: [...chosen].sort((a, b) => position.get(a)! - position.get(b)! || a - b), noneFit };
 }
 
 /** Where `needle` best fits inside `hay` (semi-global alignment: free gaps at both ends of `hay`). */
@@ -523,22 +567,24 @@ export interface TextCheckResult extends TextScores {
 /** Score one output against its expected text and suggest tags. */
 export function checkText(input: TextCheckInput): TextCheckResult {
   const t: TextThresholds = { ...DEFAULT_TEXT_THRESHOLDS, ...input.thresholds };
-  const usedLines = selectRelevantLines(input.expected, input.lines, t.minLineOverlap);
+  const { indexes: usedLines, noneFit } = relevantLines(input.expected, input.lines, t.minLineOverlap);
   const recognized = usedLines.map((i) => input.lines[i]!.text).join(' ');
   const recognizedAll = input.lines.map((l) => l.text).join(' ');
   const scored = scoreText(input.expected, recognized);
   const pass = scored.cer <= t.maxCer + 1e-9 && scored.bagOfWordsRecall >= t.minBagRecall - 1e-9;
-  const tags = pass ? [] : suggestTags(input.expected, recognized, recognizedAll, scored, t, input.sourceText);
+  const tags = pass ? [] : suggestTags(input.expected, recognized, recognizedAll, scored, t, input.sourceText, noneFit);
   return { ...scored, recognized, usedLines, recognizedAll, pass, tags };
 }
 
 /**
  * Tags from the alignment, per the kinds of error (docs/text-check.md "Tags"):
- * - missing: nothing recognised, or a whole expected word (a Latin word, or a CJK character) absent;
- * - extra: a whole recognised word (a Latin word, or a CJK character) that the expected text lacks;
- * - misspelled: a word read differently (letters wrong, dropped or added inside it; a wrong CJK character);
- * words are aligned as words (alignTokens), so OCR that joins or splits words does not read as missing;
+ * - missing: nothing recognised, or every character of an expected word (a Latin word, or a CJK character) absent;
+ * - extra: added CJK characters, or two or more added Latin letters standing between expected words;
+ * - misspelled: any other difference (letters wrong, dropped or added inside a word; a wrong CJK character);
+ * all read from the character alignment, which ignores spaces, so OCR that joins or splits words changes nothing;
  * - garbled: something was recognised but less than `garbledBelowPrecision` of it matches (replaces the others);
+ *   when nothing read fits the expected text and it is much shorter or of another script, it is other text in
+ *   the picture and the expected text is missing instead;
  * - source_kept: the source text is still there and reads closer than the expected text.
  */
 export function suggestTags(
@@ -548,6 +594,7 @@ export function suggestTags(
   scored: TextScores & { alignment: AlignOp[] },
   t: TextThresholds,
   sourceText?: string,
+  noneFit = false,
 ): TextTag[] {
   const tags = new Set<TextTag>();
   const exp = textUnits(expected).slice(0, MAX_UNITS);
@@ -560,91 +607,66 @@ export function suggestTags(
     if (exp.length > 0) tags.add('text.missing');
     return order(tags);
   }
+  if (noneFit && unrelated(exp, rec)) {
+    // Nothing read fits the expected text, and what was read cannot be a failed attempt at it (other script,
+    // or much shorter): other text in the picture, so the expected text is missing.
+    tags.add('text.missing');
+    return order(tags);
+  }
   if (scored.counts.match / rec.length < t.garbledBelowPrecision) {
     tags.add('text.garbled');
     return order(tags);
   }
-  const ops = alignTokens(tokensOf(exp), tokensOf(rec));
-  if (ops.includes('missing')) tags.add('text.missing');
-  if (ops.includes('extra')) tags.add('text.extra');
-  if (ops.includes('wrong')) tags.add('text.misspelled');
+  const raw = alignUnits(exp, rec);
+  // Expected words every character of which is missing are missing words; the rest of the missing ones are
+  // letters dropped inside a word (a misspelling).
+  const wordSize = new Map<number, number>();
+  const wordMissing = new Map<number, number>();
+  for (const u of exp) wordSize.set(u.word, (wordSize.get(u.word) ?? 0) + 1);
+  for (const r of raw) if (r.op === 'missing') wordMissing.set(exp[r.i]!.word, (wordMissing.get(exp[r.i]!.word) ?? 0) + 1);
+  let misspelled = raw.some((r) => r.op === 'wrong');
+  for (const [word, missingCount] of wordMissing) {
+    if (missingCount === wordSize.get(word)) tags.add('text.missing');
+    else misspelled = true;
+  }
+  // Runs of extra characters: a whole added word when the run is CJK, or at least two Latin letters standing
+  // between expected words (OCR may join the added word to its neighbours: "HOTFRESH COFFEE").
+  for (let k = 0; k < raw.length; k++) {
+    if (raw[k]!.op !== 'extra') continue;
+    let end = k;
+    while (end + 1 < raw.length && raw[end + 1]!.op === 'extra') end += 1;
+    const run = raw.slice(k, end + 1).map((r) => rec[r.j]!);
+    const before = lastExpected(raw, k - 1);
+    const after = nextExpected(raw, end + 1);
+    const atBoundary = (before < 0 || exp[before]!.word !== exp[before + 1]?.word) && (after < 0 || after === 0 || exp[after]!.word !== exp[after - 1]!.word);
+    if (run.every((u) => u.cjk) || (run.length >= 2 && atBoundary)) tags.add('text.extra');
+    else misspelled = true;
+    k = end;
+  }
+  if (misspelled) tags.add('text.misspelled');
   return order(tags);
 }
 
-const MAX_TOKENS = 500;
-// A merge or split (OCR joined or broke words) costs a hair more than a plain match, so it is only taken when
-// it explains the spacing.
-const REGROUP_COST = 0.01;
-
-/** Joined or split words only when they read nearly the same; otherwise a dropped word would hide in a join. */
-function regroupCost(a: string, b: string): number {
-  const dist = tokenDistance(a, b);
-  return dist <= MAX_REGROUP_DISTANCE ? dist + REGROUP_COST : Infinity;
-}
-const MAX_REGROUP_DISTANCE = 0.25;
-
-function tokenDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const ac = [...a];
-  const bc = [...b];
-  return levenshtein(ac, bc) / Math.max(ac.length, bc.length);
+/** Recognised text that cannot be a garbled rendering of the expected text: under half its length, or no shared script. */
+function unrelated(exp: readonly TextUnit[], rec: readonly TextUnit[]): boolean {
+  if (rec.length < exp.length / 2) return true;
+  const expCjk = exp.some((u) => u.cjk);
+  const expLatin = exp.some((u) => !u.cjk && /\p{L}/u.test(u.ch));
+  const recCjk = rec.some((u) => u.cjk);
+  const recLatin = rec.some((u) => !u.cjk && /\p{L}/u.test(u.ch));
+  return !((expCjk && recCjk) || (expLatin && recLatin));
 }
 
-/**
- * Word-level alignment for the tags: a word's substitution costs its normalised character distance (0–1),
- * a whole missing or extra word costs 1, and two words read as one (or one as two) cost their distance, so
- * OCR spacing does not read as a missing word. Returns the kinds of the non-matching steps.
- */
-function alignTokens(e: readonly string[], r: readonly string[]): AlignOpKind[] {
-  const E = e.slice(0, MAX_TOKENS);
-  const R = r.slice(0, MAX_TOKENS);
-  const n = E.length;
-  const m = R.length;
-  const w = m + 1;
-  const d = new Float64Array((n + 1) * w);
-  const from = new Uint8Array((n + 1) * w); // 1 sub, 2 del, 3 ins, 4 merge, 5 split
-  for (let i = 0; i <= n; i++) {
-    for (let j = 0; j <= m; j++) {
-      if (i === 0 && j === 0) continue;
-      let best = Infinity;
-      let how = 0;
-      const consider = (cost: number, kind: number): void => {
-        if (cost < best - 1e-12) {
-          best = cost;
-          how = kind;
-        }
-      };
-      if (i > 0 && j > 0) consider(d[(i - 1) * w + j - 1]! + tokenDistance(E[i - 1]!, R[j - 1]!), 1);
-      if (i > 1 && j > 0) consider(d[(i - 2) * w + j - 1]! + regroupCost(E[i - 2]! + E[i - 1]!, R[j - 1]!), 4);
-      if (i > 0 && j > 1) consider(d[(i - 1) * w + j - 2]! + regroupCost(E[i - 1]!, R[j - 2]! + R[j - 1]!), 5);
-      if (i > 0) consider(d[(i - 1) * w + j]! + 1, 2);
-      if (j > 0) consider(d[i * w + j - 1]! + 1, 3);
-      d[i * w + j] = best;
-      from[i * w + j] = how;
-    }
-  }
-  const kinds: AlignOpKind[] = [];
-  let i = n;
-  let j = m;
-  while (i > 0 || j > 0) {
-    const how = from[i * w + j];
-    if (how === 1 || how === 4 || how === 5) {
-      const ei = how === 4 ? 2 : 1;
-      const rj = how === 5 ? 2 : 1;
-      const a = how === 4 ? E[i - 2]! + E[i - 1]! : E[i - 1]!;
-      const b = how === 5 ? R[j - 2]! + R[j - 1]! : R[j - 1]!;
-      kinds.push(a === b ? 'match' : 'wrong');
-      i -= ei;
-      j -= rj;
-    } else if (how === 2) {
-      kinds.push('missing');
-      i -= 1;
-    } else {
-      kinds.push('extra');
-      j -= 1;
-    }
-  }
-  return kinds.reverse();
+/** Index into the expected units of the nearest expected character at or before op k (−1 if none). */
+function lastExpected(raw: readonly RawOp[], k: number): number {
+  for (let q = k; q >= 0; q--) if (raw[q]!.i >= 0) return raw[q]!.i;
+  return -1;
+}
+
+/** Index into the expected units of the nearest expected character at or after op k (−1 if none). */
+function nextExpected(raw: readonly RawOp[], k: number): number {
+  for (let q = k; q < raw.length; q++) if (raw[q]!.i >= 0) return raw[q]!.i;
+  return -1;
 }
 
 function order(tags: Set<TextTag>): TextTag[] {

@@ -145,7 +145,7 @@ export async function createPpOcr(options: PpOcrOptions = {}): Promise<PpOcr> {
     }
     const out = await det.run({ [det.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, dh, dw]) });
     const prob = out[det.outputNames[0]!]!.data as Float32Array;
-    const boxes = componentBoxes(prob, dw, dh);
+    const boxes = mergeRowBoxes(componentBoxes(prob, dw, dh));
     const sx = img.width / dw;
     const sy = img.height / dh;
     return boxes.map((b) => ({
@@ -317,6 +317,45 @@ export function componentBoxes(prob: Float32Array, width: number, height: number
     boxes.push({ x0: x0 - d, y0: y0 - d, x1: x1 + 1 + d, y1: y1 + 1 + d, score });
   }
   return boxes;
+}
+
+/** Boxes of one text row are merged when they overlap vertically by this share of the smaller height … */
+const ROW_OVERLAP = 0.5;
+/** … the gap between them is at most this many times the taller height (a word space is ~0.3), … */
+const ROW_GAP = 1.0;
+/** … and neither is more than this many times taller than the other (small print beside a sign stays apart). */
+const ROW_HEIGHT_RATIO = 1.8;
+
+/**
+ * The detector often finds each word of a line as its own blob; recognising words one by one loses the spaces
+ * between them and lets overlapping crops read a letter twice ("FREE" + "EWIFI"). Words of one row are merged
+ * into one box, so the recogniser reads the line as written.
+ */
+export function mergeRowBoxes(boxes: readonly DetBox[]): DetBox[] {
+  const sorted = [...boxes].sort((a, b) => a.x0 - b.x0);
+  const rows: DetBox[] = [];
+  for (const box of sorted) {
+    const h = box.y1 - box.y0;
+    const row = rows.find((r) => {
+      const rh = r.y1 - r.y0;
+      const overlap = Math.min(r.y1, box.y1) - Math.max(r.y0, box.y0);
+      return (
+        overlap >= ROW_OVERLAP * Math.min(h, rh) &&
+        box.x0 - r.x1 <= ROW_GAP * Math.max(h, rh) &&
+        Math.max(h, rh) <= ROW_HEIGHT_RATIO * Math.min(h, rh)
+      );
+    });
+    if (row) {
+      row.x0 = Math.min(row.x0, box.x0);
+      row.y0 = Math.min(row.y0, box.y0);
+      row.x1 = Math.max(row.x1, box.x1);
+      row.y1 = Math.max(row.y1, box.y1);
+      row.score = Math.max(row.score, box.score);
+    } else {
+      rows.push({ ...box });
+    }
+  }
+  return rows;
 }
 
 /** Greedy CTC decoding: best class per step, repeats collapsed, blanks (class 0) dropped. */

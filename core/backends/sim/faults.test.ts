@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyTypo, decideFaults, describeFaults, faultFires, formatFaultSpec, parseFaultSpec } from './faults.ts';
+import { checkText } from '../../../shared/text-metrics.ts';
+import { applyTextFault, applyTypo, decideFaults, describeFaults, faultFires, formatFaultSpec, parseFaultSpec } from './faults.ts';
 import { mulberry32 } from '../../../shared/random.ts';
 import { FAULT_NAMES } from './types.ts';
 
@@ -129,5 +130,52 @@ describe('applyTypo', () => {
   it('still changes a single repeated letter', () => {
     expect(applyTypo('aaaa', mulberry32(3))).not.toBe('aaaa');
     expect(applyTypo('A', mulberry32(3))).not.toBe('A');
+  });
+});
+
+describe('applyTextFault', () => {
+  const TEXTS = ['GRAND OPENING SALE', 'Fresh Coffee', 'OPEN', '欢迎光临', '新年快乐 万事如意'];
+
+  it('draws every kind of text failure, seeded, and always changes the text', () => {
+    const kinds = new Map<string, number>();
+    for (const text of TEXTS) {
+      for (let seed = 0; seed < 60; seed++) {
+        const a = applyTextFault(text, mulberry32(seed));
+        expect(applyTextFault(text, mulberry32(seed))).toEqual(a);
+        expect(a.text).not.toBe(text);
+        kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+      }
+    }
+    expect([...kinds.keys()].sort()).toEqual(['extra', 'garbled', 'missing', 'misspelled']);
+    expect(kinds.get('misspelled')!).toBeGreaterThan(kinds.get('extra')!);
+  });
+
+  it('draws what the text check then tags as that kind', () => {
+    let agree = 0;
+    let total = 0;
+    for (const text of TEXTS) {
+      for (let seed = 0; seed < 40; seed++) {
+        const { text: drawn, kind } = applyTextFault(text, mulberry32(seed));
+        const check = checkText({ expected: text, lines: drawn ? [{ text: drawn }] : [] });
+        expect(check.pass).toBe(false);
+        total += 1;
+        if (check.tags.includes(`text.${kind}` as never)) agree += 1;
+      }
+    }
+    // Letter soup can by chance keep enough letters to read as misspelled; nearly all must agree.
+    expect(agree / total).toBeGreaterThan(0.9);
+  });
+
+  it('drops a whole one-word line as missing and keeps CJK text CJK', () => {
+    const seeds = Array.from({ length: 200 }, (_, s) => applyTextFault('OPEN', mulberry32(s)));
+    expect(seeds.some((r) => r.kind === 'missing' && r.text === '')).toBe(true);
+    for (let seed = 0; seed < 50; seed++) {
+      const r = applyTextFault('欢迎光临', mulberry32(seed));
+      if (r.text) expect(r.text).toMatch(/^\p{Script=Han}+$/u);
+    }
+  });
+
+  it('leaves text without visible characters alone', () => {
+    expect(applyTextFault('  ', mulberry32(1)).text).toBe('  ');
   });
 });

@@ -16,7 +16,7 @@ function isFaultName(name: string): name is FaultName {
 
 /** What each fault does, for help texts and error messages. */
 export const FAULT_DESCRIPTIONS: Readonly<Record<FaultName, string>> = {
-  typo: 'rendered text gets one wrong, swapped or dropped character',
+  typo: 'rendered text is misspelled, missing, has extra words or is garbled',
   'wrong-size': 'the output image is not the requested size',
   blank: 'the output image is one flat colour',
   '5xx': 'HTTP 503 in the protocol error shape',
@@ -144,6 +144,66 @@ export function applyTypo(text: string, rand: () => number): string {
   }
   chars[pick.i] = wrongCharacter(pick.c, rand);
   return chars.join('');
+}
+
+/** The kinds of text failure a "typo" fault draws (issue 11's tags without the `text.` prefix). */
+export const TEXT_FAULT_KINDS = ['misspelled', 'missing', 'extra', 'garbled'] as const;
+export type TextFaultKind = (typeof TEXT_FAULT_KINDS)[number];
+
+/** Words an "extra" fault inserts into Latin text. */
+const EXTRA_WORDS = ['NEW', 'BIG', 'THE', 'BEST', 'HOT', 'NOW', 'FREE'];
+
+/**
+ * What a "typo" fault draws instead of `text`, and which kind of failure that is: misspelled (applyTypo, 40 %),
+ * missing (a word or CJK character dropped, or the whole line when it has one word; 20 %), extra (a word or
+ * CJK character added; 20 %), garbled (every letter replaced, word shapes kept; 20 %). Seeded by `rand`, so a
+ * request's identity always gives the same failure; text without visible characters is left alone.
+ */
+export function applyTextFault(text: string, rand: () => number): { text: string; kind: TextFaultKind } {
+  const chars = [...text];
+  const visible = chars.map((c, i) => ({ c, i })).filter(({ c }) => /\S/u.test(c));
+  if (visible.length === 0) return { text, kind: 'misspelled' };
+  const roll = rand();
+  if (roll < 0.4) return { text: applyTypo(text, rand), kind: 'misspelled' };
+  const cjk = visible.some(({ c }) => isCjk(c));
+  const words = text.split(/(\s+)/u); // keeps the separators at odd indexes
+  const wordIdx = words.map((w, i) => (i % 2 === 0 && w !== '' ? i : -1)).filter((i) => i >= 0);
+  if (roll < 0.6) {
+    // Missing: Latin drops a word (the whole text when it has one), CJK drops one character (or all of one).
+    if (cjk) {
+      if (visible.length === 1) return { text: '', kind: 'missing' };
+      const drop = visible[Math.floor(rand() * visible.length)]!;
+      chars.splice(drop.i, 1);
+      return { text: chars.join(''), kind: 'missing' };
+    }
+    if (wordIdx.length < 2) return { text: '', kind: 'missing' };
+    const drop = wordIdx[Math.floor(rand() * wordIdx.length)]!;
+    const kept = words.filter((_, i) => i !== drop && i !== drop + (drop + 1 < words.length ? 1 : -1));
+    return { text: kept.join(''), kind: 'missing' };
+  }
+  if (roll < 0.8) {
+    // Extra: Latin gains a word, CJK a character.
+    if (cjk) {
+      const at = visible[Math.floor(rand() * visible.length)]!.i;
+      chars.splice(at, 0, CJK_SUBSTITUTES[Math.floor(rand() * CJK_SUBSTITUTES.length)]!);
+      return { text: chars.join(''), kind: 'extra' };
+    }
+    const first = words[wordIdx[0]!]!;
+    const upper = first === first.toUpperCase();
+    const word = EXTRA_WORDS[Math.floor(rand() * EXTRA_WORDS.length)]!;
+    const insert = upper ? word : word.charAt(0) + word.slice(1).toLowerCase();
+    const at = wordIdx[Math.floor(rand() * wordIdx.length)]!;
+    words.splice(at, 0, insert, ' ');
+    return { text: words.join(''), kind: 'extra' };
+  }
+  // Garbled: every visible character replaced (CJK by other CJK, letters by letters, digits by digits).
+  const garbled = chars.map((c) => {
+    if (!/\S/u.test(c)) return c;
+    if (isCjk(c)) return CJK_SUBSTITUTES[Math.floor(rand() * CJK_SUBSTITUTES.length)]!;
+    if (/\p{L}|\p{N}/u.test(c)) return wrongCharacter(c, rand);
+    return c;
+  });
+  return { text: garbled.join(''), kind: 'garbled' };
 }
 
 function wrongCharacter(c: string, rand: () => number): string {

@@ -4,7 +4,7 @@
  * and fault profiles.
  */
 export { startSimServer, DEFAULT_SIM_MODEL, DEFAULT_TIME_SCALE } from './server.ts';
-export { parseFaultSpec, describeFaults, formatFaultSpec, FAULT_DESCRIPTIONS, applyTypo } from './faults.ts';
+export { parseFaultSpec, describeFaults, formatFaultSpec, FAULT_DESCRIPTIONS, applyTypo, applyTextFault, TEXT_FAULT_KINDS, type TextFaultKind } from './faults.ts';
 export { STYLE_KEYWORDS, STYLE_IDS, type StyleId, detectStyles, detectTextPosition } from './prompt-words.ts';
 export { renderImage, variantFor, wrongSize, type RenderJob, type OutputFormat } from './render.ts';
 export { planTextLayout, type TextLayout, type Box } from './text-render.ts';

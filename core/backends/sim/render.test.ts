@@ -119,6 +119,8 @@ describe('text', () => {
     const clean = await render();
     const typo = await render({ faults: { typo: true } });
     expect(typo.drawnText[0]).not.toBe('HELLO WORLD');
+    expect(typo.textFault).toEqual({ span: 0, kind: expect.stringMatching(/^(misspelled|missing|garbled)$/) });
+    expect(clean.textFault).toBeUndefined();
     expect(typo.layout!.plate).toEqual(clean.layout!.plate);
     expect(diffRatio(crop(typo.rgba, clean.layout!.plate), crop(clean.rgba, clean.layout!.plate))).toBeGreaterThan(0.01);
   });

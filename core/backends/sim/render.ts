@@ -14,7 +14,7 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import type { BackendKind } from '../../../shared/model.ts';
 import { quotedSpans } from '../../../shared/expected-text.ts';
-import { applyTypo } from './faults.ts';
+import { applyTextFault, type TextFaultKind } from './faults.ts';
 import { mulberry32, mulberry32Words } from '../../../shared/random.ts';
 import { hash32, hashUnit } from './hash.ts';
 import { type StyleId, detectColours, detectStyles } from './prompt-words.ts';
@@ -46,6 +46,8 @@ export interface EditResult {
   layout: TextLayout | null;
   /** Which edit was applied when neither text nor style was asked for. */
   defaultGrade: boolean;
+  /** A "typo" fault: which quoted span it changed and the kind of text failure it drew. */
+  textFault?: { span: number; kind: TextFaultKind };
 }
 
 /** How one stack's output differs from the other's. */
@@ -173,15 +175,19 @@ export async function applyEdit(base: RawRgb, job: RenderJob): Promise<EditResul
   }
 
   let drawnText = spans;
+  let textFault: { span: number; kind: TextFaultKind } | undefined;
   let layout: TextLayout | null = null;
   if (spans.length > 0) {
     if (job.faults?.typo) {
       const rng = mulberry32(hash32('typo', job.identity));
       const which = Math.floor(rng() * spans.length);
-      drawnText = spans.map((s, i) => (i === which ? applyTypo(s, rng) : s));
+      const fault = applyTextFault(spans[which]!, rng);
+      textFault = { span: which, kind: fault.kind };
+      drawnText = spans.map((s, i) => (i === which ? fault.text : s));
     }
-    // The layout is planned from the intended text so a typo does not move or resize the sign.
-    const planned = planTextLayout(spans, img.width, img.height, job.prompt, job.seed);
+    // The layout is planned from the intended text so a typo does not move or resize the sign; added words
+    // would run off it, so "extra" plans from the text as drawn.
+    const planned = planTextLayout(textFault?.kind === 'extra' ? drawnText : spans, img.width, img.height, job.prompt, job.seed);
     layout = planned && { ...planned, lines: planned.lines.map((l, i) => ({ ...l, text: drawnText[i] ?? l.text })) };
     if (layout) img = await drawText(img, layout, variant.textOffsetPx);
   }
@@ -196,7 +202,7 @@ export async function applyEdit(base: RawRgb, job: RenderJob): Promise<EditResul
     const size = wrongSize(img.width, img.height);
     img = await toRawRgb(sharpOf(img).resize(size.width, size.height, { fit: 'fill' }));
   }
-  return { image: img, drawnText, styles, layout, defaultGrade: useGrade };
+  return { image: img, drawnText, styles, layout, defaultGrade: useGrade, ...(textFault ? { textFault } : {}) };
 }
 
 /** The size a "wrong-size" fault returns: three quarters of the width (a 16-multiple), never the requested one. */
