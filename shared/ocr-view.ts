@@ -77,7 +77,12 @@ export function sideTextCheck(read: OcrRead, thresholds?: Partial<TextThresholds
       ...(a.expectedStart === undefined ? {} : { expectedStart: a.expectedStart }),
       ...(a.expectedEnd === undefined ? {} : { expectedEnd: a.expectedEnd }),
       ...(a.expectedAt === undefined ? {} : { expectedAt: a.expectedAt }),
-      ...(a.recognized === undefined ? {} : { recognized: a.recognized }),
+      // What was read, as OCR wrote it (the offsets point into the scored text), not its normalised form.
+      ...(a.recognizedStart !== undefined && a.recognizedEnd !== undefined
+        ? { recognized: r.recognized.slice(a.recognizedStart, a.recognizedEnd) }
+        : a.recognized === undefined
+          ? {}
+          : { recognized: a.recognized }),
     })),
   };
 }
