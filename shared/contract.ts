@@ -42,6 +42,11 @@ export const RunProgressSchema = z
     A: SideProgressSchema,
     B: SideProgressSchema,
     compare: z.object({ total: z.number().int(), done: z.number().int() }).strict(),
+    /**
+     * OCR reads of outputs with expected text (issue 11): saved so far, and saved + still to read among the outputs
+     * finished so far (it grows as outputs arrive). Absent when OCR is off.
+     */
+    ocr: z.object({ total: z.number().int(), done: z.number().int() }).strict().optional(),
     /** Estimated ms to finish, null while unknown. */
     etaMs: z.number().nullable(),
   })

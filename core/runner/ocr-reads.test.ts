@@ -109,6 +109,8 @@ describe('OCR reads during a run', () => {
     expect(new Set(reads.map((r) => r.imageId)).size).toBe(4);
     expect(reader.paths).toHaveLength(4);
     expect(events.filter((e) => e.type === 'ocr-done')).toHaveLength(4);
+    const last = events.filter((e) => e.type === 'progress').at(-1);
+    expect(last?.type === 'progress' && last.progress.ocr).toEqual({ total: 4, done: 4 });
   });
 
   it('does not read again on resume what it already read; a failed read is read again', async () => {
@@ -137,6 +139,8 @@ describe('OCR reads during a run', () => {
     const warnings = events.filter((e) => e.type === 'log' && e.level === 'warn' && e.message.includes('OCR is not available'));
     expect(warnings).toHaveLength(1);
     expect(store.ocrReads()).toEqual([]);
+    const last = events.filter((e) => e.type === 'progress').at(-1);
+    expect(last?.type === 'progress' && last.progress.ocr).toBeUndefined();
   });
 
   it('reads nothing when OCR is off', async () => {

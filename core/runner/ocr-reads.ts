@@ -52,6 +52,8 @@ export class OcrReads {
   finishedHere = 0;
   /** Reads that failed in this session (read again on resume). */
   failed = 0;
+  /** Reads of this run's outputs saved (earlier sessions' included), for the progress line. */
+  saved = 0;
   private readonly options: OcrReadsOptions;
 
   constructor(options: OcrReadsOptions) {
@@ -60,10 +62,17 @@ export class OcrReads {
     for (const r of options.store.ocrReads()) {
       if (r.engine === options.reader.engine) this.known.add(ocrReadKey(r.imageId, r.expected, r.engine));
     }
+    this.saved = this.known.size;
   }
 
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Progress for the contract's RunProgress.ocr; null when OCR is off or the engine could not load. */
+  progress(): { total: number; done: number } | null {
+    if (!this.options.reader || this.unavailable) return null;
+    return { total: this.saved + this.remaining, done: this.saved };
   }
 
   /** Reads queued or in flight. */
@@ -143,6 +152,7 @@ export class OcrReads {
     };
     // A store error (disk full) propagates: the scheduler stops the run as for any result it cannot save.
     store.saveOcrRead(read);
+    this.saved++;
     emit({ type: 'ocr-done', jobId: wanted.jobId, imageId: wanted.imageId });
   }
 }

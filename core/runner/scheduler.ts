@@ -391,7 +391,8 @@ class JobScheduler {
       // OCR reads are a lane of their own: the run is over when the last one is saved.
       { remaining: this.ocr.remaining, finished: this.ocr.finishedHere },
     ];
-    return { ...progress, etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
+    const ocr = this.ocr.progress();
+    return { ...progress, ...(ocr ? { ocr } : {}), etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
   }
 
   private emitProgress(): void {

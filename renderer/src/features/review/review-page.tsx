@@ -129,6 +129,7 @@ function RunStrip({ run }: { run: RunSummary }) {
       {active && (
         <span>
           · A {p.A.done}/{p.A.total} · B {p.B.done}/{p.B.total}
+          {p.ocr && ` · text read ${p.ocr.done}/${p.ocr.total}`}
           {p.etaMs !== null && ` · ETA ${formatMs(p.etaMs)}`}
         </span>
       )}
