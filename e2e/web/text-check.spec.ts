@@ -58,6 +58,8 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   await app.goto();
   await app.setReviewer('e2e-text');
 
+  // The workspace setting may have been turned off by an earlier spec on this server.
+  await app.runs.setOcr(true);
   await app.runs.startRun({ suiteFile: { name: 'text-small.yaml', content: SUITE }, A: { faults: 'typo=1' } });
   await expect(app.review.root).toBeVisible({ timeout: 30_000 });
   await app.gotoRuns();
@@ -122,7 +124,7 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   await report.goto(pathToFileURL(html.path).href);
   await expect(report.locator('#text-rendering')).toBeVisible();
   await expect(report.locator('.text-failure[data-side="A"]')).toHaveCount(aFails.length);
-  await expect(report.locator('.text-failure[data-side="A"] svg.text-crop').first()).toBeVisible();
+  await expect(report.locator('.text-failure[data-side="A"] img.text-crop').first()).toBeVisible();
   await report.locator('#text-rendering').scrollIntoViewIfNeeded();
   await report.screenshot({ path: `${SHOTS}text-check-4-report.png` });
   await report.close();
