@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { componentBoxes, ctcDecode, mergeRowBoxes, sortReadingOrder } from './ppocr.ts';
+import { componentBoxes, ctcDecode, levelledBand, mergeRowBoxes, slantOf, sortReadingOrder } from './ppocr.ts';
 import type { OcrLine } from './types.ts';
 
 describe('componentBoxes', () => {
@@ -74,5 +74,36 @@ describe('mergeRowBoxes', () => {
   it('keeps other rows, far-apart signs and much smaller print apart', () => {
     const merged = mergeRowBoxes([box(10, 100, 120, 140), box(10, 200, 120, 240), box(400, 100, 500, 140), box(125, 120, 160, 135)]);
     expect(merged).toHaveLength(4);
+  });
+});
+
+describe('slantOf and levelledBand', () => {
+  it('measures the slant of a blob from its moments (y down: positive runs down to the right)', () => {
+    const m: [number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0];
+    for (let x = 0; x < 200; x++) {
+      for (let t = 0; t < 10; t++) {
+        const y = x * Math.tan(0.1) + t;
+        m[0] += 1;
+        m[1] += x;
+        m[2] += y;
+        m[3] += x * x;
+        m[4] += y * y;
+        m[5] += x * y;
+      }
+    }
+    expect(slantOf(m)).toBeCloseTo(0.1, 2);
+  });
+  it('levels a slanted line and recovers its band; leaves level or block-shaped boxes alone', () => {
+    const theta = (6 * Math.PI) / 180;
+    const L = 600;
+    const t = 40;
+    const w = L * Math.cos(theta) + t * Math.sin(theta);
+    const h = L * Math.sin(theta) + t * Math.cos(theta);
+    const band = levelledBand(w, h, theta)!;
+    expect(band.degrees).toBeCloseTo(6);
+    expect(band.length).toBeCloseTo(L);
+    expect(band.thickness).toBeCloseTo(t);
+    expect(levelledBand(600, 40, 0.01)).toBeNull();
+    expect(levelledBand(100, 90, theta)).toBeNull();
   });
 });

@@ -70,7 +70,22 @@ interface DetBox {
   x1: number;
   y1: number;
   score: number;
+  /** Pixel moments of the blob(s): n, Σx, Σy, Σx², Σy², Σxy (detector pixels), for the line's slant. */
+  m?: [number, number, number, number, number, number];
 }
+
+/** Slant of a blob's long axis in radians (y down, so positive runs down to the right), from its moments. */
+export function slantOf(m: readonly [number, number, number, number, number, number]): number {
+  const [n, sx, sy, sxx, syy, sxy] = m;
+  const cxx = sxx / n - (sx / n) ** 2;
+  const cyy = syy / n - (sy / n) ** 2;
+  const cxy = sxy / n - (sx / n) * (sy / n);
+  return 0.5 * Math.atan2(2 * cxy, cxx - cyy);
+}
+
+/** Lines slanted less than this are read as they are; more, and the crop is levelled first (PaddleOCR warps). */
+const MIN_DESKEW = (1.5 * Math.PI) / 180;
+const MAX_DESKEW = (20 * Math.PI) / 180;
 
 export interface PpOcr {
   read(image: string | Uint8Array, options?: OcrReadOptions): Promise<OcrResult>;
@@ -154,6 +169,7 @@ export async function createPpOcr(options: PpOcrOptions = {}): Promise<PpOcr> {
       x1: clamp(Math.ceil(b.x1 * sx), 1, img.width),
       y1: clamp(Math.ceil(b.y1 * sy), 1, img.height),
       score: b.score,
+      ...(b.m ? { m: b.m } : {}),
     }));
   }
 
@@ -170,9 +186,27 @@ export async function createPpOcr(options: PpOcrOptions = {}): Promise<PpOcr> {
         });
         // PaddleOCR turns crops at least 1.5× taller than wide (vertical text) a quarter turn.
         const vertical = h >= 1.5 * w;
+        let cw = vertical ? h : w;
+        let ch = vertical ? w : h;
         if (vertical) pipeline = sharp(await pipeline.raw().toBuffer(), { raw: { width: w, height: h, channels: 3 } }).rotate(270);
-        const cw = vertical ? h : w;
-        const ch = vertical ? w : h;
+        const level = !vertical && b.m ? levelledBand(w, h, slantOf(b.m)) : null;
+        if (level) {
+          // A slanted line in an axis-aligned box: turn the crop level, then keep the band the line lies in.
+          const { data: turned, info } = await sharp(await pipeline.raw().toBuffer(), { raw: { width: w, height: h, channels: 3 } })
+            .rotate(-level.degrees, { background: { r: 128, g: 128, b: 128 } })
+            .raw()
+            .toBuffer({ resolveWithObject: true });
+          const bw = Math.min(info.width, Math.round(level.length));
+          const bh = Math.min(info.height, Math.max(4, Math.round(level.thickness)));
+          pipeline = sharp(turned, { raw: { width: info.width, height: info.height, channels: 3 } }).extract({
+            left: Math.floor((info.width - bw) / 2),
+            top: Math.floor((info.height - bh) / 2),
+            width: bw,
+            height: bh,
+          });
+          cw = bw;
+          ch = bh;
+        }
         const width = clamp(Math.round((REC_HEIGHT * cw) / ch), 8, REC_MAX_WIDTH);
         const data = await pipeline.resize(width, REC_HEIGHT, { fit: 'fill' }).raw().toBuffer();
         return { box: b, data, width };
@@ -233,6 +267,23 @@ export async function createPpOcr(options: PpOcrOptions = {}): Promise<PpOcr> {
   };
 }
 
+/**
+ * For a line slanted by `theta` inside a w×h axis-aligned box: the turn that levels it and the band (length,
+ * thickness) it then occupies, from h ≈ L·sin θ + t·cos θ and w ≈ L·cos θ + t·sin θ. Null when the slant is too
+ * small to matter, too steep to be a slanted line, or the box is not line-shaped.
+ */
+export function levelledBand(w: number, h: number, theta: number): { degrees: number; length: number; thickness: number } | null {
+  const a = Math.abs(theta);
+  if (a < MIN_DESKEW || a > MAX_DESKEW || w < 2 * h * Math.cos(a) - 1e-9) return null;
+  const c = Math.cos(a);
+  const sn = Math.sin(a);
+  const det = c * c - sn * sn;
+  const length = (w * c - h * sn) / det;
+  const thickness = (h * c - w * sn) / det;
+  if (thickness < 0.25 * h || length <= 0) return null;
+  return { degrees: (theta * 180) / Math.PI, length, thickness };
+}
+
 function safeModelPaths(): PpOcrModelPaths {
   try {
     return defaultModelPaths();
@@ -284,12 +335,22 @@ export function componentBoxes(prob: Float32Array, width: number, height: number
     let y1 = 0;
     let sum = 0;
     let count = 0;
+    let mx = 0;
+    let my = 0;
+    let mxx = 0;
+    let myy = 0;
+    let mxy = 0;
     while (top > 0) {
       const p = stack[--top]!;
       const x = p % width;
       const y = (p - x) / width;
       sum += prob[p]!;
       count += 1;
+      mx += x;
+      my += y;
+      mxx += x * x;
+      myy += y * y;
+      mxy += x * y;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
@@ -314,7 +375,7 @@ export function componentBoxes(prob: Float32Array, width: number, height: number
     const score = sum / count;
     if (score < BOX_THRESH) continue;
     const d = (w * h * UNCLIP_RATIO) / (2 * (w + h));
-    boxes.push({ x0: x0 - d, y0: y0 - d, x1: x1 + 1 + d, y1: y1 + 1 + d, score });
+    boxes.push({ x0: x0 - d, y0: y0 - d, x1: x1 + 1 + d, y1: y1 + 1 + d, score, m: [count, mx, my, mxx, myy, mxy] });
   }
   return boxes;
 }
@@ -351,8 +412,10 @@ export function mergeRowBoxes(boxes: readonly DetBox[]): DetBox[] {
       row.x1 = Math.max(row.x1, box.x1);
       row.y1 = Math.max(row.y1, box.y1);
       row.score = Math.max(row.score, box.score);
+      if (row.m && box.m) row.m = row.m.map((v, i) => v + box.m![i]!) as DetBox['m'];
+      else delete row.m;
     } else {
-      rows.push({ ...box });
+      rows.push({ ...box, ...(box.m ? { m: [...box.m] as DetBox['m'] } : {}) });
     }
   }
   return rows;
