@@ -13,7 +13,7 @@ import type { OcrReader } from '../runner/ocr-reads.ts';
  * Part of every stored read's key: bump it when the engine, its models or its settings change what it reads, so
  * runs resumed after an upgrade read again instead of mixing two engines' results.
  */
-export const OCR_ENGINE_VERSION = `ppocr PP-OCRv4 det${DEFAULT_DET_MAX_SIDE} r1`;
+export const OCR_ENGINE_VERSION = `ppocr PP-OCRv4 det${DEFAULT_DET_MAX_SIDE} r2`;
 
 /** The engine's four corners → the axis-aligned box the UI draws and the reports crop. */
 export function lineOf(line: EngineLine): OcrLine {
