@@ -22,6 +22,7 @@ import {
 } from './model.ts';
 import { RunCompareRequestSchema, RunCompareResponseSchema } from './run-compare.ts';
 import { HeadlineSchema, SummaryRowSchema } from './report-conclusions.ts';
+import { SideTextCheckSchema } from './ocr-view.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Records the UI reads
@@ -43,6 +44,11 @@ export const RunProgressSchema = z
     A: SideProgressSchema,
     B: SideProgressSchema,
     compare: z.object({ total: z.number().int(), done: z.number().int() }).strict(),
+    /**
+     * OCR reads of outputs with expected text (issue 11): saved so far, and saved + still to read among the outputs
+     * finished so far (it grows as outputs arrive). Absent when OCR is off.
+     */
+    ocr: z.object({ total: z.number().int(), done: z.number().int() }).strict().optional(),
     /** Estimated ms to finish, null while unknown. */
     etaMs: z.number().nullable(),
   })
@@ -114,6 +120,8 @@ export const PairSideViewSchema = z
       })
       .strict()
       .nullable(),
+    /** The text check of this output (issue 11): null when its turn has no expected text or it was not read. */
+    text: SideTextCheckSchema.nullable().optional(),
   })
   .strict();
 export type PairSideView = z.infer<typeof PairSideViewSchema>;
@@ -173,6 +181,8 @@ export const SettingsSchema = z
   .object({
     reviewer: z.string().max(80),
     blindByDefault: z.boolean(),
+    /** Read the text of every output that has expected text while a run runs (issue 11). Optional: on when absent. */
+    ocr: z.boolean().optional(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -215,12 +225,19 @@ export const StartRunRequestSchema = z
   .strict();
 export type StartRunRequest = z.input<typeof StartRunRequestSchema>;
 
+const SideTagsRequestSchema = z.object({ A: z.array(TagSchema).max(32), B: z.array(TagSchema).max(32) }).strict();
+
 export const SetVerdictRequestSchema = z
   .object({
     runId: z.string().min(1),
     pairKey: z.string().min(1),
     verdict: VerdictValueSchema,
+    /** Tags about the pair as a whole. */
     tags: z.array(TagSchema).max(32),
+    /** Tags per side (backend terms A/B, whatever side of the screen showed it). Optional: empty when absent. */
+    sideTags: SideTagsRequestSchema.optional(),
+    /** Suggested tags the reviewer rejected, per side. Optional: empty when absent. */
+    dismissed: SideTagsRequestSchema.optional(),
     note: z.string().max(4000),
     blind: z.boolean(),
     swapped: z.boolean(),

@@ -386,6 +386,7 @@ export const TAGS = [
   'text.garbled',
   'text.missing',
   'text.extra',
+  'text.source_kept',
   'text.wrong_script',
   'text.layout',
   'edit.over_edit',
@@ -400,13 +401,28 @@ export const TAGS = [
 ] as const;
 export const TagSchema = z.string().regex(/^(text|edit|style|multi_turn|artifact)\.[a-z_]+$/, 'must be a taxonomy tag like text.missing');
 
+/** Tags per side (issue 11): A's misspelling is not B's. */
+export const SideTagsSchema = z.object({ A: z.array(TagSchema), B: z.array(TagSchema) }).strict();
+export type SideTags = z.infer<typeof SideTagsSchema>;
+
 export const VerdictSchema = z
   .object({
     id: z.string(),
     pairKey: z.string(),
     reviewer: z.string().min(1),
     verdict: VerdictValueSchema,
+    /**
+     * Tags about the pair as a whole, not one side. Before issue 11 every tag was stored here; the run database's
+     * migration 2 leaves them here (which side a tag meant was never recorded), so they read as "pair" tags.
+     */
     tags: z.array(TagSchema),
+    /**
+     * Tags per side, in backend terms (A, B), never screen positions. Optional so report.json files written before
+     * issue 11 still load; run.sqlite rows carry it after migration 2. Read it through sideTagsOf().
+     */
+    sideTags: SideTagsSchema.optional(),
+    /** Suggested tags (from OCR) the reviewer rejected, per side, so they are not offered again. */
+    dismissed: SideTagsSchema.optional(),
     note: z.string(),
     /** Blind mode: backend names hidden; `swapped` = B was shown on the left. Stored to measure position bias. */
     blind: z.boolean(),
@@ -416,3 +432,16 @@ export const VerdictSchema = z
   })
   .strict();
 export type Verdict = z.infer<typeof VerdictSchema>;
+
+const NO_SIDE_TAGS: SideTags = { A: [], B: [] };
+
+/** A verdict's per-side tags; empty lists for a verdict made before tags were per side. */
+export function sideTagsOf(v: Pick<Verdict, 'sideTags'> | null | undefined): SideTags {
+  return v?.sideTags ?? NO_SIDE_TAGS;
+}
+
+/** Every tag of a verdict (pair tags and both sides'), once each: for counts and searches that do not care which side. */
+export function allTagsOf(v: Pick<Verdict, 'tags' | 'sideTags'>): string[] {
+  const s = sideTagsOf(v);
+  return [...new Set([...v.tags, ...s.A, ...s.B])];
+}

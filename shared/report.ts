@@ -15,6 +15,8 @@ import {
   VerdictSchema,
 } from './model.ts';
 import { HeadlineSchema, SummaryRowSchema } from './report-conclusions.ts';
+import { SideTextCheckSchema } from './ocr-view.ts';
+import { TextSummarySchema } from './text-summary.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -54,6 +56,11 @@ export const ReportSideSchema = z
     attempts: z.number().int(),
     /** Server numbers that were dropped and why (JobResult.notes); absent when there was nothing to say. */
     notes: z.array(z.string()).optional(),
+    /**
+     * The text check of this output (issue 11): what OCR read (lines with boxes in the image's pixels), the scores,
+     * pass/fail and suggested tags. null when not read; optional: added with issue 11.
+     */
+    text: SideTextCheckSchema.nullable().optional(),
   })
   .strict();
 export type ReportSide = z.infer<typeof ReportSideSchema>;
@@ -196,6 +203,8 @@ export const ReportSchema = z
         headline: HeadlineSchema.optional(),
         /** Per category, language and turn (shared/run-summary.ts summaryRows). Optional: added with issue 13. */
         categories: z.array(SummaryRowSchema).optional(),
+        /** Text rendering per side and language, and A/B agreement (shared/text-summary.ts). Optional: issue 11. */
+        text: TextSummarySchema.optional(),
       })
       .strict(),
     pairs: z.array(ReportPairSchema),

@@ -63,6 +63,9 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
       eventIntervalMs: options.eventIntervalMs ?? 250,
       ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
       ...(options.compareWorkerUrl ? { compareWorkerUrl: options.compareWorkerUrl } : {}),
+      ...(options.ocrReader ? { ocrReader: options.ocrReader } : {}),
+      ...(options.ocrWorkerUrl ? { ocrWorkerUrl: options.ocrWorkerUrl } : {}),
+      ocrEnabled: async () => (await files.loadSettings()).ocr !== false,
     }),
   };
 

@@ -20,9 +20,11 @@ export interface RunExecutor {
   cancel(h: RunHandle, reason: string): Promise<void>;
 }
 
-export interface RunExecutorOptions extends Pick<CoreAppOptions, 'simTimeScale' | 'compareWorkerUrl'> {
+export interface RunExecutorOptions extends Pick<CoreAppOptions, 'simTimeScale' | 'compareWorkerUrl' | 'ocrReader' | 'ocrWorkerUrl'> {
   /** Minimum ms between two run-updated events of one run. */
   eventIntervalMs: number;
+  /** Whether runs read the text of their outputs (the reviewer's `ocr` setting), asked when a run starts. */
+  ocrEnabled?: () => Promise<boolean>;
 }
 
 const pairOfJob = (jobId: string): string => jobId.slice(0, jobId.lastIndexOf('#'));
@@ -51,26 +53,36 @@ export function createRunExecutor(registry: RunRegistry, events: EventBus, optio
       const wait = Math.max(0, options.eventIntervalMs - (Date.now() - lastEmit));
       timer = setTimeout(flush, wait);
     };
-    active.done = executeRun(h.store, {
-      signal: controller.signal,
-      ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
-      ...(options.compareWorkerUrl ? { compareWorkerUrl: options.compareWorkerUrl } : {}),
-      onLog: (line) => {
-        if (active.state === 'starting') active.message = line;
-      },
-      onEvent: (event) => {
-        if (event.type === 'progress') {
-          active.state = 'running';
-          active.message = null;
-          active.progress = event.progress;
-        } else if (event.type === 'job-finished') {
-          pendingKeys.add(pairOfJob(event.result.jobId));
-        } else if (event.type === 'comparison-done' || event.type === 'comparison-failed') {
-          pendingKeys.add(event.pairKey);
-        }
-        schedule();
-      },
-    })
+    const ocrEnabled = options.ocrEnabled ?? (async () => true);
+    active.done = ocrEnabled()
+      .catch(() => true)
+      .then((ocr) =>
+        executeRun(h.store, {
+          signal: controller.signal,
+          ocr,
+          ...(options.ocrReader ? { ocrReader: options.ocrReader } : {}),
+          ...(options.ocrWorkerUrl ? { ocrWorkerUrl: options.ocrWorkerUrl } : {}),
+          ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
+          ...(options.compareWorkerUrl ? { compareWorkerUrl: options.compareWorkerUrl } : {}),
+          onLog: (line) => {
+            if (active.state === 'starting') active.message = line;
+          },
+          onEvent: (event) => {
+            if (event.type === 'progress') {
+              active.state = 'running';
+              active.message = null;
+              active.progress = event.progress;
+            } else if (event.type === 'job-finished') {
+              pendingKeys.add(pairOfJob(event.result.jobId));
+            } else if (event.type === 'comparison-done' || event.type === 'comparison-failed') {
+              pendingKeys.add(event.pairKey);
+            } else if (event.type === 'ocr-done') {
+              pendingKeys.add(pairOfJob(event.jobId));
+            }
+            schedule();
+          },
+        }),
+      )
       .then((result) => {
         h.lastState = result.outcome.status === 'cancelled' ? 'cancelled' : 'complete';
         const failed = result.report.summary.errors.A + result.report.summary.errors.B;

@@ -5,6 +5,7 @@
  */
 import type { UiEvent } from '../../shared/contract.ts';
 import type { Dispatcher } from '../rpc.ts';
+import type { OcrReader } from '../runner/ocr-reads.ts';
 
 export interface ResolvedFile {
   /** Absolute path of an existing regular file inside a run folder. */
@@ -49,4 +50,8 @@ export interface CoreAppOptions {
    * without it (browser mode, tests) a Chromium found on the machine prints (core/reports/pdf.ts).
    */
   printPdf?: PdfPrinter;
+  /** The OCR engine runs use instead of the product's (tests pass a double). */
+  ocrReader?: OcrReader;
+  /** Module the OCR worker threads run when core is bundled (Electron's out/main/ocr-worker.js), like compareWorkerUrl. */
+  ocrWorkerUrl?: URL;
 }

@@ -79,6 +79,10 @@ describe('omni-review run on the simulators', () => {
       expect(pair.diff).toMatchObject({ pixels: expect.any(Number), ratio: expect.any(Number), heatmap: expect.stringMatching(/^images\//), ssim: expect.any(Number) });
     }
     expect(report.pairs.find((p) => p.caseId === 'smoke-en-sign')!.expectedText).toEqual(['OPEN']);
+    // OCR is on by default (issue 11): both outputs of a pair with expected text were read and scored.
+    const sign = report.pairs.find((p) => p.caseId === 'smoke-en-sign')!;
+    for (const side of ['A', 'B'] as const) expect(sign[side].text).toMatchObject({ expected: 'OPEN', lines: expect.any(Array), pass: expect.any(Boolean) });
+    expect(report.summary.text?.A.all.n).toBeGreaterThan(0);
     // The reports beside it.
     for (const f of ['report.html', 'report.csv', 'junit.xml', 'run.sqlite']) expect(existsSync(join(out, f)), f).toBe(true);
     // The closing lines: one unit rule, a ratio with "faster" or "slower", and last the headline.
@@ -97,9 +101,12 @@ describe('omni-review run on the simulators', () => {
 
   it('marks pairs whose backend returns garbage as errors with the reason, and finishes the run (exit 1)', async () => {
     const out = join(work, 'garbage');
-    const r = await cli('run', '--suite', join(SUITES, 'testdata', 'tiny.yaml'), '--out', out, '--a-faults', 'malformed-json=1', ...FAST);
+    const r = await cli('run', '--suite', join(SUITES, 'testdata', 'tiny.yaml'), '--out', out, '--a-faults', 'malformed-json=1', '--ocr', 'off', ...FAST);
     expect(r.code).toBe(1);
     const report = await readReport(out);
+    // --ocr off: nothing read, no text-rendering summary.
+    expect(report.pairs.every((p) => p.A.text === undefined && p.B.text === undefined)).toBe(true);
+    expect(report.summary.text).toBeUndefined();
     expect(report.run.status).toBe('complete');
     for (const pair of report.pairs) {
       expect(pair.A.status).toBe('error');

@@ -4,14 +4,13 @@
  */
 import { join } from 'node:path';
 import { SIDES } from '../../shared/model.ts';
-import { headline } from '../../shared/headline.ts';
 import type { Report } from '../../shared/report.ts';
-import { headlineInput } from '../../shared/run-summary.ts';
 import { formatSpeedup } from '../../shared/speedup.ts';
 import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { formatDuration, formatPercent } from '../../shared/units.ts';
 import { formatSpeedupLine } from '../reports/format.ts';
 import { displayPath } from './paths.ts';
+import { reportHeadline } from '../reports/conclusions.ts';
 
 /** "; compared server stages (text_encode, denoise): A 1.38× faster" over the stages both sides report, when any. */
 function comparedStages(report: Report): string {
@@ -44,7 +43,7 @@ export function closingLines(report: Report, dir: string): string[] {
   if (sims.length) lines.push(`note: ${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED — timings and images are not real model output`);
   lines.push(`report: ${displayPath(join(dir, 'report.html'))} · ${displayPath(join(dir, 'report.md'))} (source of truth: ${displayPath(join(dir, 'report.json'))})`);
   // Last, so the terminal ends on the conclusion (a report.json from before issue 13 has none stored: compute it).
-  const h = s.headline ?? headline(headlineInput(report.pairs));
+  const h = reportHeadline(report);
   lines.push(`headline: ${h.full}`);
   return lines;
 }

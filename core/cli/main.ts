@@ -67,6 +67,11 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--a-sim-time-scale <x>', 'simulator only: multiply A\'s durations once more, e.g. 1.5 for a slower A (try `compare`)', '1')
     .option('--b-sim-time-scale <x>', 'simulator only: multiply B\'s durations once more', '1')
     .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
+    .addOption(
+      new Option('--ocr <on|off>', 'read the text of every output whose case has expected text (its expected_text or the prompt\'s quoted spans), for A and B')
+        .choices(['on', 'off'])
+        .default('on'),
+    )
     .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -78,6 +83,7 @@ Examples:
   omni-review run --suite fixtures/suites/demo.yaml --out runs/demo
   omni-review run --suite my.yaml --a http://127.0.0.1:8000 --b http://127.0.0.1:8001 --timeout 600
   omni-review run --resume runs/demo
+  omni-review run --suite fixtures/suites/demo.yaml --a-faults typo=0.3 --ocr off
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts: RunCommandOptions) => setExit(await (await import('./run-command.ts')).runCommand(opts, io)));

@@ -26,7 +26,7 @@ function formatSideLine(name: string, p: SideProgress): string {
 }
 
 export function formatPlainLine(p: RunProgress): string {
-  return `progress: ${formatSideLine('A', p.A)} | ${formatSideLine('B', p.B)} | compared ${p.compare.done}/${p.compare.total} | eta ${formatDuration(p.etaMs)}`;
+  return `progress: ${formatSideLine('A', p.A)} | ${formatSideLine('B', p.B)} | compared ${p.compare.done}/${p.compare.total}${p.ocr ? ` | text read ${p.ocr.done}/${p.ocr.total}` : ''} | eta ${formatDuration(p.etaMs)}`;
 }
 
 /** Plain lines at most every `intervalMs`, plus always the final state. */
@@ -43,7 +43,7 @@ export function createPlainReporter(write: (line: string) => void, intervalMs = 
   };
   return {
     update(p) {
-      const finished = p.A.done === p.A.total && p.B.done === p.B.total && p.compare.done === p.compare.total;
+      const finished = p.A.done === p.A.total && p.B.done === p.B.total && p.compare.done === p.compare.total && (!p.ocr || p.ocr.done === p.ocr.total);
       if (finished || now() - last >= intervalMs) flush(p);
       else pending = p;
     },
@@ -86,7 +86,7 @@ export function createTtyReporter(stream: NodeJS.WriteStream): ProgressReporter 
       bars.C.setTotal(Math.max(1, p.compare.total));
       bars.A.update(p.A.done, { detail: detail(p.A) });
       bars.B.update(p.B.done, { detail: detail(p.B) });
-      bars.C.update(p.compare.done, { detail: `compared · eta ${formatDuration(p.etaMs)}` });
+      bars.C.update(p.compare.done, { detail: `compared${p.ocr ? ` · text read ${p.ocr.done}/${p.ocr.total}` : ''} · eta ${formatDuration(p.etaMs)}` });
     },
     log(line) {
       multi.log(`${line}\n`);

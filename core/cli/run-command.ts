@@ -52,6 +52,8 @@ export interface RunCommandOptions {
   aSimTimeScale: string;
   bSimTimeScale: string;
   healthTimeout: string;
+  /** `on` (default) or `off`: OCR of outputs with expected text (issue 11). */
+  ocr?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -63,6 +65,8 @@ function describeEvent(event: RunEvent): string | null {
     case 'job-finished':
       if (event.status === 'ok') return null;
       return `✗ ${event.result.side} ${event.result.caseId} turn ${event.result.turn}: ${event.result.error?.message ?? 'failed'}`;
+    case 'ocr-done':
+      return null;
     case 'comparison-failed':
       return `comparison of ${event.pairKey} failed: ${event.message}`;
     case 'log':
@@ -198,6 +202,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       simTimeScale,
       simSideTimeScale,
       healthDeadlineMs,
+      ocr: o.ocr !== 'off',
       formats: ['json', 'html', 'csv', 'junit', 'md'],
       onLog: (line) => reporter.log(line),
       onEvent: (event) => {

@@ -14,6 +14,8 @@ import { createComparePool } from '../compare/pool.ts';
 import { writeReports, type ReportFormat } from '../reports/write.ts';
 import { connectBackends } from '../runner/connect.ts';
 import type { RunEvent, RunOutcome } from '../runner/events.ts';
+import type { OcrReader } from '../runner/ocr-reads.ts';
+import { createRunOcrReader, type RunOcrReader } from './ocr-reader.ts';
 import { runJobs } from '../runner/scheduler.ts';
 import type { RunStore } from '../store/types.ts';
 import { explainEmbeddedSimErrors } from './embedded-sim.ts';
@@ -37,6 +39,12 @@ export interface ExecuteOptions {
   /** Worker module for comparisons when core is bundled (Electron). */
   compareWorkerUrl?: URL;
   formats?: readonly ReportFormat[];
+  /** Read the text of outputs with expected text (issue 11). Default true; `--ocr off` and the app's setting turn it off. */
+  ocr?: boolean;
+  /** The OCR engine to use instead of the product's (a test double in tests). */
+  ocrReader?: OcrReader;
+  /** Worker module for OCR when core is bundled (Electron). */
+  ocrWorkerUrl?: URL;
 }
 
 export interface ExecuteResult {
@@ -59,6 +67,9 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
   const sims: SimServer[] = [];
   const adapters: Partial<Record<Side, BackendAdapter>> = {};
   const pool = createComparePool(options.compareWorkerUrl ? { workerUrl: options.compareWorkerUrl } : {});
+  // The product's engine unless OCR is off or a caller brought its own; its workers start on the first read.
+  const ownOcr: RunOcrReader | null =
+    options.ocr === false || options.ocrReader ? null : createRunOcrReader(options.ocrWorkerUrl ? { workerUrl: options.ocrWorkerUrl } : {});
   try {
     for (const side of SIDES) {
       const cfg = store.config.backends[side];
@@ -99,6 +110,7 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
       store,
       adapters: connected,
       compare: pool,
+      ocr: options.ocr === false ? null : (options.ocrReader ?? ownOcr),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
@@ -113,6 +125,7 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
     return { outcome, report, files };
   } finally {
     await pool.close();
+    await ownOcr?.close();
     for (const adapter of Object.values(adapters)) adapter?.close?.();
     await Promise.all(sims.map((s) => s.close()));
   }

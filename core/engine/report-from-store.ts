@@ -12,6 +12,7 @@ export function reportFromStore(store: RunStore, now: Date = new Date()): Report
     results: store.results(),
     comparisons: store.comparisons(),
     verdicts: store.verdicts(),
+    ocrReads: store.ocrReads(),
     servers: { A: store.serverInfo('A'), B: store.serverInfo('B') },
     imageRelPath: (id) => {
       const image = store.getImage(id);

@@ -30,6 +30,10 @@ import { improvement, max, mean, summarize } from '../../shared/stats.ts';
 import { reviewStats } from '../../shared/review-stats.ts';
 import { headline } from '../../shared/headline.ts';
 import { headlineInput, summaryRows, type TextResultOf } from '../../shared/run-summary.ts';
+import { reportTextOf } from './conclusions.ts';
+import { expectedTextOf, type OcrRead } from '../../shared/ocr-read.ts';
+import { sideTextCheck } from '../../shared/ocr-view.ts';
+import { textSummary } from '../../shared/text-summary.ts';
 
 export interface ReportInput {
   config: RunConfig;
@@ -40,6 +44,8 @@ export interface ReportInput {
   servers: { A: ServerInfo | null; B: ServerInfo | null };
   /** Path of a stored image relative to the report file (POSIX separators), e.g. "../images/ab/ab12….png". */
   imageRelPath: (id: ImageId) => string;
+  /** Stored OCR reads (issue 11); absent: no text checks in the report. */
+  ocrReads?: OcrRead[];
   generatedAt: string;
   toolVersion: string;
 }
@@ -129,6 +135,10 @@ export function buildReport(input: ReportInput): Report {
     verdictsByPair.set(v.pairKey, list);
   }
 
+  // The newest read of each (image, expected text), as the UI's pair views pick it (core/app/pair-views.ts).
+  const reads = new Map<string, OcrRead>();
+  for (const r of input.ocrReads ?? []) reads.set(`${r.imageId}\n${r.expected}`, r);
+
   const pairs: ReportPair[] = [];
   for (const c of config.suite.cases) {
     const sources = c.inputs.map((id) => imageRelPath(id));
@@ -141,7 +151,11 @@ export function buildReport(input: ReportInput): Report {
         const side = (s: Side): ReportSide => {
           const id = jobId(c.id, s, turn, repeat);
           const result = resultsById.get(id);
-          return result ? sideFromResult(result, imageRelPath) : sideFromJob(jobsById.get(id), plannedSize(config, c));
+          if (!result) return sideFromJob(jobsById.get(id), plannedSize(config, c));
+          const reportSide = sideFromResult(result, imageRelPath);
+          const expected = expectedTextOf(t.expectedText);
+          const read = result.status === 'ok' && result.imageId && expected !== '' ? reads.get(`${result.imageId}\n${expected}`) : undefined;
+          return read ? { ...reportSide, text: sideTextCheck(read) } : reportSide;
         };
         const comparison = comparisons.get(key);
         pairs.push({
@@ -199,9 +213,14 @@ export function buildReport(input: ReportInput): Report {
         overrides: { ...config.params.overrides },
       },
     },
-    summary: summarizePairs(pairs),
+    summary: withTextSummary(summarizePairs(pairs, reportTextOf), pairs),
     pairs,
   };
+}
+
+/** The text-rendering summary, only when some output was read (a run with OCR off keeps its report as before). */
+function withTextSummary(summary: Report['summary'], pairs: readonly ReportPair[]): Report['summary'] {
+  return pairs.some((p) => p.A.text || p.B.text) ? { ...summary, text: textSummary(pairs) } : summary;
 }
 
 function backendOf(config: RunConfig, servers: ReportInput['servers'], side: Side): Report['run']['backends']['A'] {

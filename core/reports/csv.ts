@@ -48,6 +48,23 @@ function sideColumns(s: ReportSide): CsvValue[] {
 
 const SIDE_FIELDS = ['status', 'error_kind', 'error', 'e2e_ms', 'width', 'height', 'requested_size', 'peak_memory_mb', 'attempts', 'image'];
 
+const TEXT_FIELDS = ['text_pass', 'text_cer', 'text_ned', 'text_word_accuracy', 'text_char_accuracy', 'text_bow_recall', 'text_read', 'text_suggested_tags', 'verdict_side_tags'];
+
+function textColumns(p: ReportPair, side: 'A' | 'B'): CsvValue[] {
+  const t = p[side].text;
+  return [
+    t ? t.pass : null,
+    t?.cer ?? null,
+    t?.ned ?? null,
+    t?.wordAccuracy ?? null,
+    t?.charAccuracy ?? null,
+    t?.bagOfWordsRecall ?? null,
+    t?.recognized ?? null,
+    t ? t.suggestedTags.join(' | ') : null,
+    [...new Set(p.verdicts.flatMap((v) => v.sideTags?.[side] ?? []))].join(' | '),
+  ];
+}
+
 function pairImprovement(p: ReportPair): number | null {
   if (p.A.status !== 'ok' || p.B.status !== 'ok') return null;
   return improvement(p.A.timings.e2eMs, p.B.timings.e2eMs);
@@ -93,6 +110,8 @@ export function renderCsvReport(report: Report): string {
     'verdicts',
     'verdict_tags',
     'verdict_notes',
+    // Text check per side (issue 11), and the verdicts' tags per side; appended so older columns keep their place.
+    ...(['A', 'B'] as const).flatMap((side) => TEXT_FIELDS.map((f) => `${f}_${side}`)),
   ];
   const lines = [csvRow(header)];
   for (const p of report.pairs) {
@@ -126,6 +145,8 @@ export function renderCsvReport(report: Report): string {
         p.verdicts.map((v) => `${v.reviewer}:${v.verdict}`).join(' | '),
         [...new Set(p.verdicts.flatMap((v) => v.tags))].join(' | '),
         p.verdicts.filter((v) => v.note.trim()).map((v) => `${v.reviewer}: ${v.note.trim()}`).join(' | '),
+        ...textColumns(p, 'A'),
+        ...textColumns(p, 'B'),
       ]),
     );
   }

@@ -1,21 +1,13 @@
 /** report.html's conclusions (issue 13): the headline first, then the per-category / per-language table. */
-import { headline as makeHeadline } from '../../shared/headline.ts';
 import { formatShareBracket } from '../../shared/headline.ts';
 import type { Report } from '../../shared/report.ts';
 import { JUDGEMENT_LABELS, JUDGEMENTS } from '../../shared/review-stats.ts';
-import { headlineInput, summaryRows, type SummaryRow } from '../../shared/run-summary.ts';
+import type { SummaryRow } from '../../shared/run-summary.ts';
 import { formatRatio, formatSpeedup, speedTone } from '../../shared/speedup.ts';
 import { formatCount, formatDuration, formatPercent } from '../../shared/units.ts';
 import { html, type Html } from './escape.ts';
+import { reportHeadline, reportRows } from './conclusions.ts';
 
-/** The stored headline, or one computed from the pairs for a report.json written before issue 13. */
-export function reportHeadline(report: Report) {
-  return report.summary.headline ?? makeHeadline(headlineInput(report.pairs));
-}
-
-export function reportRows(report: Report): SummaryRow[] {
-  return report.summary.categories ?? summaryRows(report.pairs);
-}
 
 export function headlineCard(report: Report): Html {
   const h = reportHeadline(report);

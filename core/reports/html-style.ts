@@ -68,4 +68,5 @@ a{color:inherit;text-decoration:none}
 .chip.text{background:#e5e7eb}.badge.sim{color:#111}
 svg.bar rect.track{fill:#e5e7eb}
 }
+.text-failures{list-style:none;padding:0;margin:0;display:grid;gap:8px}.text-failure{border-top:1px dashed var(--line);padding-top:6px}.text-crops{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}.text-crop{border:1px solid var(--line);background:#000}
 `;

@@ -18,6 +18,7 @@ import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } fr
 import { categoryCard, headlineCard } from './html-conclusions.ts';
 import { cjkFontFace } from './cjk-font.ts';
 import { CATEGORY_LABELS } from '../../shared/run-summary.ts';
+import { makeTextCrops, textSection } from './html-text.ts';
 import { PAIR_FLAGS, REPORT_DOM, type PairFlag } from './pair-index.ts';
 import { REPORT_SCRIPT } from './report-script.generated.ts';
 
@@ -67,6 +68,7 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
   const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 256);
+  const textCrops = await makeTextCrops(report, options.reportDir);
   const { body: pairsBody, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
   const run = report.run;
@@ -78,6 +80,7 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
   <div class="cards">${headlineCard(report)}${categoryCard(report)}</div>
   <div class="cards">${backendCard('A', run.backends.A)}${backendCard('B', run.backends.B)}</div>
   <div class="cards">${e2eTable(report)}${stageSummary(report)}${qualitySummary(report)}${reviewSummary(report)}</div>
+  <div class="cards">${textSection(report, textCrops)}</div>
 </header>
 <div class="filters">
   <input id="${REPORT_DOM.query}" type="search" placeholder="Filter: prompt, case, expected text, tag, error… (press /)" aria-label="filter pairs">

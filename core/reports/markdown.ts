@@ -6,16 +6,16 @@
  * Every string from a suite or a backend goes through `mdText` (table pipes, emphasis, links and raw HTML are
  * escaped): a prompt cannot break a table or inject markup.
  */
-import { headline as makeHeadline } from '../../shared/headline.ts';
 import type { Report, ReportPair } from '../../shared/report.ts';
 import { JUDGEMENT_LABELS, JUDGEMENTS } from '../../shared/review-stats.ts';
-import { CATEGORY_LABELS, headlineInput, summaryRows, type SummaryRow } from '../../shared/run-summary.ts';
+import { CATEGORY_LABELS, type SummaryRow } from '../../shared/run-summary.ts';
 import { formatRatio, formatSpeedup } from '../../shared/speedup.ts';
 import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { formatCount, formatDuration, formatMemory, formatPercent } from '../../shared/units.ts';
 import { formatShareBracket } from '../../shared/headline.ts';
 import { safeRelativeHref } from './html-parts.ts';
 import { verdictWords } from './html-pairs.ts';
+import { reportHeadline, reportRows } from './conclusions.ts';
 
 /**
  * Text safe inside a Markdown paragraph or table cell (never at a line start, where # or > would count): no
@@ -130,8 +130,8 @@ function worstTable(report: Report): string {
 export function renderMarkdownReport(report: Report): string {
   const run = report.run;
   const s = report.summary;
-  const h = s.headline ?? makeHeadline(headlineInput(report.pairs));
-  const rows = s.categories ?? summaryRows(report.pairs);
+  const h = reportHeadline(report);
+  const rows = reportRows(report);
   const simulated = (['A', 'B'] as const).filter((side) => run.backends[side].simulated);
   const stages = stageTable(report);
   const out: string[] = [

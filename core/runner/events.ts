@@ -26,6 +26,8 @@ export type RunEvent =
     } & JobRef)
   | { type: 'comparison-done'; pairKey: string; comparison: Comparison }
   | { type: 'comparison-failed'; pairKey: string; message: string }
+  /** An output's text was read by OCR and saved (issue 11). */
+  | { type: 'ocr-done'; jobId: string; imageId: string }
   | { type: 'progress'; progress: RunProgress }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 

@@ -18,6 +18,7 @@ import type { RunStore } from '../store/types.ts';
 import { DEFAULT_BACKOFF, backoffDelayMs, type Backoff } from './backoff.ts';
 import { estimateEtaMs } from './eta.ts';
 import { PairComparisons } from './comparisons.ts';
+import { OcrReads, type OcrReader } from './ocr-reads.ts';
 import type { RunEvent, RunOutcome } from './events.ts';
 import { buildRequest } from './job-request.ts';
 import { errorResult, okResult, refOf, skippedResult } from './job-result.ts';
@@ -37,6 +38,10 @@ export interface RunJobsOptions {
    * PNGs) wait in memory. Default 2.
    */
   compareConcurrency?: number;
+  /** OCR engine for outputs with expected text (issue 11); absent or null: no OCR in this session. */
+  ocr?: OcrReader | null;
+  /** Reads handed to the OCR engine at once. Default 2. */
+  ocrConcurrency?: number;
 }
 
 /** Runs one run's jobs once (one session); see runJobs. */
@@ -57,6 +62,7 @@ class JobScheduler {
   private readonly finishedHere: Record<Side, number> = { A: 0, B: 0 };
   private readonly backoffs = new Map<JobState, ReturnType<typeof setTimeout>>();
   private readonly comparisons: PairComparisons;
+  private readonly ocr: OcrReads;
 
   private readonly stopCtrl = new AbortController();
   private stopping = false;
@@ -76,6 +82,13 @@ class JobScheduler {
       pool: options.compare,
       cases: this.cases,
       concurrency: Math.max(1, options.compareConcurrency ?? 2),
+      emit: (event) => this.emit(event),
+    });
+    this.ocr = new OcrReads({
+      store: this.store,
+      reader: options.ocr ?? null,
+      cases: this.cases,
+      concurrency: Math.max(1, options.ocrConcurrency ?? 2),
       emit: (event) => this.emit(event),
     });
   }
@@ -119,6 +132,7 @@ class JobScheduler {
     if (book.reset > 0) this.log('info', `resuming: ${book.reset} job(s) were in flight when the run stopped; they will be sent again`);
     for (const chain of book.chains) this.startChain(chain);
     for (const [key, pair] of this.pairs) this.comparisons.offer(key, pair);
+    for (const state of this.states) this.ocr.offer(state);
 
     const pending = this.states.filter((s) => s.status === 'pending').length;
     const missing = this.comparisons.queued;
@@ -168,6 +182,7 @@ class JobScheduler {
       }
     }
     for (const work of this.comparisons.startReady(this.pairs)) this.track(work.then(() => this.emitProgress()));
+    for (const work of this.ocr.startReady()) this.track(work.then(() => this.emitProgress()));
   }
 
   private track(work: Promise<void>): void {
@@ -181,8 +196,11 @@ class JobScheduler {
 
   private maybeFinish(): void {
     if (this.settled) return;
-    if (SIDES.some((s) => this.running[s] > 0) || this.comparisons.busy) return;
-    if (!this.stopping && (SIDES.some((s) => this.queues[s].length > 0) || this.backoffs.size > 0 || this.comparisons.queued > 0)) {
+    if (SIDES.some((s) => this.running[s] > 0) || this.comparisons.busy || this.ocr.busy) return;
+    if (
+      !this.stopping &&
+      (SIDES.some((s) => this.queues[s].length > 0) || this.backoffs.size > 0 || this.comparisons.queued > 0 || this.ocr.queued > 0)
+    ) {
       return;
     }
     if (!this.stopping) {
@@ -330,6 +348,7 @@ class JobScheduler {
       const key = makePairKey(state.job.caseId, state.job.turn, state.job.repeat);
       const pair = this.pairs.get(key);
       if (pair) this.comparisons.offer(key, pair);
+      this.ocr.offer(state);
     } else {
       this.skipFrom(state.chain, index + 1, `turn ${state.job.turn} failed: ${result.error?.message ?? 'unknown error'}`);
     }
@@ -369,8 +388,11 @@ class JobScheduler {
     const remaining = [
       ...SIDES.map((side) => ({ remaining: progress[side].total - progress[side].done, finished: this.finishedHere[side] })),
       { remaining: progress.compare.total - progress.compare.done, finished: this.comparisons.finishedHere },
+      // OCR reads are a lane of their own: the run is over when the last one is saved.
+      { remaining: this.ocr.remaining, finished: this.ocr.finishedHere },
     ];
-    return { ...progress, etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
+    const ocr = this.ocr.progress();
+    return { ...progress, ...(ocr ? { ocr } : {}), etaMs: estimateEtaMs(remaining, Math.round(performance.now() - this.startedAt)) };
   }
 
   private emitProgress(): void {

@@ -73,6 +73,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX verdicts_by_pair ON verdicts(pair_key);
     `,
   },
+  {
+    // Issue 11. Verdict tags become per side: every stored verdict gets empty `sideTags` and `dismissed` lists, and
+    // its existing `tags` stay where they are, read from now on as tags about the pair as a whole: which side an
+    // older tag meant was never recorded, and copying it to both sides would claim a failure on a side that may
+    // not have it. OCR reads are stored like comparisons, one row per (image, expected text, engine version), so
+    // a resumed run does not read again what it already read.
+    version: 2,
+    name: 'per-side verdict tags and OCR reads',
+    sql: `
+      UPDATE verdicts SET data = json_set(data, '$.sideTags', json('{"A":[],"B":[]}'))
+        WHERE json_type(data, '$.sideTags') IS NULL;
+      UPDATE verdicts SET data = json_set(data, '$.dismissed', json('{"A":[],"B":[]}'))
+        WHERE json_type(data, '$.dismissed') IS NULL;
+      CREATE TABLE ocr_reads (
+        read_key TEXT PRIMARY KEY,
+        image_id TEXT NOT NULL REFERENCES images(id),
+        engine TEXT NOT NULL,
+        read TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+      );
+      CREATE INDEX ocr_reads_by_image ON ocr_reads(image_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -315,6 +315,25 @@ describe('run store', () => {
     expect(s.verdicts()).toEqual([]);
   });
 
+  it('saves OCR reads by image, expected text and engine, and keeps per-side verdict tags', async () => {
+    const s = await create();
+    const img = await s.putImage(await solidPng(8, 8, [0, 0, 255]));
+    const read = { imageId: img.id, expected: 'HELLO', engine: 'test-engine 1', lines: [{ text: 'HELO', confidence: 0.9, box: { x: 1, y: 2, width: 5, height: 3 } }], width: 8, height: 8, ms: 12 };
+    s.saveOcrRead(read);
+    s.saveOcrRead({ ...read, lines: [] }); // same key: replaces
+    s.saveOcrRead({ ...read, engine: 'test-engine 2' }); // another engine version: a second read
+    expect(s.ocrReads()).toEqual([{ ...read, lines: [] }, { ...read, engine: 'test-engine 2' }]);
+    expect(() => s.saveOcrRead({ ...read, imageId: 'ab'.repeat(32) })).toThrow(/not in this run/);
+    expect(() => s.saveOcrRead({ ...read, width: 0 })).toThrow(/width/);
+
+    const verdict: Verdict = {
+      id: 'v2', pairKey: pairKey('gen-1', 1, 1), reviewer: 'ana', verdict: 'skip', tags: [], note: '', blind: false, swapped: false, durationMs: 1, createdAt: '2025-01-01T00:00:00.000Z',
+      sideTags: { A: ['text.misspelled'], B: [] }, dismissed: { A: [], B: ['text.missing'] },
+    };
+    s.addVerdict(verdict);
+    expect(s.verdicts()).toEqual([verdict]);
+  });
+
   it('closes idempotently and refuses use after close', async () => {
     const s = await create();
     s.close();

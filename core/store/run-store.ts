@@ -30,6 +30,7 @@ import {
 } from '../../shared/model.ts';
 import { describeIssues } from '../../shared/issue-path.ts';
 import { writeFileForRecord } from '../fs/atomic-write.ts';
+import { OcrReadSchema, ocrReadKey, type OcrRead } from '../../shared/ocr-read.ts';
 import { containedFile } from '../paths/containment.ts';
 import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError } from './image-file.ts';
 import { oversizeProblem } from './image-limits.ts';
@@ -117,6 +118,12 @@ class SqliteRunStore implements RunStore {
          ON CONFLICT(pair_key) DO UPDATE SET comparison = excluded.comparison, saved_at = excluded.saved_at`,
       ),
       comparisons: db.prepare('SELECT pair_key, comparison FROM comparisons ORDER BY rowid'),
+      upsertOcrRead: db.prepare(
+        `INSERT INTO ocr_reads (read_key, image_id, engine, read, saved_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(read_key) DO UPDATE SET image_id = excluded.image_id, engine = excluded.engine,
+           read = excluded.read, saved_at = excluded.saved_at`,
+      ),
+      ocrReads: db.prepare('SELECT read_key, read FROM ocr_reads ORDER BY rowid'),
       upsertServerInfo: db.prepare(
         `INSERT INTO server_info (side, info, saved_at) VALUES (?, ?, ?)
          ON CONFLICT(side) DO UPDATE SET info = excluded.info, saved_at = excluded.saved_at`,
@@ -326,6 +333,19 @@ class SqliteRunStore implements RunStore {
     );
   }
 
+  saveOcrRead(read: OcrRead): void {
+    const r = checked(OcrReadSchema, read, `OCR read of image ${read?.imageId}`);
+    if (!this.getImage(r.imageId)) throw new Error(`cannot save the OCR read of image ${r.imageId}: the image is not in this run`);
+    const key = ocrReadKey(r.imageId, r.expected, r.engine);
+    this.transaction(() => this.s('upsertOcrRead').run(key, r.imageId, r.engine, JSON.stringify(r), now()), 'normal');
+  }
+
+  ocrReads(): OcrRead[] {
+    return (this.s('ocrReads').all() as Row[]).map((row) =>
+      column(OcrReadSchema, row.read, this.where('OCR read', String(row.read_key))),
+    );
+  }
+
   saveServerInfo(side: Side, info: ServerInfo): void {
     const s = checked(SideSchema, side, 'server info side');
     const i = checked(ServerInfoSchema, info, `server info of side ${side}`);
@@ -364,6 +384,7 @@ class SqliteRunStore implements RunStore {
       this.jobs();
       this.results();
       this.comparisons();
+      this.ocrReads();
       this.verdicts();
       for (const side of ['A', 'B'] as const) this.serverInfo(side);
     } catch (error) {

@@ -15,6 +15,7 @@ import type {
   Side,
   Verdict,
 } from '../../shared/model.ts';
+import type { OcrRead } from '../../shared/ocr-read.ts';
 
 export interface StoredImage {
   id: ImageId;
@@ -57,6 +58,11 @@ export interface RunStore {
 
   saveComparison(comparison: Comparison): void;
   comparisons(): Comparison[];
+
+  /** Save what OCR read in an image for an expected text (replacing an earlier read under the same key). */
+  saveOcrRead(read: OcrRead): void;
+  /** Every stored OCR read (all engines), in the order they were saved. */
+  ocrReads(): OcrRead[];
 
   saveServerInfo(side: Side, info: ServerInfo): void;
   serverInfo(side: Side): ServerInfo | null;

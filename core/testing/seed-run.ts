@@ -25,6 +25,7 @@ import {
   type Verdict,
   type VerdictValue,
 } from '../../shared/model.ts';
+import { expectedTextOf } from '../../shared/ocr-read.ts';
 import { openRunStore } from '../store/run-store.ts';
 import { backendConfig } from '../store/testing.ts';
 
@@ -47,6 +48,11 @@ export interface SeedRunOptions {
   aImageChangeEvery?: number;
   /** Shifts the cycle of prior verdicts by this many values, so the same pairs get other verdicts. Default 0. */
   verdictOffset?: number;
+  /**
+   * Store an OCR read for every ok output (issue 11) and make side A's read misspelled (one letter wrong) on every
+   * n-th case (single-turn cases only). 0 (default): no reads, as a run with OCR off.
+   */
+  misreadEvery?: number;
 }
 
 const SIZE = 32;
@@ -139,6 +145,16 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
             };
           }
           store.saveResult(result);
+          const misreadEvery = options.misreadEvery ?? 0;
+          if (misreadEvery > 0 && result.status === 'ok' && result.imageId) {
+            const expected = expectedTextOf(c.turns[turn - 1]!.expectedText);
+            // Single-turn cases only: their expected text ("PAIR 12") is unique, while chains repeat "STEP 1" over the
+            // palette's few images, and one (image, expected text) has one read.
+            const misread = side === 'A' && c.turns.length === 1 && cases.indexOf(c) % misreadEvery === misreadEvery - 1;
+            // A one-letter misreading ("PAIR 3" → "XAIR 3"): a misspelling, as the simulator's typo fault draws one.
+            const text = misread ? expected.replace(/[A-Z]/, (ch) => (ch === 'X' ? 'Y' : 'X')) : expected;
+            store.saveOcrRead({ imageId: result.imageId, expected, engine: 'seeded (no engine)', lines: [{ text, confidence: 0.95, box: { x: 2, y: 10, width: 28, height: 8 } }], width: SIZE, height: SIZE, ms: 40 });
+          }
         }
         bFailed ||= failsNow;
         if (!bFailed) {

@@ -90,6 +90,13 @@ export class RunsPage {
     if (options.concurrency !== undefined) await box.getByTestId(`backend-${side}-concurrency`).fill(String(options.concurrency));
   }
 
+  /** The Runs page's "Read rendered text (OCR)" box: the workspace's `ocr` setting, kept for later runs. */
+  async setOcr(on: boolean): Promise<void> {
+    const box = this.page.getByTestId('setting-ocr');
+    await box.setChecked(on);
+    await expect(box).toBeChecked({ checked: on });
+  }
+
   /** Fill the form and press Start. The app opens the new run for review when it starts. */
   async startRun(options: StartOptions = {}): Promise<void> {
     if (options.suiteFile) await this.uploadSuite(options.suiteFile.name, options.suiteFile.content);

@@ -46,7 +46,9 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   await expect(app.reviewerPrompt).toBeVisible();
   await app.setReviewer('e2e-reviewer');
 
-  // Start the demo suite on both simulators and watch it finish.
+  // Start the demo suite on both simulators and watch it finish. OCR off: this flow is about reviewing, and the
+  // text check of 58 outputs would add minutes on a busy 2-core machine (e2e/web/text-check.spec.ts covers it).
+  await app.runs.setOcr(false);
   await app.runs.startRun({ suitePath: 'fixtures/suites/demo.yaml' });
   await expect(app.review.root).toBeVisible({ timeout: 30_000 }); // the app opens a run for review once it starts
   await app.gotoRuns();

@@ -40,6 +40,8 @@ const info = (message: string): void => console.log(`[omni-review] ${message}`);
 const RENDERER_ROOT = fileURLToPath(new URL('../renderer/', import.meta.url));
 const PRELOAD_PATH = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const COMPARE_WORKER_URL = new URL('./compare-worker.js', import.meta.url);
+/** core/ocr's worker, bundled beside this file likewise (electron.vite.config.ts `ocr-worker`). */
+const OCR_WORKER_URL = new URL('./ocr-worker.js', import.meta.url);
 /** The suites shipped with the app (copied from fixtures/ by electron.vite.config.ts, images beside them). */
 const BUNDLED_SUITES_DIR = fileURLToPath(new URL('./fixtures/suites/', import.meta.url));
 /** How long quitting waits for the engine to leave runs resumable before giving up. */
@@ -158,6 +160,7 @@ async function startCore(): Promise<CoreApp | null> {
       mode: 'electron',
       compareWorkerUrl: COMPARE_WORKER_URL,
       printPdf: createElectronPdfPrinter(warn),
+      ocrWorkerUrl: OCR_WORKER_URL,
       suiteDirs: [BUNDLED_SUITES_DIR, join(paths.workspace, 'suites')],
     });
   } catch (error) {

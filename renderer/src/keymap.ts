@@ -23,6 +23,9 @@ export type KeyAction =
   | 'view-toggle'
   | 'view-diff'
   | 'view-source'
+  | 'view-text'
+  | 'suggest-accept'
+  | 'suggest-reject'
   | 'fit'
   | 'zoom-in'
   | 'zoom-out'
@@ -45,13 +48,15 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'prev', keys: ['k', 'ArrowUp'], label: 'k / ↑', description: 'Previous pair', group: 'Navigate' },
   { action: 'turn-prev', keys: ['['], label: '[', description: 'Previous turn of a multi-turn chain', group: 'Navigate' },
   { action: 'turn-next', keys: [']'], label: ']', description: 'Next turn of a multi-turn chain', group: 'Navigate' },
-  { action: 'filter', keys: ['/'], label: '/', description: 'Filter pairs (tokens: v:A_better tag:text.missing cat:text-rendering diff>0.5% stage:denoise>20s)', group: 'Navigate' },
+  { action: 'filter', keys: ['/'], label: '/', description: 'Filter pairs (tokens: v:A_better tag:text.missing cat:text-rendering diff>0.5% stage:denoise>20s ocr:fail ocr:left.fail cer>0.1 lang:zh)', group: 'Navigate' },
   { action: 'verdict-a', keys: ['1'], label: '1', description: 'Left / A is better', group: 'Judge' },
   { action: 'verdict-b', keys: ['2'], label: '2', description: 'Right / B is better', group: 'Judge' },
   { action: 'verdict-tie', keys: ['3'], label: '3', description: 'Tie', group: 'Judge' },
   { action: 'verdict-both-bad', keys: ['4'], label: '4', description: 'Both bad', group: 'Judge' },
   { action: 'verdict-skip', keys: ['s'], label: 's', description: 'Skip', group: 'Judge' },
-  { action: 'tags', keys: ['t'], label: 't', description: 'Tag palette (failure taxonomy)', group: 'Judge' },
+  { action: 'tags', keys: ['t'], label: 't', description: 'Tag palette (failure taxonomy; Tab picks pair, left or right side)', group: 'Judge' },
+  { action: 'suggest-accept', keys: ['y'], label: 'y', description: 'Accept the next text suggestion (OCR tag on one side), stored at once', group: 'Judge' },
+  { action: 'suggest-reject', keys: ['x'], label: 'x', description: 'Reject the next text suggestion', group: 'Judge' },
   { action: 'note', keys: ['n'], label: 'n', description: 'Add a note', group: 'Judge' },
   { action: 'undo', keys: ['u'], label: 'u', description: 'Undo the last verdict', group: 'Judge' },
   { action: 'blind', keys: ['b'], label: 'b', description: 'Blind mode: hide backend names, swap sides at random', group: 'Judge' },
@@ -61,6 +66,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'view-toggle', keys: ['g'], label: 'g', description: 'Toggle / strobe A ↔ B', group: 'View' },
   { action: 'view-diff', keys: ['d'], label: 'd', description: 'Diff heatmap A ↔ B', group: 'View' },
   { action: 'view-source', keys: ['c'], label: 'c', description: 'Changes vs source, per backend', group: 'View' },
+  { action: 'view-text', keys: ['r'], label: 'r', description: 'Show / hide the text OCR read (boxes on the outputs)', group: 'View' },
   { action: 'fit', keys: ['0', ' '], label: '0 / space', description: 'Fit to view', group: 'View' },
   { action: 'zoom-in', keys: ['+', '='], label: '+', description: 'Zoom in', group: 'View' },
   { action: 'zoom-out', keys: ['-'], label: '−', description: 'Zoom out', group: 'View' },

@@ -16,6 +16,7 @@ export function reviewHandlers(ctx: AppContext): Pick<Handlers, 'pairs:list' | '
         results: store.results(),
         comparisons: store.comparisons(),
         verdicts: store.verdicts(),
+        ocrReads: store.ocrReads(),
       });
     },
     'verdicts:set': async (req) => {
@@ -33,6 +34,8 @@ export function reviewHandlers(ctx: AppContext): Pick<Handlers, 'pairs:list' | '
         reviewer,
         verdict: req.verdict,
         tags: [...new Set(req.tags)],
+        sideTags: { A: [...new Set(req.sideTags?.A ?? [])], B: [...new Set(req.sideTags?.B ?? [])] },
+        dismissed: { A: [...new Set(req.dismissed?.A ?? [])], B: [...new Set(req.dismissed?.B ?? [])] },
         note: req.note,
         blind: req.blind,
         swapped: req.swapped,

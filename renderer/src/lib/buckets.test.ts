@@ -9,7 +9,7 @@ describe('buckets', () => {
   let engine: TestEngine;
   let pairs: PairView[];
   beforeAll(async () => {
-    engine = await startTestEngine({ runs: [{ id: 'r1', pairs: 300, errorEvery: 20, reviewedFraction: 0.4, priorReviewer: 'ana' }] });
+    engine = await startTestEngine({ runs: [{ id: 'r1', pairs: 300, errorEvery: 20, reviewedFraction: 0.4, priorReviewer: 'ana', misreadEvery: 7 }] });
     pairs = await engine.api.call('pairs:list', { runId: 'r1' });
   });
   afterAll(() => engine.close());
@@ -25,7 +25,10 @@ describe('buckets', () => {
   it('has the status buckets, every verdict, and tags sorted by count', () => {
     const buckets = computeBuckets(pairs, 'ana');
     const names = buckets.map((b) => b.name);
-    expect(names.slice(0, 5)).toEqual(['all', 'unreviewed', 'reviewed', 'errors', 'big-diff']);
+    expect(names.slice(0, 6)).toEqual(['all', 'unreviewed', 'reviewed', 'errors', 'big-diff', 'text-failures']);
+    // Side A misread on every 7th pair (a pair whose A is ok): the "Text failures" bucket holds those.
+    expect(buckets.find((b) => b.name === 'text-failures')?.count).toBe(pairs.filter((p) => p.A.text?.pass === false).length);
+    expect(buckets.find((b) => b.name === 'text-failures')?.count).toBeGreaterThan(20);
     expect(names).toEqual(expect.arrayContaining(['v-A_better', 'v-B_better', 'v-tie', 'v-both_bad', 'v-skip']));
     const get = (n: string) => buckets.find((b) => b.name === n)!.count;
     expect(get('reviewed') + get('unreviewed')).toBe(pairs.length);

@@ -7,6 +7,7 @@ import type { PairView, RunSummary, Settings } from '../../../shared/contract.ts
 import { computeBuckets } from '../lib/buckets.ts';
 import { filterPairs, type ParsedFilter } from '../lib/filter.ts';
 import { latestVerdict } from '../lib/pair-utils.ts';
+import { sideTagsOf } from '../../../shared/model.ts';
 import type { AppState, Draft } from './types.ts';
 
 export function currentPair(state: Pick<AppState, 'pairs' | 'pairIndex' | 'currentKey'>): PairView | null {
@@ -33,7 +34,14 @@ export function draftFor(state: Pick<AppState, 'drafts' | 'settings'>, pair: Pai
   const edited = state.drafts[pair.key];
   if (edited) return edited;
   const v = latestVerdict(pair, reviewerOf(state));
-  return v ? { tags: [...v.tags], note: v.note } : { tags: [], note: '' };
+  if (!v) return { tags: [], note: '', sideTags: { A: [], B: [] }, dismissed: { A: [], B: [] } };
+  const st = sideTagsOf(v);
+  const dm = v.dismissed ?? { A: [], B: [] };
+  return { tags: [...v.tags], note: v.note, sideTags: { A: [...st.A], B: [...st.B] }, dismissed: { A: [...dm.A], B: [...dm.B] } };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((t) => b.includes(t));
 }
 
 /** True when the panel's tags/note differ from what is saved (the reviewer must press a verdict key). */
@@ -42,7 +50,8 @@ export function draftIsUnsaved(state: Pick<AppState, 'drafts' | 'settings'>, pai
   if (!edited) return false;
   const v = latestVerdict(pair, reviewerOf(state));
   const savedTags = v?.tags ?? [];
-  const sameTags = savedTags.length === edited.tags.length && savedTags.every((t) => edited.tags.includes(t));
+  const saved = sideTagsOf(v);
+  const sameTags = sameSet(savedTags, edited.tags) && sameSet(saved.A, edited.sideTags.A) && sameSet(saved.B, edited.sideTags.B);
   return !sameTags || (v?.note ?? '') !== edited.note;
 }
 
@@ -65,10 +74,10 @@ export function neighbourPairs(
 }
 
 /** The filtered list and the bucket counts for these pairs, this filter and this reviewer. */
-export function derive(pairs: PairView[], filter: ParsedFilter, settings: Settings) {
+export function derive(pairs: PairView[], filter: ParsedFilter, settings: Settings, blind = false) {
   const reviewer = settings.reviewer.trim() === '' ? null : settings.reviewer;
   return {
-    visibleKeys: filterPairs(pairs, filter, { reviewer }).map((p) => p.key),
+    visibleKeys: filterPairs(pairs, filter, { reviewer, blind }).map((p) => p.key),
     buckets: computeBuckets(pairs, reviewer),
   };
 }

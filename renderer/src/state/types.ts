@@ -19,14 +19,20 @@ import type { KeyAction } from '../keymap.ts';
 import type { PositionalVerdict } from '../lib/blind.ts';
 import type { Bucket } from '../lib/buckets.ts';
 import type { ParsedFilter } from '../lib/filter.ts';
+import type { Side } from '../../../shared/model.ts';
 
 export type View = 'runs' | 'review' | 'summary';
 export type Overlay = null | 'help' | 'tags' | 'note' | 'reviewer';
 export type AppInfo = ResponseOf<'app:get-info'>;
 
 export interface Draft {
+  /** Tags about the pair as a whole. */
   tags: string[];
   note: string;
+  /** Tags per side, in backend terms (issue 11). */
+  sideTags: { A: string[]; B: string[] };
+  /** Suggested tags rejected per side. */
+  dismissed: { A: string[]; B: string[] };
 }
 
 export interface SaveState {
@@ -39,6 +45,8 @@ export interface UndoEntry {
   runId: string;
   pairKey: string;
   verdictId: string;
+  /** A suggestion accepted or rejected: undo drops it instead of keeping it as a draft. */
+  suggestion?: boolean;
 }
 
 export interface Notice {
@@ -141,8 +149,14 @@ export interface VerdictsSlice {
   /** Re-save the newest verdict's value with the edited tags/note, staying on the pair. */
   amend(): Promise<void>;
   undo(): Promise<void>;
-  toggleTag(tag: string): void;
+  /** Toggle a tag on the pair (no side) or on one side (backend terms). */
+  toggleTag(tag: string, side?: Side): void;
   setNote(note: string): void;
+  /**
+   * Accept (or reject) the first open OCR suggestion of the current pair, left side first: one key press, stored
+   * at once as a verdict record (the reviewer's newest verdict value, else `skip`), undone by `u`.
+   */
+  decideSuggestion(accept: boolean, target?: { side: Side; tag: string }): Promise<void>;
 }
 
 /** How the current pair is shown: blind mode, view mode, zoom commands. */
@@ -150,7 +164,10 @@ export interface CompareSlice {
   blind: boolean;
   mode: ViewMode;
   zoomCommand: ZoomCommand | null;
+  /** OCR boxes drawn over the outputs (`r`). */
+  showText: boolean;
   toggleBlind(): void;
+  toggleText(): void;
   setMode(mode: ViewMode): void;
   zoom(kind: ZoomCommand['kind']): void;
 }

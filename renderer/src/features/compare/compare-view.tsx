@@ -31,7 +31,7 @@ const THUMB_SOURCE_SIDE = 512;
 const SLIDER_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown']);
 
 export function CompareView(props: CompareViewProps) {
-  const { runId, pair, chain, imageUrl, mode, onModeChange, blind, swapped, zoomCommand, onSelectTurn, backendLabels, onPainted } = props;
+  const { runId, pair, chain, imageUrl, mode, onModeChange, blind, swapped, zoomCommand, onSelectTurn, backendLabels, onPainted, showText } = props;
   const rootRef = useRef<HTMLDivElement>(null);
   const [services] = useState<CompareServices>(() => {
     const controller = new ViewportController(pairFrame(pair));
@@ -121,7 +121,7 @@ export function CompareView(props: CompareViewProps) {
     return () => window.clearInterval(id);
   }, [mode, strobe]);
 
-  const common: StageCommon = { runId, pair, places, frame, imageUrl: drawUrl, fullUrl };
+  const common: StageCommon = { runId, pair, places, frame, imageUrl: drawUrl, fullUrl, showText: showText === true };
   const mismatch = sizeMismatchNote(pair, places, frame);
   const [left, right] = places;
 

@@ -9,6 +9,7 @@ import { fmtCount } from './format.ts';
 import { swipeClipPath, swipeFraction, swipeKeyStep } from './geometry.ts';
 import { outputSize, sideProblem, sourceFor, type PlacedSide, type Position } from './sides.ts';
 import { BoundsBox, Layer, PaneImage, Problem, Surface } from './surface.tsx';
+import { TextBoxes } from './text-boxes.tsx';
 import type { Size } from './viewport.ts';
 
 export interface StageCommon {
@@ -20,6 +21,8 @@ export interface StageCommon {
   imageUrl: (runId: string, imageId: string) => string;
   /** The original (the pixel inspector reads it). */
   fullUrl: (runId: string, imageId: string) => string;
+  /** Draw each side's OCR boxes over its output. */
+  showText?: boolean;
 }
 
 /** A PaneImage's three image props, all from one id: what it draws, what the pixel inspector reads, the id. */
@@ -55,6 +58,7 @@ function OutputLayer({ common, place, role, order }: { common: StageCommon; plac
         colorVar={place.colorVar}
         order={order}
       />
+      {common.showText && place.view.text && <TextBoxes check={place.view.text} position={role} />}
     </Layer>
   );
 }

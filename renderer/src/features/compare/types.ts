@@ -39,4 +39,6 @@ export interface CompareViewProps {
    * `preloadPairs` the list's neighbours with exactly those URLs.
    */
   onPainted?: (pairKey: string, drawUrl: (runId: string, imageId: string) => string) => void;
+  /** Draw the OCR boxes of each side's text check over its output (issue 11; the `r` key toggles it). */
+  showText?: boolean;
 }

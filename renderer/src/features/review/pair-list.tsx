@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
+import { allTagsOf } from '../../../../shared/model.ts';
 import { placement, verdictLabel } from '../../lib/blind.ts';
 import { formatPercent } from '../../../../shared/units.ts';
 import { latestVerdict, pairLabel, pairStatus } from '../../lib/pair-utils.ts';
@@ -130,7 +131,7 @@ const PairRow = memo(function PairRow({ id, pair, top, selected, blind, reviewer
           ratio !== null && <span className={`mono ${ratio > 0.005 ? 'hot' : ''}`}>Δ {formatPercent(ratio)}</span>
         )}
         {pair.diff?.ssim != null && <span className="mono">ssim {pair.diff.ssim.toFixed(3)}</span>}
-        {verdict && verdict.tags.length > 0 && <span className="tag-count" title={verdict.tags.join(', ')}>{verdict.tags.length} tag{verdict.tags.length > 1 ? 's' : ''}</span>}
+        {verdict && allTagsOf(verdict).length > 0 && <span className="tag-count" title={allTagsOf(verdict).join(', ')}>{allTagsOf(verdict).length} tag{allTagsOf(verdict).length > 1 ? 's' : ''}</span>}
       </div>
     </div>
   );

@@ -13,6 +13,7 @@ import { PairList } from './pair-list.tsx';
 import { ReviewStatsPanel } from './review-stats-panel.tsx';
 import { TimingSummary } from './timing-summary.tsx';
 import { preloadPairs } from '../compare/index.ts';
+import { TextCheckPanel } from './text-check-panel.tsx';
 import { VerdictPanel } from './verdict-panel.tsx';
 import './review.css';
 
@@ -30,6 +31,7 @@ export function ReviewPage() {
   const setMode = useApp((s) => s.setMode);
   const zoomCommand = useApp((s) => s.zoomCommand);
   const select = useApp((s) => s.select);
+  const showText = useApp((s) => s.showText);
 
   // Once the pair on screen has painted and the browser is idle, have the images the current view mode needs
   // fetched *and decoded* for the neighbours: next, previous, the one after. Waiting for idle keeps those decodes
@@ -93,6 +95,7 @@ export function ReviewPage() {
                 onSelectTurn={select}
                 backendLabels={labels}
                 onPainted={onPainted}
+                showText={showText}
               />
             </div>
           </>
@@ -102,6 +105,7 @@ export function ReviewPage() {
       </main>
       <aside className="review-inspector" aria-label="Verdict and details">
         {pair && <VerdictPanel pair={pair} />}
+        {pair && <TextCheckPanel pair={pair} />}
         {pair && <SideErrors pair={pair} blind={blind} />}
         {pair && <TimingSummary pair={pair} run={run} blind={blind} />}
         <ReviewStatsPanel />
@@ -125,6 +129,7 @@ function RunStrip({ run }: { run: RunSummary }) {
       {active && (
         <span>
           · A {p.A.done}/{p.A.total} · B {p.B.done}/{p.B.total}
+          {p.ocr && ` · text read ${p.ocr.done}/${p.ocr.total}`}
           {p.etaMs !== null && ` · ETA ${formatDuration(p.etaMs)}`}
         </span>
       )}

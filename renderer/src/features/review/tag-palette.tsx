@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
 import { TAGS } from '../../../../shared/model.ts';
+import { placement } from '../../lib/blind.ts';
 import { useApp } from '../../state/react.tsx';
 import { draftFor } from '../../state/selectors.ts';
 
@@ -16,13 +17,27 @@ export function tagOptions(query: string, selected: readonly string[]): string[]
   return hits;
 }
 
-/** `t`: type to filter the failure taxonomy, ↑/↓ to move, Enter to toggle, Esc to close. */
+const SCOPES = ['pair', 'left', 'right'] as const;
+type Scope = (typeof SCOPES)[number];
+
+/**
+ * `t`: type to filter the failure taxonomy, ↑/↓ to move, Enter to toggle, Tab to pick what the tag is about (the
+ * left side, the right side, or the pair as a whole: tags are per side since issue 11), Esc to close.
+ */
 export function TagPalette({ pair }: { pair: PairView }) {
   const drafts = useApp((s) => s.drafts);
   const settings = useApp((s) => s.settings);
-  const toggleTag = useApp((s) => s.toggleTag);
+  const blind = useApp((s) => s.blind);
+  const toggleTagIn = useApp((s) => s.toggleTag);
   const setOverlay = useApp((s) => s.setOverlay);
-  const selected = draftFor({ drafts, settings }, pair).tags;
+  // The pair as a whole by default (what t did before tags were per side); Tab moves to the left or right side.
+  const [scope, setScope] = useState<Scope>('pair');
+  const place = placement(pair, blind);
+  const side = scope === 'pair' ? undefined : place[scope];
+  const draft = draftFor({ drafts, settings }, pair);
+  const selected = side ? draft.sideTags[side] : draft.tags;
+  const toggleTag = (tag: string) => toggleTagIn(tag, side);
+  const scopeName = (s: Scope): string => (s === 'pair' ? 'Pair' : blind ? (s === 'left' ? 'Left' : 'Right') : `${place[s]} (${s})`);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const options = useMemo(() => tagOptions(query, selected), [query, selected]);
@@ -54,12 +69,31 @@ export function TagPalette({ pair }: { pair: PairView }) {
             e.preventDefault();
             const tag = options[at];
             if (tag) toggleTag(tag);
+          } else if (e.key === 'Tab') {
+            e.preventDefault();
+            setScope(SCOPES[(SCOPES.indexOf(scope) + (e.shiftKey ? SCOPES.length - 1 : 1)) % SCOPES.length]!);
           } else if (e.key === 'Escape') {
             e.preventDefault();
             setOverlay(null);
           }
         }}
       />
+      <div className="cv-seg tag-scope" role="radiogroup" aria-label="What the tag is about">
+        {SCOPES.map((s) => (
+          <button
+            key={s}
+            type="button"
+            role="radio"
+            aria-checked={scope === s}
+            className={scope === s ? 'is-on' : ''}
+            data-testid={`tag-scope-${s}`}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => setScope(s)}
+          >
+            {scopeName(s)}
+          </button>
+        ))}
+      </div>
       <ul id="tag-options" className="tag-options" role="listbox" aria-multiselectable="true">
         {options.length === 0 && <li className="muted small-print">No tag matches. New artifact tags: type artifact.name in full.</li>}
         {options.map((tag, i) => {

@@ -91,10 +91,19 @@ export function VerdictPanel({ pair }: { pair: PairView }) {
         </div>
         {overlay === 'tags' ? (
           <TagPalette pair={pair} />
-        ) : draft.tags.length > 0 ? (
+        ) : draft.tags.length + draft.sideTags.A.length + draft.sideTags.B.length > 0 ? (
           <ul className="tag-chips" data-testid="pair-tags">
+            {(['left', 'right'] as const).flatMap((pos) => {
+              const side = placement(pair, blind)[pos];
+              const name = blind ? (pos === 'left' ? 'Left' : 'Right') : side;
+              return draft.sideTags[side].map((t) => (
+                <li key={`${pos}-${t}`} className="tag-chip" data-testid={`tag-chip-${pos}`} data-tag={t}>
+                  <b>{name}</b> {t}
+                </li>
+              ));
+            })}
             {draft.tags.map((t) => (
-              <li key={t} className="tag-chip" data-testid="tag-chip">
+              <li key={t} className="tag-chip" data-testid="tag-chip" data-tag={t}>
                 {t}
               </li>
             ))}

@@ -10,6 +10,8 @@ export function StartRunForm() {
   const startRun = useApp((s) => s.startRun);
   const openRun = useApp((s) => s.openRun);
   const startState = useApp((s) => s.startState);
+  const ocrOn = useApp((s) => s.settings.ocr !== false);
+  const saveSettings = useApp((s) => s.saveSettings);
   const [form, setForm] = useState<FormState>(() => ({
     suite: suites[0]?.path ?? FROM_FILE,
     A: initialBackend('A'),
@@ -162,6 +164,9 @@ export function StartRunForm() {
         </ul>
       )}
       <div className="form-actions">
+        <label className="checkbox" title="Outputs whose case has expected text (expected_text or the prompt's quoted spans) are read by OCR for A and B during the run, off the main thread. A workspace setting, like omni-review run --ocr on|off.">
+          <input type="checkbox" data-testid="setting-ocr" checked={ocrOn} onChange={(e) => void saveSettings({ ocr: e.target.checked })} /> Read rendered text (OCR)
+        </label>
         <button type="submit" className="primary" data-testid="start-run-submit" disabled={startState.status === 'working'}>
           {startState.status === 'working' ? 'Starting…' : 'Start run'}
         </button>

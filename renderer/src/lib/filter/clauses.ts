@@ -25,7 +25,18 @@ export type Clause = ClauseBase &
     | { kind: 'number'; field: NumberField; op: CompareOp; value: number }
     | { kind: 'stage'; side: Side | null; stage: string; op: CompareOp; ms: number }
     | { kind: 'memory'; side: Side | null; op: CompareOp; mb: number }
+    /** Text check (issue 11): a backend side, a screen position (blind-safe), or either side. */
+    | { kind: 'ocr'; side: SideRef | null; values: OcrValue[] }
+    | { kind: 'cer'; side: SideRef | null; op: CompareOp; value: number }
+    | { kind: 'lang'; values: TextLang[] }
   );
+
+/** A side named by backend (A, B) or by where it is drawn (left, right: what blind mode allows). */
+export type SideRef = Side | 'left' | 'right';
+export const OCR_VALUES = ['fail', 'pass', 'read', 'unread'] as const;
+export type OcrValue = (typeof OCR_VALUES)[number];
+export const LANG_VALUES = ['zh', 'en', 'mixed'] as const;
+export type TextLang = (typeof LANG_VALUES)[number];
 
 export type TagPattern = { exact: string } | { prefix: string };
 
@@ -46,6 +57,13 @@ export interface ParsedFilter {
 export interface MatchContext {
   /** Verdict, tag and reviewed tokens read this reviewer's newest verdict; null = anyone's. */
   reviewer: string | null;
+  /** Blind mode: left/right tokens follow the pair's blind swap. */
+  blind?: boolean;
+}
+
+export interface ParseOptions {
+  /** Blind mode: tokens that name a backend side by letter (ocr:a.fail) are refused; left/right work. */
+  blind?: boolean;
 }
 
 export const EMPTY_FILTER: ParsedFilter = { clauses: [], errors: [] };

@@ -186,3 +186,52 @@ describe('filterPairs', () => {
     expect(filterPairs(pairs, parseFilter('cat:style'), ctx).map((p) => p.key)).toEqual(['b']);
   });
 });
+
+describe('text-check tokens (issue 11)', () => {
+  const check = (pass: boolean, cer: number): NonNullable<PairView['A']['text']> => ({
+    engine: 'e', ms: 10, width: 64, height: 64, lines: [], usedLines: [], expected: '新年快乐', recognized: '', lang: 'zh', cer, ned: 1 - cer,
+    wordAccuracy: null, charAccuracy: 1 - cer, bagOfWordsRecall: 1 - cer, pass, suggestedTags: pass ? [] : ['text.misspelled'], alignment: [],
+  });
+  const aFails = pair({ A: side({ text: check(false, 0.25) }), B: side({ text: check(true, 0) }), blindSwap: true });
+
+  it('finds failures on either side, on one backend, and by screen position (blind-safe)', () => {
+    expect(match('ocr:fail', aFails)).toBe(true);
+    expect(match('ocr:a.fail', aFails)).toBe(true);
+    expect(match('ocr:b.fail', aFails)).toBe(false);
+    expect(match('ocr:b.pass', aFails)).toBe(true);
+    expect(match('ocr:fail', pair())).toBe(false);
+    expect(match('ocr:unread', pair())).toBe(true);
+    // Not blind: left is A. Blind with this pair's swap: A is drawn on the right.
+    expect(matchesFilter(aFails, parseFilter('ocr:left.fail').clauses, { reviewer: 'ana', blind: false })).toBe(true);
+    expect(matchesFilter(aFails, parseFilter('ocr:left.fail', { blind: true }).clauses, { reviewer: 'ana', blind: true })).toBe(false);
+    expect(matchesFilter(aFails, parseFilter('ocr:right.fail', { blind: true }).clauses, { reviewer: 'ana', blind: true })).toBe(true);
+  });
+
+  it('refuses backend letters in blind mode, saying what to type instead', () => {
+    const parsed = parseFilter('ocr:a.fail cer:B>0.1', { blind: true });
+    expect(parsed.clauses).toEqual([]);
+    expect(parsed.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/blind mode hides which side is A: .*ocr:left\.fail/),
+      expect.stringMatching(/blind mode hides which side is B/),
+    ]);
+  });
+
+  it('compares CER and matches the language of the expected text', () => {
+    expect(match('cer>0.1', aFails)).toBe(true);
+    expect(match('cer>0.3', aFails)).toBe(false);
+    expect(match('cer:B>0.1', aFails)).toBe(false);
+    expect(match('cer>10%', aFails)).toBe(true);
+    expect(match('lang:zh', pair())).toBe(true);
+    expect(match('lang:en', pair())).toBe(false);
+    expect(match('lang:en', pair({ expectedText: ['GRAND OPENING'] }))).toBe(true);
+    expect(parseFilter('lang:fr').errors[0]?.message).toMatch(/unknown language/);
+    expect(parseFilter('ocr:broken').errors[0]?.message).toMatch(/unknown text-check value/);
+  });
+
+  it('matches per-side tags with tag:', () => {
+    const p = pair({ verdicts: [verdict({ tags: [], sideTags: { A: ['text.misspelled'], B: [] } })] });
+    expect(match('tag:text.misspelled', p)).toBe(true);
+    expect(match('is:tagged', p)).toBe(true);
+  });
+});
+

@@ -1,8 +1,45 @@
 /** Evaluating parsed clauses against a pair (all must hold; a negated clause must not). */
 import type { PairView } from '../../../../shared/contract.ts';
 import type { Side } from '../../../../shared/model.ts';
+import { allTagsOf } from '../../../../shared/model.ts';
+import { expectedTextOf } from '../../../../shared/ocr-read.ts';
+import { detectLanguage } from '../../../../shared/text-metrics.ts';
+import { placement } from '../blind.ts';
 import { latestVerdict, pairStatus } from '../pair-utils.ts';
-import type { Clause, CompareOp, MatchContext, ParsedFilter, StatusValue, TagPattern } from './clauses.ts';
+import type { Clause, CompareOp, MatchContext, OcrValue, ParsedFilter, SideRef, StatusValue, TagPattern } from './clauses.ts';
+
+const languages = new WeakMap<PairView, string>();
+
+/** Language of the pair's expected text ('' when it has none). */
+function languageOf(pair: PairView): string {
+  let lang = languages.get(pair);
+  if (lang === undefined) {
+    const expected = expectedTextOf(pair.expectedText);
+    lang = expected === '' ? '' : detectLanguage(expected);
+    languages.set(pair, lang);
+  }
+  return lang;
+}
+
+function sidesOf(pair: PairView, ref: SideRef | null, ctx: MatchContext): Side[] {
+  if (ref === null) return ['A', 'B'];
+  if (ref === 'A' || ref === 'B') return [ref];
+  return [placement(pair, ctx.blind === true)[ref]];
+}
+
+function ocrMatches(pair: PairView, side: Side, value: OcrValue): boolean {
+  const text = pair[side].text;
+  switch (value) {
+    case 'fail':
+      return text?.pass === false;
+    case 'pass':
+      return text?.pass === true;
+    case 'read':
+      return text != null;
+    case 'unread':
+      return text == null && pair.expectedText.length > 0;
+  }
+}
 
 const haystacks = new WeakMap<PairView, string>();
 
@@ -62,7 +99,7 @@ function clauseMatches(pair: PairView, clause: Clause, ctx: MatchContext): boole
     }
     case 'tag': {
       const v = latestVerdict(pair, ctx.reviewer);
-      const tags = v ? [...v.tags, ...pair.tags] : pair.tags;
+      const tags = v ? [...allTagsOf(v), ...pair.tags] : pair.tags;
       return clause.patterns.some((p) => tagMatches(p, tags));
     }
     case 'category':
@@ -82,7 +119,7 @@ function clauseMatches(pair: PairView, clause: Clause, ctx: MatchContext): boole
           case 'mismatch':
             return pair.diff?.sizeMismatch != null;
           case 'tagged':
-            return (v?.tags.length ?? 0) > 0;
+            return v !== null && allTagsOf(v).length > 0;
           case 'noted':
             return (v?.note.trim().length ?? 0) > 0;
         }
@@ -112,6 +149,12 @@ function clauseMatches(pair: PairView, clause: Clause, ctx: MatchContext): boole
       const sides: Side[] = clause.side ? [clause.side] : ['A', 'B'];
       return sides.some((s) => compare(pair[s].peakMemoryMb, clause.op, clause.mb));
     }
+    case 'ocr':
+      return sidesOf(pair, clause.side, ctx).some((s) => clause.values.some((value) => ocrMatches(pair, s, value)));
+    case 'cer':
+      return sidesOf(pair, clause.side, ctx).some((s) => compare(pair[s].text?.cer, clause.op, clause.value));
+    case 'lang':
+      return (clause.values as string[]).includes(languageOf(pair));
   }
 }
 

@@ -3,15 +3,15 @@
  * or free text. A bad token becomes a FilterError with its position and a sentence saying how to fix it.
  */
 import { CATEGORIES, TAGS, VERDICTS, type Category, type Side } from '../../../../shared/model.ts';
-import { IS_VALUES, STATUS_VALUES, type Clause, type ClauseBase, type CompareOp, type FilterError, type IsValue, type ParsedFilter, type StatusValue, type TagPattern, type VerdictFilterValue } from './clauses.ts';
+import { IS_VALUES, LANG_VALUES, OCR_VALUES, STATUS_VALUES, type OcrValue, type ParseOptions, type SideRef, type TextLang, type Clause, type ClauseBase, type CompareOp, type FilterError, type IsValue, type ParsedFilter, type StatusValue, type TagPattern, type VerdictFilterValue } from './clauses.ts';
 import { suggest } from './suggest.ts';
 import { tokenize, unquote } from './tokens.ts';
 
-const KEY_VALUE_KEYS = ['v', 'verdict', 'tag', 'cat', 'category', 'status', 'is', 'stage', 'mem'] as const;
-const COMPARE_KEYS = ['diff', 'ssim', 'psnr', 'turn', 'repeat', 'stage', 'e2e', 'mem'] as const;
+const KEY_VALUE_KEYS = ['v', 'verdict', 'tag', 'cat', 'category', 'status', 'is', 'stage', 'mem', 'ocr', 'lang', 'cer'] as const;
+const COMPARE_KEYS = ['diff', 'ssim', 'psnr', 'turn', 'repeat', 'stage', 'e2e', 'mem', 'cer'] as const;
 const KNOWN_KEYS = [...new Set<string>([...KEY_VALUE_KEYS, ...COMPARE_KEYS])];
 
-const HELP = 'use v:, tag:, cat:, status:, is:, diff>…%, ssim<…, psnr>…, stage:NAME>…s, e2e>…s, mem>…GB, turn=…; quote text to search it literally';
+const HELP = 'use v:, tag:, cat:, status:, is:, ocr:fail, lang:zh, cer>…, diff>…%, ssim<…, psnr>…, stage:NAME>…s, e2e>…s, mem>…GB, turn=…; quote text to search it literally';
 
 class TokenError extends Error {}
 
@@ -23,12 +23,13 @@ function fail(message: string): never {
 const COMPARISON = /^([A-Za-z][A-Za-z0-9_]*)(?::([^<>=]*))?(>=|<=|>|<|=)(.*)$/;
 const KEY_VALUE = /^([A-Za-z][A-Za-z0-9_]*):(.*)$/;
 
-export function parseFilter(input: string): ParsedFilter {
+export function parseFilter(input: string, options: ParseOptions = {}): ParsedFilter {
   const clauses: Clause[] = [];
   const errors: FilterError[] = [];
   for (const token of tokenize(input)) {
     try {
       const clause = parseToken(token.raw);
+      if (clause && options.blind) refuseBackendSide(clause);
       if (clause) clauses.push(clause);
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
@@ -67,7 +68,7 @@ function parseToken(raw: string): Clause | null {
     const key = kv[1]!.toLowerCase();
     const value = unquote(kv[2]!).trim();
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) fail(`unknown filter "${kv[1]}:"${suggest(key, KNOWN_KEYS)}; ${HELP}`);
-    if (!(KEY_VALUE_KEYS as readonly string[]).includes(key) || key === 'stage' || key === 'mem') {
+    if (!(KEY_VALUE_KEYS as readonly string[]).includes(key) || key === 'stage' || key === 'mem' || key === 'cer') {
       fail(`needs a comparison, e.g. ${example(key)}`);
     }
     if (value === '') fail(`missing a value, e.g. ${example(key)}`);
@@ -116,8 +117,48 @@ function parseKeyValue(key: string, value: string): ClauseBody {
       });
       return { kind: 'is', values };
     }
+    case 'ocr': {
+      let side: SideRef | null = null;
+      const values = parts.map((p) => {
+        const { side: s, rest } = splitSideRef(p);
+        if (s !== null) {
+          if (side !== null && side !== s) fail('one side per ocr token: ocr:left.fail ocr:right.fail');
+          side = s;
+        }
+        const v = rest.toLowerCase();
+        if (!(OCR_VALUES as readonly string[]).includes(v)) {
+          fail(`unknown text-check value "${rest}"${suggest(v, OCR_VALUES)} (${OCR_VALUES.join(', ')}; a./b. or left./right. picks one side)`);
+        }
+        return v as OcrValue;
+      });
+      return { kind: 'ocr', side, values };
+    }
+    case 'lang':
+      return {
+        kind: 'lang',
+        values: parts.map((p) => {
+          const v = p.toLowerCase();
+          if (!(LANG_VALUES as readonly string[]).includes(v)) fail(`unknown language "${p}"${suggest(v, LANG_VALUES)} (${LANG_VALUES.join(', ')}: of the expected text)`);
+          return v as TextLang;
+        }),
+      };
     default:
       return fail(`unknown filter "${key}:"; ${HELP}`);
+  }
+}
+
+/** `a.fail`, `B.fail`, `left.fail`, `right.pass` → the side and the rest. */
+function splitSideRef(value: string): { side: SideRef | null; rest: string } {
+  const m = /^(a|b|left|right)\.(.+)$/i.exec(value);
+  if (!m) return { side: null, rest: value };
+  const s = m[1]!.toLowerCase();
+  return { side: s === 'a' ? 'A' : s === 'b' ? 'B' : (s as 'left' | 'right'), rest: m[2]! };
+}
+
+/** In blind mode a token must not name a backend by letter: that would tell which side is which. */
+function refuseBackendSide(clause: Clause): void {
+  if ((clause.kind === 'ocr' || clause.kind === 'cer') && (clause.side === 'A' || clause.side === 'B')) {
+    fail(`blind mode hides which side is ${clause.side}: name the side by where it is drawn (ocr:left.fail, ocr:right.fail, cer:left>0.1)`);
   }
 }
 
@@ -172,6 +213,17 @@ function parseComparison(key: string, arg: string | null, op: CompareOp, value: 
       if (!m) fail('peak memory is a number in MB or GB, e.g. mem>40GB or mem>40000');
       const n = Number(m[1]);
       return { kind: 'memory', side, op, mb: m[2]?.toLowerCase() === 'gb' ? n * 1024 : n };
+    }
+    case 'cer': {
+      let side: SideRef | null = null;
+      if (arg !== null) {
+        const s = arg.trim().toLowerCase();
+        if (!['a', 'b', 'left', 'right'].includes(s)) fail('cer:A, cer:B, cer:left or cer:right picks a side, e.g. cer:left>0.1');
+        side = s === 'a' ? 'A' : s === 'b' ? 'B' : (s as 'left' | 'right');
+      }
+      const n = parseNumber(value.replace(/\s*%$/, ''), 'cer>0.1');
+      // "cer>10%" reads as a share, like the diff token.
+      return { kind: 'cer', side, op, value: /%\s*$/.test(value) ? n / 100 : n };
     }
     default:
       return fail(`unknown field "${key}"; ${HELP}`);
@@ -259,6 +311,12 @@ function example(key: string): string {
       return 'psnr>30';
     case 'e2e':
       return 'e2e>5s';
+    case 'ocr':
+      return 'ocr:fail or ocr:left.fail';
+    case 'lang':
+      return 'lang:zh';
+    case 'cer':
+      return 'cer>0.1';
     default:
       return `${key}>1`;
   }

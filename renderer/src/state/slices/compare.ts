@@ -7,8 +7,14 @@ export function createCompareSlice(ctx: SliceContext): CompareSlice {
     blind: false,
     mode: 'split',
     zoomCommand: null,
+    showText: true,
     toggleBlind() {
       set({ blind: !get().blind });
+      // ocr:a.fail names a backend: blind mode refuses it (and left/right move with the sides), so re-read the filter.
+      get().setFilterText(get().filterText);
+    },
+    toggleText() {
+      set({ showText: !get().showText });
     },
     setMode(mode) {
       set({ mode });

@@ -18,7 +18,7 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
 
   function applyPairs(pairs: PairView[], preferUnreviewed: boolean): void {
     const s = get();
-    const { visibleKeys, buckets } = derive(pairs, s.filter, s.settings);
+    const { visibleKeys, buckets } = derive(pairs, s.filter, s.settings, s.blind);
     const pairIndex = new Map(pairs.map((p, i) => [p.key, i]));
     let currentKey = s.currentKey !== null && pairIndex.has(s.currentKey) ? s.currentKey : null;
     if (currentKey === null) {
@@ -112,8 +112,8 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
 
     setFilterText(text) {
       const s = get();
-      const filter = parseFilter(text);
-      const { visibleKeys, buckets } = derive(s.pairs, filter, s.settings);
+      const filter = parseFilter(text, { blind: s.blind });
+      const { visibleKeys, buckets } = derive(s.pairs, filter, s.settings, s.blind);
       const keep = s.currentKey !== null && visibleKeys.includes(s.currentKey);
       const currentKey = keep ? s.currentKey : (visibleKeys[0] ?? s.currentKey);
       set({ filterText: text, filter, visibleKeys, buckets, currentKey, ...(currentKey !== s.currentKey ? { shownAt: now() } : {}) });
@@ -176,7 +176,7 @@ export function replacePair(ctx: SliceContext, pair: PairView): void {
   const pairs = s.pairs.slice();
   pairs[i] = pair;
   ctx.mutationSeq++;
-  ctx.set({ pairs, ...derive(pairs, s.filter, s.settings) });
+  ctx.set({ pairs, ...derive(pairs, s.filter, s.settings, s.blind) });
 }
 
 /**

@@ -40,6 +40,9 @@ const KEY_TO_CALL: Partial<Record<KeyAction, (ctx: SliceContext) => void>> = {
     if (currentPair(ctx.get())) ctx.set({ overlay: 'note' });
   },
   undo: (ctx) => void ctx.get().undo(),
+  'suggest-accept': (ctx) => void ctx.get().decideSuggestion(true),
+  'suggest-reject': (ctx) => void ctx.get().decideSuggestion(false),
+  'view-text': (ctx) => ctx.get().toggleText(),
   filter: (ctx) => ctx.set({ focusFilterSeq: ctx.get().focusFilterSeq + 1 }),
   fit: (ctx) => ctx.get().zoom('fit'),
   'zoom-in': (ctx) => ctx.get().zoom('in'),
@@ -106,7 +109,7 @@ export function createUiSlice(ctx: SliceContext): UiSlice {
         const s = get();
         set({
           settings,
-          ...derive(s.pairs, s.filter, settings),
+          ...derive(s.pairs, s.filter, settings, s.blind),
           overlay: s.overlay === 'reviewer' && settings.reviewer.trim() !== '' ? null : s.overlay,
           notice: s.overlay === 'reviewer' ? null : s.notice,
         });

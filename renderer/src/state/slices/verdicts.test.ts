@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestEngine, type TestEngine } from '../../../../core/testing/test-engine.ts';
+import { startTestEngine, waitUntil, type TestEngine } from '../../../../core/testing/test-engine.ts';
 import type { PairView } from '../../../../shared/contract.ts';
 import { latestVerdict } from '../../lib/pair-utils.ts';
 import { draftFor, draftIsUnsaved } from '../selectors.ts';
@@ -14,10 +14,10 @@ afterEach(async () => {
 
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-async function open(options: { reviewer?: string; pairs?: number; reviewedFraction?: number } = {}) {
+async function open(options: { reviewer?: string; pairs?: number; reviewedFraction?: number; misreadEvery?: number } = {}) {
   const clock = { t: 1_000_000 };
   const engine = await startTestEngine({
-    runs: [{ id: 'r1', pairs: options.pairs ?? 40, reviewedFraction: options.reviewedFraction ?? 0, priorReviewer: 'ana' }],
+    runs: [{ id: 'r1', pairs: options.pairs ?? 40, reviewedFraction: options.reviewedFraction ?? 0, priorReviewer: 'ana', misreadEvery: options.misreadEvery ?? 0 }],
     settings: { reviewer: options.reviewer ?? 'ana' },
   });
   engines.push(engine);
@@ -64,7 +64,7 @@ describe('verdicts', () => {
     expect(st.currentKey).toBe(first);
     expect(pairAt(store, first).verdicts).toEqual([]);
     expect((await enginePair(engine, first)).verdicts).toEqual([]);
-    expect(draftFor(st, pairAt(store, first))).toEqual({ tags: ['text.missing'], note: 'the second line is gone' });
+    expect(draftFor(st, pairAt(store, first))).toEqual({ tags: ['text.missing'], note: 'the second line is gone', sideTags: { A: [], B: [] }, dismissed: { A: [], B: [] } });
     expect(st.notice?.text).toMatch(/Undid "A better"/);
     expect(st.undoStack).toEqual([]);
   });
@@ -73,10 +73,11 @@ describe('verdicts', () => {
     const { engine, store } = await open();
     const key = store.getState().currentKey!;
     // A draft built elsewhere (e.g. restored) may repeat a tag; the engine de-duplicates.
-    store.setState({ drafts: { [key]: { tags: ['text.missing', 'text.missing', 'artifact.blur'], note: '' } } });
+    store.setState({ drafts: { [key]: { tags: ['text.missing', 'text.missing', 'artifact.blur'], note: '', sideTags: { A: ['text.extra', 'text.extra'], B: [] }, dismissed: { A: [], B: [] } } } });
     await store.getState().judge('tie');
     expect(latestVerdict(pairAt(store, key), 'ana')!.tags).toEqual(['text.missing', 'artifact.blur']);
     expect((await enginePair(engine, key)).verdicts[0]!.tags).toEqual(['text.missing', 'artifact.blur']);
+    expect((await enginePair(engine, key)).verdicts[0]!.sideTags).toEqual({ A: ['text.extra'], B: [] });
   });
 
   it('measures durationMs from when the pair was shown', async () => {
@@ -181,5 +182,55 @@ describe('verdicts', () => {
     const verdicts = pairAt(store, key).verdicts;
     expect(verdicts).toHaveLength(2);
     expect(latestVerdict(pairAt(store, key), 'ana')).toMatchObject({ verdict: 'both_bad', tags: ['artifact.blur'] });
+  });
+
+  it('accepts a text suggestion on the side that has it with one key, stores it, and undo takes it back', async () => {
+    const { engine, store } = await open({ pairs: 12, misreadEvery: 3 });
+    const s = store.getState();
+    s.setFilterText('ocr:a.fail');
+    const failing = store.getState().visibleKeys;
+    expect(failing.length).toBe(3); // single-turn cases 2, 5 and 8
+    const key = failing[0]!;
+    s.select(key);
+    expect(pairAt(store, key).A.text?.suggestedTags).toEqual(['text.misspelled']);
+    expect(pairAt(store, key).B.text?.pass).toBe(true);
+
+    s.handleAction('suggest-accept');
+    await waitUntil(() => latestVerdict(pairAt(store, key), 'ana') !== null, 'the accepted suggestion to be stored');
+    let saved = latestVerdict(pairAt(store, key), 'ana')!;
+    expect(saved).toMatchObject({ verdict: 'skip', sideTags: { A: ['text.misspelled'], B: [] }, tags: [] });
+    expect((await enginePair(engine, key)).verdicts.at(-1)?.sideTags).toEqual({ A: ['text.misspelled'], B: [] });
+    expect(store.getState().currentKey).toBe(key); // stays on the pair
+
+    // A verdict afterwards keeps the accepted tag and replaces the placeholder skip.
+    await s.judge('right');
+    saved = latestVerdict(pairAt(store, key), 'ana')!;
+    expect(saved).toMatchObject({ verdict: 'B_better', sideTags: { A: ['text.misspelled'], B: [] } });
+
+    // Undo the verdict, then the acceptance: the pair is back to no verdict and no tag.
+    s.handleAction('undo');
+    await waitUntil(() => pairAt(store, key).verdicts.length === 1, 'the verdict to be undone');
+    s.handleAction('undo');
+    await waitUntil(() => pairAt(store, key).verdicts.length === 0, 'the acceptance to be undone');
+    expect((await enginePair(engine, key)).verdicts).toEqual([]);
+    expect(draftFor(store.getState(), pairAt(store, key)).sideTags).toEqual({ A: [], B: [] });
+  });
+
+  it('rejects a suggestion with x, and in blind mode finds it on whichever side A is drawn', async () => {
+    const { store } = await open({ pairs: 12, misreadEvery: 3 });
+    const s = store.getState();
+    s.handleAction('blind');
+    const swapped = store.getState().pairs.find((p) => p.blindSwap && p.A.text?.pass === false);
+    const target = swapped ?? store.getState().pairs.find((p) => p.A.text?.pass === false)!;
+    s.select(target.key);
+    s.handleAction('suggest-reject');
+    await waitUntil(() => latestVerdict(pairAt(store, target.key), 'ana') !== null, 'the rejection to be stored');
+    const saved = latestVerdict(pairAt(store, target.key), 'ana')!;
+    expect(saved).toMatchObject({ dismissed: { A: ['text.misspelled'], B: [] }, sideTags: { A: [], B: [] }, blind: true });
+    expect(store.getState().notice?.text).toMatch(swapped ? /on Right/ : /on Left/);
+    expect(store.getState().notice?.text).not.toMatch(/\bA\b/);
+    // Nothing left to decide on this pair.
+    s.handleAction('suggest-accept');
+    expect(store.getState().notice?.text).toMatch(/No open text suggestion/);
   });
 });

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { sideTextCheck } from '../../../../shared/ocr-view.ts';
+import { highlightExpected } from './text-check-panel.tsx';
+
+function check(expected: string, read: string) {
+  return sideTextCheck({ imageId: 'a'.repeat(64), expected, engine: 'e', lines: [{ text: read, confidence: 1, box: { x: 0, y: 0, width: 1, height: 1 } }], width: 8, height: 8, ms: 1 });
+}
+
+describe('highlightExpected', () => {
+  it('marks a wrong character with what was read in its place, and leaves the rest plain', () => {
+    const spans = highlightExpected(check('欢迎光临', '欢主光临'));
+    expect(spans.map((s) => [s.kind, s.text])).toEqual([
+      ['match', '欢'],
+      ['wrong', '迎'],
+      ['match', '光临'],
+    ]);
+    expect(spans[1]?.read).toBe('主');
+  });
+
+  it('marks missing characters and inserts extra ones where they were read', () => {
+    const missing = highlightExpected(check('FRESH COFFEE', 'FRESH COFEE'));
+    expect(missing.filter((s) => s.kind === 'missing').map((s) => s.text).join('')).toBe('F');
+    expect(missing.map((s) => s.text).join('')).toBe('FRESH COFFEE'); // the expected text, whole
+    const extra = highlightExpected(check('OPEN', 'OPEEN'));
+    expect(extra.filter((s) => s.kind === 'extra').map((s) => s.text)).toEqual(['E']);
+  });
+
+  it('keeps spaces and punctuation of the expected text as written', () => {
+    const spans = highlightExpected(check('Don’t stop!', 'DONT STOP'));
+    expect(spans.map((s) => s.text).join('')).toBe('Don’t stop!');
+    expect(spans.every((s) => s.kind === 'match' || s.kind === 'plain')).toBe(true);
+  });
+});
