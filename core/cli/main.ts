@@ -15,6 +15,7 @@ import { RunInputError } from '../engine/errors.ts';
 import { StoreError } from '../store/store-error.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
+import type { BenchCompareOptions, BenchImportOptions } from './bench-command.ts';
 import type { CliIo } from './io.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
@@ -31,6 +32,11 @@ Exit codes:
   3    a backend could not be reached or never became healthy
   4    the run folder could not be written (disk full, read-only); what was saved is kept, --resume continues
   130  interrupted (a partial report is written; continue with --resume DIR)`;
+
+const BENCH_EXIT_HELP = `
+Exit codes:
+  0    done
+  2    bad input: a file that is missing, not vLLM's output, or a line that does not read (file:line and what to do)`;
 
 function program(io: CliIo, setExit: (code: number) => void): Command {
   const cli = new Command('omni-review')
@@ -105,6 +111,53 @@ ${EXIT_CODES_HELP}`,
     .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
     .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
     .action(async (path: string, opts: { format: string }) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
+
+  const bench = cli
+    .command('bench')
+    .description('import and compare `vllm bench serve` results (printed blocks, notes with blocks pasted in, --save-result JSON)');
+  bench
+    .command('import')
+    .description('read vllm bench serve output into one record per result (metric keys as --save-result names them)')
+    .argument('<files...>', 'printed output or notes (.txt/.md/.log: every "Serving Benchmark Result" block) or --save-result JSON')
+    .option('--json', 'print {"results": [...]} for scripts: source, line, heading, metrics, unparsed lines')
+    .addHelpText(
+      'after',
+      `
+A file with several blocks gives several results, each named by the markdown heading or line of text above it.
+Lines inside a block that match no known row are kept under "unparsed" (and listed here), never dropped.
+See docs/bench-import.md for the vLLM versions read and the label → key table.
+
+Examples:
+  omni-review bench import notes.md
+  omni-review bench import vllm-result.json --json > results.json
+${BENCH_EXIT_HELP}`,
+    )
+    .action(async (files: string[], opts: BenchImportOptions) =>
+      setExit(await (await import('./bench-command.ts')).benchImportCommand(files, opts, io)),
+    );
+  bench
+    .command('compare')
+    .description('put two or more results side by side: deltas against a baseline, better/worse per metric, and a verdict')
+    .argument('<inputs...>', 'files as for bench import (or its --json output); every result in them is compared, in order')
+    .option('--baseline <n>', 'which result the others are measured against (1 = the first)', '1')
+    .option('--noise <percent>', 'changes within this percent of the baseline read as "same"', '1')
+    .option('--json', 'print the comparison for scripts (values, deltas, judgements, verdicts)')
+    .option('--md', 'print a Markdown table (for notes) instead of the terminal table')
+    .addHelpText(
+      'after',
+      `
+Better means: throughput, successful requests higher; latencies (TTFT, TPOT, ITL, E2EL), failures lower.
+Settings (request rate, max concurrency, burstiness, prompts) are shown, not judged, and a note says when they differ.
+The last lines are the verdict on the headline metrics: Worth it / Not worth it / Mixed / No change.
+
+Examples:
+  omni-review bench compare notes.md                      (a file with a Before and an After block)
+  omni-review bench compare before.json after.json --md
+${BENCH_EXIT_HELP}`,
+    )
+    .action(async (inputs: string[], opts: BenchCompareOptions) =>
+      setExit(await (await import('./bench-command.ts')).benchCompareCommand(inputs, opts, io)),
+    );
 
   return cli;
 }
