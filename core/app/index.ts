@@ -22,6 +22,7 @@ import { reviewHandlers } from './handlers/review.ts';
 import { runsHandlers } from './handlers/runs.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { suitesHandlers } from './handlers/suites.ts';
+import { sweepsHandlers } from './handlers/sweeps.ts';
 import { createRunExecutor } from './run-execution.ts';
 import { createRunRegistry } from './run-registry.ts';
 import { createSuiteCatalogue } from './suite-catalogue.ts';
@@ -68,6 +69,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     ...runsHandlers(ctx),
     ...reviewHandlers(ctx),
     ...filesHandlers(ctx),
+    ...sweepsHandlers(ctx),
   };
   // Every channel of the contract has a handler: a missing one is a compile error above, a renamed one here.
   for (const channel of CHANNELS) if (!(channel in handlers)) throw new Error(`no handler for ${channel}`);
