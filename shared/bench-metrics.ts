@@ -83,7 +83,7 @@ export const PRINTED_STAT_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Keys that describe the load asked for (shown side by side, never judged). */
-const SETTINGS = new Set(['request_rate', 'burstiness', 'max_concurrency', 'num_prompts', 'best_of', 'use_beam_search', 'ramp_up_start_rps', 'ramp_up_end_rps']);
+const SETTINGS = new Set(['request_rate', 'burstiness', 'max_concurrency', 'num_prompts', 'batch', 'prompt_tokens', 'best_of', 'use_beam_search', 'ramp_up_start_rps', 'ramp_up_end_rps']);
 /** Text keys of the saved JSON (date, model, backend, …): carried, shown in import summaries, never compared. */
 export const TEXT_KEYS = new Set(['date', 'backend', 'endpoint_type', 'label', 'model_id', 'tokenizer_id', 'ramp_up_strategy']);
 
@@ -130,6 +130,8 @@ const LABELS: Readonly<Record<string, string>> = {
   request_rate: 'Request rate (RPS)',
   burstiness: 'Burstiness',
   num_prompts: 'Prompts',
+  batch: 'Batch (images per request)',
+  prompt_tokens: 'Prompt tokens',
   duration: 'Benchmark duration',
   total_input_tokens: 'Total input tokens',
   total_output_tokens: 'Total generated tokens',
@@ -205,6 +207,8 @@ const PRINT_ORDER = [
   'completed',
   'failed',
   'num_prompts',
+  'batch',
+  'prompt_tokens',
   'max_concurrency',
   'request_rate',
   'burstiness',

@@ -9,6 +9,8 @@
  */
 import { PRINTED_LABEL_KEYS, PRINTED_STAT_NAMES, TEXT_KEYS } from './bench-metrics.ts';
 import { BenchInputError, baseName, benchImportOutputSchema, type BenchResult, type BenchValue, type UnparsedLine } from './bench-result.ts';
+import { sweepBenchResults } from './bench-sweep.ts';
+import { SweepResultSchema } from './sweep.ts';
 
 const BLOCK_START = /^=+\s*Serving Benchmark Result\s*=+$/i;
 const BLOCK_END = /^={10,}$/;
@@ -359,6 +361,14 @@ export function parseResultJson(text: string, source: string): BenchResult[] {
   if (isPlainObject(whole)) {
     const own = benchImportOutputSchema.safeParse(whole);
     if (own.success) return own.data.results;
+    if ('summary' in whole && 'spec' in whole && 'points' in whole) {
+      const sweep = SweepResultSchema.safeParse(whole);
+      if (!sweep.success) {
+        const issue = sweep.error.issues[0];
+        throw new BenchInputError(source, null, `looks like a sweep's sweep.json but ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'does not match its schema'}`, 'pass the sweep.json that omni-review sweep wrote, unedited');
+      }
+      return sweepBenchResults(sweep.data, source);
+    }
     return [resultFromObject(whole, source, 1, 0, 1)];
   }
   if (Array.isArray(whole)) {

@@ -35,6 +35,8 @@ export const benchResultSchema = z.object({
   /** Lines inside the block that matched no known row: kept, never lost. */
   unparsed: z.array(unparsedLineSchema),
   warnings: z.array(z.string()),
+  /** For a sweep point: which sweep, point and side it is (what `bench compare --point/--side` select on). */
+  sweepPoint: z.object({ sweepId: z.string(), pointId: z.string(), label: z.string(), side: z.enum(['A', 'B']) }).optional(),
 });
 export type BenchResult = z.infer<typeof benchResultSchema>;
 

@@ -65,3 +65,38 @@ describe('omni-review bench compare', () => {
     expect((await runCliInProcess('bench', 'compare', '--md', '--json', NOTES)).code).toBe(2);
   });
 });
+
+describe('omni-review bench compare on sweeps', () => {
+  async function sweepDir(name: string, aMs: number) {
+    const { sweepFixture } = await import('../../shared/sweep-fixture.ts');
+    const dir = join(tmp, name);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    const sweep = sweepFixture({ name, latency: (p, side, i) => (side === 'A' ? aMs : 700) + 50 * p.concurrency + 10 * i });
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify(sweep));
+    return dir;
+  }
+
+  it('A against B at one point of a sweep folder', async () => {
+    const dir = await sweepDir('one', 300);
+    const r = await runCliInProcess('bench', 'compare', dir, '--point', 'b1-p512-c2-rinf', '--baseline', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Mean e2el|Mean E2EL/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Worth it \(one 1×512 c2 A vs one 1×512 c2 B\): .*mean E2EL −49 %/);
+  });
+
+  it('one point and side across two sweeps (before/after), selected by label', async () => {
+    const before = await sweepDir('before', 300);
+    const after = await sweepDir('after', 450);
+    const r = await runCliInProcess('bench', 'compare', before, after, '--point', '1×512 c4', '--side', 'A', '--json');
+    expect(r.code).toBe(0);
+    const cmp = JSON.parse(r.stdout) as { results: Array<{ name: string }>; verdicts: Array<{ outcome: string }> };
+    expect(cmp.results.map((x) => x.name)).toEqual(['before 1×512 c4 A', 'after 1×512 c4 A']);
+    expect(cmp.verdicts[0]?.outcome).toBe('not-worth-it');
+    const bad = await runCliInProcess('bench', 'compare', before, '--point', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--point nope: no such point in the sweeps given; their points are b1-p512-c1-rinf, b1-p512-c2-rinf, b1-p512-c4-rinf/);
+    const notSweep = await runCliInProcess('bench', 'compare', tmp);
+    expect(notSweep.stderr).toMatch(/is a folder with no sweep\.json/);
+  });
+});

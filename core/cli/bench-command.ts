@@ -19,6 +19,31 @@ export interface BenchCompareOptions {
   md?: boolean;
   baseline?: string;
   noise?: string;
+  point?: string;
+  side?: string;
+}
+
+/**
+ * --point / --side: keep the sweep results of these points (id such as b4-p512-c2-rinf, or the label 4×512 c2)
+ * and side. Results that are not sweep points always stay.
+ */
+export function selectSweepResults(results: BenchResult[], point: string | undefined, side: string | undefined): BenchResult[] {
+  if (side !== undefined && side !== 'A' && side !== 'B') throw new UsageError(`--side ${side}: give A or B`);
+  const wanted = point === undefined ? null : point.split(',').map((p) => p.trim()).filter(Boolean);
+  const kept = results.filter((r) => {
+    if (!r.sweepPoint) return true;
+    if (side !== undefined && r.sweepPoint.side !== side) return false;
+    return wanted === null || wanted.some((w) => w === r.sweepPoint?.pointId || w === r.sweepPoint?.label);
+  });
+  if (wanted !== null) {
+    const known = new Set(results.flatMap((r) => (r.sweepPoint ? [r.sweepPoint.pointId, r.sweepPoint.label] : [])));
+    const missing = wanted.filter((w) => !known.has(w));
+    if (missing.length) {
+      const ids = [...new Set(results.flatMap((r) => (r.sweepPoint ? [r.sweepPoint.pointId] : [])))];
+      throw new UsageError(`--point ${missing.join(',')}: no such point in the sweeps given; their points are ${ids.slice(0, 12).join(', ')}${ids.length > 12 ? ', …' : ''}`);
+    }
+  }
+  return kept;
 }
 
 const SUMMARY_KEYS = ['completed', 'failed', 'duration', 'request_throughput', 'output_throughput', 'total_token_throughput', 'mean_ttft_ms', 'p99_ttft_ms', 'mean_tpot_ms', 'mean_e2el_ms', 'p99_e2el_ms'];
@@ -69,7 +94,7 @@ export async function benchCompareCommand(inputs: string[], opts: BenchCompareOp
   if (opts.json && opts.md) throw new UsageError('--json and --md: pick one output format');
   const noisePct = opts.noise === undefined ? 1 : Number(opts.noise);
   if (!Number.isFinite(noisePct) || noisePct < 0 || noisePct >= 100) throw new UsageError(`--noise ${opts.noise}: give a percent from 0 to 100, e.g. 1`);
-  const results = await load(inputs, folderReader);
+  const results = selectSweepResults(await load(inputs, folderReader), opts.point, opts.side);
   if (results.length < 2) {
     throw new UsageError(`${inputs.join(', ')}: ${results.length} result found, compare needs two or more; name a second file (or a file with two blocks)`);
   }

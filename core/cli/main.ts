@@ -118,7 +118,7 @@ ${EXIT_CODES_HELP}`,
   bench
     .command('import')
     .description('read vllm bench serve output into one record per result (metric keys as --save-result names them)')
-    .argument('<files...>', 'printed output or notes (.txt/.md/.log: every "Serving Benchmark Result" block) or --save-result JSON')
+    .argument('<files...>', 'printed output or notes (.txt/.md/.log: every "Serving Benchmark Result" block), --save-result JSON, or a sweep folder / sweep.json (one result per point and side)')
     .option('--json', 'print {"results": [...]} for scripts: source, line, heading, metrics, unparsed lines')
     .addHelpText(
       'after',
@@ -138,9 +138,11 @@ ${BENCH_EXIT_HELP}`,
   bench
     .command('compare')
     .description('put two or more results side by side: deltas against a baseline, better/worse per metric, and a verdict')
-    .argument('<inputs...>', 'files as for bench import (or its --json output); every result in them is compared, in order')
+    .argument('<inputs...>', 'files as for bench import (or its --json output), or sweep output folders / sweep.json; every result in them is compared, in order')
     .option('--baseline <n>', 'which result the others are measured against (1 = the first)', '1')
     .option('--noise <percent>', 'changes within this percent of the baseline read as "same"', '1')
+    .option('--point <ids>', 'sweep inputs: only these points (ids like b4-p512-c2-rinf or labels like 4×512 c2, comma-separated)')
+    .addOption(new Option('--side <side>', 'sweep inputs: only this side').choices(['A', 'B']))
     .option('--json', 'print the comparison for scripts (values, deltas, judgements, verdicts)')
     .option('--md', 'print a Markdown table (for notes) instead of the terminal table')
     .addHelpText(
@@ -153,6 +155,8 @@ The last lines are the verdict on the headline metrics: Worth it / Not worth it 
 Examples:
   omni-review bench compare notes.md                      (a file with a Before and an After block)
   omni-review bench compare before.json after.json --md
+  omni-review bench compare sweeps/demo --point b1-p512-c4-rinf          (A against B at one point of a sweep)
+  omni-review bench compare before-sweep/ after-sweep/ --point 4×512 c2 --side A   (one point, two sweeps)
 ${BENCH_EXIT_HELP}`,
     )
     .action(async (inputs: string[], opts: BenchCompareOptions) =>

@@ -4,6 +4,7 @@
  * can be large, a wrong path can be a disk image), and UTF-8 decoding.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BenchInputError, type BenchResult } from '../../shared/bench-result.ts';
 import { parseBenchText } from '../../shared/bench-parse.ts';
 
@@ -23,7 +24,10 @@ export async function readBenchFile(path: string, folderReader?: FolderReader): 
   if (info.isDirectory()) {
     const fromFolder = folderReader ? await folderReader(path) : null;
     if (fromFolder) return fromFolder;
-    throw new BenchInputError(path, null, 'is a folder', 'name the result files inside it (or a sweep output folder)');
+    // A sweep's output folder (omni-review sweep --out DIR): its sweep.json holds every figure.
+    const sweepJson = join(path, 'sweep.json');
+    if (await stat(sweepJson).then((s) => s.isFile(), () => false)) return readBenchFile(sweepJson);
+    throw new BenchInputError(path, null, 'is a folder with no sweep.json', 'name the result files inside it, or a folder omni-review sweep --out wrote');
   }
   if (!info.isFile()) throw new BenchInputError(path, null, 'is not a regular file', 'name a text or JSON file');
   if (info.size > MAX_BENCH_FILE_BYTES) {

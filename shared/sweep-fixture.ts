@@ -3,7 +3,7 @@
  * shared/sweep.ts (summarizeSide, tableRow), with latencies we set, so the Speed screen's tables and charts are
  * checked against figures computed independently in the tests.
  */
-import type { Side } from '../../../../shared/model.ts';
+import type { Side } from './model.ts';
 import {
   sweepPoints,
   summarizeSide,
@@ -13,7 +13,7 @@ import {
   type SweepRequestRecord,
   type SweepResult,
   type SweepSpec,
-} from '../../../../shared/sweep.ts';
+} from './sweep.ts';
 
 export interface FixtureOptions {
   axes?: Partial<SweepAxes>;
