@@ -1,14 +1,17 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { keyActionFor } from '../../lib/keys.ts';
 import { useApp, useStoreApi } from '../../state/react.tsx';
 import { ReviewPage } from '../review/review-page.tsx';
 import { RunsPage } from '../runs/runs-page.tsx';
-import { SpeedPage } from '../speed/speed-page.tsx';
 import { HelpSheet } from './help-sheet.tsx';
 import { NoticeToast } from './notice-toast.tsx';
 import { ReviewerPrompt } from './reviewer-prompt.tsx';
 import { TopBar } from './top-bar.tsx';
 import './shell.css';
+
+// The Speed screen carries the chart library (ECharts, about half the bundle): loaded when first opened, so the
+// review screens start as fast as before.
+const SpeedPage = lazy(() => import('../speed/speed-page.tsx').then((m) => ({ default: m.SpeedPage })));
 
 export function App() {
   const store = useStoreApi();
@@ -43,7 +46,15 @@ export function App() {
       ) : view === 'runs' ? (
         <RunsPage />
       ) : view === 'speed' ? (
-        <SpeedPage />
+        <Suspense
+          fallback={
+            <div className="boot" aria-busy="true">
+              Loading the Speed screen…
+            </div>
+          }
+        >
+          <SpeedPage />
+        </Suspense>
       ) : (
         <ReviewPage />
       )}

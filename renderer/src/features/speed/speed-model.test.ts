@@ -16,7 +16,7 @@ import {
   teamMarkdown,
   teamRows,
 } from './speed-model.ts';
-import { sweepFixture } from './sweep-fixture.ts';
+import { sweepFixture } from '../../../../shared/sweep-fixture.ts';
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
 

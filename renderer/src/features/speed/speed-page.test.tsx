@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../../../../core/testing/test-engine.ts';
 import { SweepView } from './speed-page.tsx';
 import { createSpeedStore } from './speed-store.ts';
-import { sweepFixture } from './sweep-fixture.ts';
+import { sweepFixture } from '../../../../shared/sweep-fixture.ts';
 
 const engines: TestEngine[] = [];
 afterEach(async () => {

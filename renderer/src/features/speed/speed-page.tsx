@@ -46,6 +46,7 @@ export function SpeedPage() {
       <aside className="speed-side">
         <SweepList store={store} />
         <StartSweep store={store} />
+        <OpenSweep store={store} />
       </aside>
       <main className="speed-main">
         {error && (
@@ -178,6 +179,35 @@ function StartSweep({ store }: { store: SpeedStore }) {
       {startError && (
         <p className="field-error" role="alert" data-testid="start-sweep-error">
           {startError}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function OpenSweep({ store }: { store: SpeedStore }) {
+  const openError = useStore(store, (s) => s.openError);
+  const [dir, setDir] = useState('');
+  return (
+    <form
+      className="speed-start"
+      data-testid="open-sweep-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void store.getState().openFolder(dir);
+      }}
+    >
+      <h2>Open a sweep folder</h2>
+      <label>
+        Folder written by <code>omni-review sweep --out</code>
+        <input value={dir} data-testid="open-sweep-dir" placeholder="/path/to/sweep" onChange={(e) => setDir(e.target.value)} />
+      </label>
+      <button type="submit" className="small" data-testid="open-sweep">
+        Open
+      </button>
+      {openError && (
+        <p className="field-error" role="alert" data-testid="open-sweep-error">
+          {openError}
         </p>
       )}
     </form>

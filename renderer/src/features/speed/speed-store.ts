@@ -32,6 +32,7 @@ export interface SpeedState {
   groups: Partial<Record<SweepAxis, string>>;
   starting: boolean;
   startError: string | null;
+  openError: string | null;
 
   init(): Promise<void>;
   dispose(): void;
@@ -40,6 +41,8 @@ export interface SpeedState {
   selectPoint(pointId: string | null): void;
   setGroup(axis: SweepAxis, key: string): void;
   start(form: StartSweepForm): Promise<boolean>;
+  /** List a sweep folder made elsewhere (`omni-review sweep --out DIR`) and open it. */
+  openFolder(dir: string): Promise<boolean>;
 }
 
 export type SpeedStore = StoreApi<SpeedState>;
@@ -82,6 +85,7 @@ export function createSpeedStore(api: ReviewApi): SpeedStore {
       groups: {},
       starting: false,
       startError: null,
+      openError: null,
 
       async init() {
         unsubscribe?.();
@@ -158,6 +162,23 @@ export function createSpeedStore(api: ReviewApi): SpeedStore {
           return true;
         } catch (err) {
           set({ starting: false, startError: `Sweep not started: ${errorMessage(err)}` });
+          return false;
+        }
+      },
+
+      async openFolder(dir) {
+        const trimmed = dir.trim();
+        if (!trimmed) {
+          set({ openError: 'Type the folder that omni-review sweep --out wrote.' });
+          return false;
+        }
+        try {
+          const summary = await api.call('sweeps:open', { dir: trimmed });
+          set({ openError: null, sweeps: [summary, ...get().sweeps.filter((s) => s.id !== summary.id)] });
+          await get().select(summary.id);
+          return true;
+        } catch (err) {
+          set({ openError: `Could not open ${trimmed}: ${errorMessage(err)}` });
           return false;
         }
       },
