@@ -148,6 +148,11 @@ export const SweepRequestRecordSchema = z
     /** 0-based within the point and side; warm-up requests come first. */
     index: z.number().int().min(0),
     warmup: z.boolean(),
+    /**
+     * Which sitting sent it: 0, then +1 for each `--resume`. Times (scheduledMs, sentMs) count from the start of
+     * that sitting's phase, so a point's duration is the sum over its sittings, never the downtime between them.
+     */
+    session: z.number().int().min(0),
     status: z.enum(['ok', 'error']),
     error: JobErrorSchema.optional(),
     /** When the arrival process released the request, ms from the start of the side's measured phase. */
@@ -260,9 +265,13 @@ export function summarizeSide(
   const ok = measured.filter((r) => r.status === 'ok');
   let durationMs: number | null = null;
   if (measured.length > 0) {
-    const start = Math.min(...measured.map((r) => r.sentMs));
-    const end = Math.max(...measured.map((r) => r.sentMs + r.e2eMs));
-    durationMs = end - start;
+    durationMs = 0;
+    for (const session of new Set(measured.map((r) => r.session))) {
+      const sitting = measured.filter((r) => r.session === session);
+      const start = Math.min(...sitting.map((r) => r.sentMs));
+      const end = Math.max(...sitting.map((r) => r.sentMs + r.e2eMs));
+      durationMs += end - start;
+    }
   }
   const perS = (count: number): number | null => (durationMs !== null && durationMs > 0 ? count / (durationMs / 1000) : null);
   const stageNames = new Set<string>();

@@ -26,6 +26,7 @@ import { sweepsHandlers } from './handlers/sweeps.ts';
 import { createRunExecutor } from './run-execution.ts';
 import { createRunRegistry } from './run-registry.ts';
 import { createSuiteCatalogue } from './suite-catalogue.ts';
+import { createSweepRegistry } from './sweep-registry.ts';
 import type { CoreApp, CoreAppOptions } from './types.ts';
 import { workspaceFiles } from './workspace-files.ts';
 
@@ -56,6 +57,12 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     files,
     suites: createSuiteCatalogue(suiteDirs, join(workspace, 'suites'), [workspace, ...suiteDirs]),
     runs,
+    sweeps: createSweepRegistry({
+      workspace,
+      events,
+      eventIntervalMs: options.eventIntervalMs ?? 250,
+      ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
+    }),
     executor: createRunExecutor(runs, events, {
       eventIntervalMs: options.eventIntervalMs ?? 250,
       ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
@@ -87,6 +94,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
       const running = runs.all().filter((h) => h.active);
       for (const h of running) h.active?.controller.abort(new Error('the app is closing'));
       await Promise.all(running.map((h) => h.active?.done));
+      await ctx.sweeps.close();
       for (const h of runs.all()) h.store.close();
       events.clear();
     },

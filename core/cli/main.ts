@@ -19,6 +19,7 @@ import type { BenchCompareOptions, BenchImportOptions } from './bench-command.ts
 import type { CliIo } from './io.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
+import type { SweepCommandOptions } from './sweep-command.ts';
 import type { ServeCommandOptions } from './serve-command.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -47,16 +48,13 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  cli
+  const run = cli
     .command('run')
     .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html')
     .option('--suite <file>', 'suite YAML file (see docs/suite-format.md)')
     .option('--out <dir>', 'run folder to create (default: <workspace>/runs/<run id>)')
-    .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again')
-    .option('--a <url|sim>', 'backend A: "sim" (embedded simulator) or a base URL such as http://127.0.0.1:8000', SIM_URL)
-    .option('--b <url|sim>', 'backend B: "sim" or a base URL such as http://127.0.0.1:8001', SIM_URL)
-    .addOption(new Option('--a-kind <kind>', 'protocol of A').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.A))
-    .addOption(new Option('--b-kind <kind>', 'protocol of B').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.B))
+    .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again');
+  addBackendOptions(run)
     .option('--concurrency <n>', 'requests in flight per backend', '2')
     .option('--repeats <n>', 'times each case is sent (same seed; measures timing spread)', '1')
     .option('--timeout <seconds>', 'per-request timeout', '300')
@@ -64,10 +62,6 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--seed <n>', 'override every case\'s seed')
     .option('--steps <n>', 'override every case\'s num_inference_steps')
     .option('--size <WxH>', 'override every case\'s output size, e.g. 1024x1024')
-    .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
-    .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
-    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
-    .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
     .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -82,6 +76,45 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts: RunCommandOptions) => setExit(await (await import('./run-command.ts')).runCommand(opts, io)));
+
+  const sweep = cli
+    .command('sweep')
+    .description('load-test A and B point by point over a sweep (batch, prompt tokens, concurrency, request rate) and write sweep.json / .csv / .md / .html')
+    .option('--spec <file>', 'sweep spec YAML file (see docs/sweep-format.md); the flags below override its values')
+    .option('--out <dir>', 'sweep folder to create (default: <workspace>/sweeps/<sweep id>)')
+    .option('--resume <dir>', 'continue an interrupted sweep folder: finished requests are not sent again');
+  addBackendOptions(sweep)
+    .option('--sides <list>', 'which sides to run, in order: A,B · A · B', 'A,B')
+    .option('--both-at-once', 'send to A and B at the same time within a point (default: A, then B)')
+    .option('--name <text>', 'sweep name (spec: name)')
+    .option('--batch <list>', 'images per request n, e.g. 1,2,4 (spec: axes.batch)')
+    .option('--prompt-tokens <list>', 'prompt lengths in tokens, e.g. 512,2048 (spec: axes.prompt_tokens)')
+    .option('--concurrency <list>', 'requests in flight at most, e.g. 1,2,4,8 (spec: axes.concurrency)')
+    .option('--request-rate <list>', 'requests per second, or inf, e.g. 1,2,inf (spec: axes.request_rate)')
+    .option('--burstiness <x>', 'gamma shape of arrivals: 1 = Poisson (spec: axes.burstiness)')
+    .option('--requests <n>', 'measured requests per point and side (spec: requests)')
+    .option('--warmup <n>', 'warm-up requests per point and side, not counted (spec: warmup)')
+    .option('--size <WxH>', 'output size (spec: size)')
+    .option('--steps <n>', 'num_inference_steps (spec: steps)')
+    .option('--seed <n>', 'seed of every request (spec: seed)')
+    .option('--image <file...>', 'input image(s) to edit (spec: images); none: text-to-image')
+    .option('--timeout <seconds>', 'per-request timeout (spec: timeout_s)')
+    .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  omni-review sweep --spec fixtures/sweeps/demo.yaml --out sweeps/demo
+  omni-review sweep --batch 1,2,4 --concurrency 1,4 --requests 8 --a http://127.0.0.1:8000 --b http://127.0.0.1:8001
+  omni-review sweep --resume sweeps/demo
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (opts: SweepCommandOptions, cmd: Command) => {
+      // A spec's sim_time_scale applies unless --sim-time-scale was typed.
+      opts.simTimeScaleGiven = cmd.getOptionValueSource('simTimeScale') === 'cli';
+      setExit(await (await import('./sweep-command.ts')).sweepCommand(opts, io));
+    });
 
   cli
     .command('serve')
@@ -164,6 +197,19 @@ ${BENCH_EXIT_HELP}`,
     );
 
   return cli;
+}
+
+/** --a/--b and what goes with them, the same for `run` and `sweep` (parsed by backend-options.ts). */
+function addBackendOptions(cmd: Command): Command {
+  return cmd
+    .option('--a <url|sim>', 'backend A: "sim" (embedded simulator) or a base URL such as http://127.0.0.1:8000', SIM_URL)
+    .option('--b <url|sim>', 'backend B: "sim" or a base URL such as http://127.0.0.1:8001', SIM_URL)
+    .addOption(new Option('--a-kind <kind>', 'protocol of A').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.A))
+    .addOption(new Option('--b-kind <kind>', 'protocol of B').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.B))
+    .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
+    .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
+    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
+    .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600');
 }
 
 /** Turn an expected failure into one line and an exit code; anything else is a bug and keeps its stack. */

@@ -9,7 +9,6 @@ import type { Report } from '../../shared/report.ts';
 import { formatMs, formatSeconds, formatSpeedupLine } from '../reports/format.ts';
 import { formatSpeedup } from '../../shared/speedup.ts';
 import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
-import { parseBackendTarget } from '../engine/backend-target.ts';
 import { createRun, type BackendSpec } from '../engine/create-run.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
 import { executeRun } from '../engine/execute-run.ts';
@@ -25,23 +24,18 @@ import { loadSuiteFile } from '../suite/load.ts';
 import {
   UsageError,
   parseIntOption,
-  parseKindOption,
-  parsePositiveNumberOption,
   parseSecondsOption,
   parseSizeOption,
 } from './args.ts';
+import { parseBackendOptions, type BackendOptionValues } from './backend-options.ts';
 import type { CliIo } from './io.ts';
 import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends BackendOptionValues {
   suite?: string;
   out?: string;
   resume?: string;
-  a: string;
-  b: string;
-  aKind: string;
-  bKind: string;
   concurrency: string;
   repeats: string;
   timeout: string;
@@ -49,10 +43,6 @@ export interface RunCommandOptions {
   seed?: string;
   steps?: string;
   size?: string;
-  aFaults: string;
-  bFaults: string;
-  simTimeScale: string;
-  healthTimeout: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -85,12 +75,10 @@ function newRunSettings(o: RunCommandOptions): NewRunSettings {
   if (o.seed !== undefined) overrides.seed = parseIntOption('--seed', o.seed, 0, MAX_SEED);
   if (o.steps !== undefined) overrides.steps = parseIntOption('--steps', o.steps, 1, 200);
   if (o.size !== undefined) overrides.size = parseSizeOption('--size', o.size);
-  const spec = (target: string, kind: BackendKind, faults: string): BackendSpec => ({ target, kind, faults, concurrency, timeoutMs });
+  const { targets } = parseBackendOptions(o);
+  const spec = (t: { target: string; kind: BackendKind; faults: string }): BackendSpec => ({ ...t, concurrency, timeoutMs });
   return {
-    backends: {
-      A: spec(parseBackendTarget('--a', o.a), parseKindOption('--a-kind', o.aKind), o.aFaults),
-      B: spec(parseBackendTarget('--b', o.b), parseKindOption('--b-kind', o.bKind), o.bFaults),
-    },
+    backends: { A: spec(targets.A), B: spec(targets.B) },
     params: {
       overrides,
       repeats: parseIntOption('--repeats', o.repeats, 1, 100),
@@ -138,8 +126,7 @@ function summaryLines(report: Report, dir: string): string[] {
 }
 
 export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<number> {
-  const simTimeScale = parsePositiveNumberOption('--sim-time-scale', o.simTimeScale, 0, 100);
-  const healthDeadlineMs = parseSecondsOption('--health-timeout', o.healthTimeout, 1, 86_400);
+  const { simTimeScale, healthDeadlineMs } = parseBackendOptions(o);
   const human = o.json ? io.stderr : io.stdout;
   const say = (line: string) => {
     if (!o.quiet) human.write(`${line}\n`);

@@ -1,5 +1,5 @@
 /** Channels of sweeps (issue 12, speed review): specs, check, list, get, start, cancel, resume, open. */
-import { RpcError, type Handlers } from '../../rpc.ts';
+import type { Handlers } from '../../rpc.ts';
 import type { AppContext } from '../context.ts';
 
 type SweepChannels =
@@ -12,20 +12,16 @@ type SweepChannels =
   | 'sweeps:resume'
   | 'sweeps:open';
 
-// Work in progress (issue 12): the contract is fixed first so the Speed screen can be built against it; the
-// engine behind these channels lands in the next commits. Until then they say so instead of pretending.
-export function sweepsHandlers(_ctx: AppContext): Pick<Handlers, SweepChannels> {
-  const notYet = async (): Promise<never> => {
-    throw new RpcError('failed', 'sweeps are not available in this build yet (issue 12 in progress)');
-  };
+export function sweepsHandlers(ctx: AppContext): Pick<Handlers, SweepChannels> {
+  const { sweeps } = ctx;
   return {
-    'sweeps:specs': async () => [],
-    'sweeps:check': notYet,
-    'sweeps:list': async () => [],
-    'sweeps:get': notYet,
-    'sweeps:start': notYet,
-    'sweeps:cancel': notYet,
-    'sweeps:resume': notYet,
-    'sweeps:open': notYet,
+    'sweeps:specs': () => sweeps.specs(),
+    'sweeps:check': ({ text, fileName }) => sweeps.check(text, fileName),
+    'sweeps:list': () => sweeps.list(),
+    'sweeps:get': ({ sweepId }) => sweeps.get(sweepId),
+    'sweeps:start': (req) => sweeps.start(req),
+    'sweeps:cancel': ({ sweepId }) => sweeps.cancel(sweepId),
+    'sweeps:resume': ({ sweepId }) => sweeps.resume(sweepId),
+    'sweeps:open': ({ dir }) => sweeps.open(dir),
   };
 }
