@@ -56,6 +56,7 @@ export function sweepFixture(options: FixtureOptions = {}): SweepResult {
           side,
           index: i,
           warmup,
+          session: 0,
           status: failed ? 'error' : 'ok',
           scheduledMs: t,
           sentMs: t,
