@@ -1,5 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestEngine, type TestEngine } from '../../../../core/testing/test-engine.ts';
+import { startTestEngine, waitUntil, type TestEngine } from '../../../../core/testing/test-engine.ts';
+import { resultRows, teamRows } from './speed-model.ts';
 import { createSpeedStore } from './speed-store.ts';
 
 // The Speed screen's store over the real engine (in-process transport): the contract's sweeps:* channels.
@@ -36,6 +39,29 @@ describe('speed store', () => {
     expect(store.getState().openError).toMatch(/Type the folder/);
     expect(await store.getState().openFolder('/nonexistent/sweep')).toBe(false);
     expect(store.getState().openError).toMatch(/^Could not open \/nonexistent\/sweep: \S/);
+  });
+
+  it('starts a sweep from a listed spec, follows it to the end through sweep-updated, and shows its tables', async () => {
+    const engine = await startTestEngine();
+    engines.push(engine);
+    mkdirSync(join(engine.workspace, 'sweep-specs'));
+    const spec = 'name: tiny\naxes:\n  batch: [1, 2]\n  concurrency: [1, 2]\nrequests: 2\nwarmup: 0\nsize: 256x256\nsteps: 4\n';
+    writeFileSync(join(engine.workspace, 'sweep-specs', 'tiny.yaml'), spec);
+    const store = createSpeedStore(engine.api);
+    await store.getState().init();
+    const entry = store.getState().specs.find((x) => x.name === 'tiny');
+    expect(entry).toMatchObject({ points: 4 });
+    expect(await store.getState().start({ spec: entry!.path, A: { target: 'sim', kind: 'vllm-omni' }, B: { target: 'sim', kind: 'diffusers' }, sides: ['A', 'B'] })).toBe(true);
+    const id = store.getState().selectedId!;
+    expect(store.getState().sweeps[0]?.id).toBe(id);
+    // The store re-reads the open sweep on its events: wait for the figures of the finished sweep, not a timer.
+    await waitUntil(() => store.getState().result?.summary.state === 'complete' && !store.getState().loadingResult, 'the sweep to complete on screen', 120_000);
+    const result = store.getState().result!;
+    expect(store.getState().sweeps.find((x) => x.id === id)?.state).toBe('complete');
+    expect(teamRows(result).map((r) => r.label)).toEqual(['1×64 c1 (n=2)', '1×64 c2 (n=2)', '2×64 c1 (n=2)', '2×64 c2 (n=2)']);
+    expect(resultRows(result).filter((r) => r.cells.ok === '2')).toHaveLength(8);
+    expect(store.getState().selectedPointId).toBe('b1-p64-c1-rinf');
+    store.getState().dispose();
   });
 
   it('shows a list failure in place', async () => {
