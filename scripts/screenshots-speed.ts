@@ -33,17 +33,22 @@ try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(url);
   await page.getByTestId('app').waitFor();
-  if (await page.getByTestId('reviewer-prompt').isVisible()) {
-    await page.getByTestId('reviewer-input').fill('docs');
-    await page.getByTestId('reviewer-prompt').getByTestId('reviewer-save').click();
-  }
+  // A fresh workspace asks for a reviewer name once the app has booted: answer it so it does not cover the screen.
+  const prompt = page.getByTestId('reviewer-prompt');
+  await prompt.waitFor({ timeout: 15_000 });
+  await page.getByTestId('reviewer-input').fill('docs');
+  await prompt.getByTestId('reviewer-save').click();
+  await prompt.waitFor({ state: 'hidden' });
   await page.getByTestId('nav-speed').click();
   await page.getByTestId('open-sweep-dir').fill(resolve(sweepDir));
   await page.getByTestId('open-sweep').click();
   await page.getByTestId('team-table').waitFor();
-  await page.getByTestId('chart-latency-vs-concurrency').locator('svg path').first().waitFor();
+  await page.getByTestId('chart-latency-vs-concurrency').locator('svg').waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(out, 'speed-screen.png') });
+  const results = page.getByTestId('results-table').locator('xpath=ancestor::section[1]');
+  await results.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(out, 'speed-results.png') });
   for (const [id, file] of [
     ['charts-concurrency', 'speed-charts-concurrency.png'],
     ['charts-batch', 'speed-charts-batch.png'],

@@ -38,11 +38,18 @@ export function formatValue(kind: ValueKind, v: number | null | undefined): stri
   return formatRate(v, kind);
 }
 
+/** Memory is plotted in GiB (data ÷ 1024), so the axis steps fall on round GB; labels go through formatMemory. */
+const MIB_PER_GIB = 1024;
+
 /** Shorter axis ticks: "1.2 s", "350 ms", "3.5 req/s" → "3.5". */
 function tickFormatter(kind: ValueKind): (v: number) => string {
   if (kind === 'ms') return (v) => formatDuration(v);
-  if (kind === 'MiB') return (v) => formatMemory(v);
+  if (kind === 'MiB') return (v) => formatMemory(v * MIB_PER_GIB);
   return (v) => formatRate(v, '').trim();
+}
+
+function plotted(kind: ValueKind, v: number | null): number | null {
+  return v !== null && kind === 'MiB' ? v / MIB_PER_GIB : v;
 }
 
 export interface ChartSpec {
@@ -64,8 +71,9 @@ function base(title: string, subtitle: string) {
       textStyle: { color: CHART_COLORS.text, fontSize: 14, fontWeight: 600 },
       subtextStyle: { color: CHART_COLORS.muted, fontSize: 11 },
     },
-    grid: { left: 72, right: 24, top: 74, bottom: 52 },
-    legend: { top: 10, right: 12, textStyle: { color: CHART_COLORS.text } },
+    // The legend sits under the title (a long title and four series names do not share one line).
+    grid: { left: 76, right: 24, top: 96, bottom: 52 },
+    legend: { top: 50, left: 12, textStyle: { color: CHART_COLORS.text } },
     tooltip: { trigger: 'axis' },
   };
 }
@@ -98,12 +106,12 @@ function lineSeries(series: Series[], kind: ValueKind) {
   return series.map((s) => ({
     type: 'line',
     name: s.name,
-    data: s.data.map(([, v]) => v),
+    data: s.data.map(([, v]) => plotted(kind, v)),
     connectNulls: false,
     symbolSize: 7,
     lineStyle: { color: CHART_COLORS[s.side], width: 2, type: s.dashed ? 'dashed' : 'solid' },
     itemStyle: { color: CHART_COLORS[s.side] },
-    tooltip: { valueFormatter: (v: number | null) => formatValue(kind, v) },
+    tooltip: { valueFormatter: (v: number | null) => formatValue(kind, kind === 'MiB' && v !== null ? v * MIB_PER_GIB : v) },
   }));
 }
 
@@ -146,15 +154,21 @@ export function memoryChart(group: AxisGroup): ChartSpec {
 export function stageStackChart(result: SweepResult): ChartSpec {
   const stack = stageStack(result);
   const title = 'Stage stack per point, A beside B';
+  // Many points: labels stand upright under their bars instead of overlapping at an angle.
+  const many = stack.categories.length > 12;
+  const longest = Math.max(0, ...stack.categories.map((c) => c.length));
   return {
     id: 'stage-stack',
     title,
     option: {
       ...base(title, 'mean ms per stage; each bar adds up to the mean end-to-end time'),
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { top: 40, left: 12, right: 12, textStyle: { color: CHART_COLORS.text }, type: 'scroll' },
-      grid: { left: 72, right: 24, top: 96, bottom: 96 },
-      xAxis: { ...categoryAxis('', stack.categories), axisLabel: { color: CHART_COLORS.muted, rotate: stack.categories.length > 6 ? 35 : 0, interval: 0 } },
+      legend: { top: 50, left: 12, right: 12, textStyle: { color: CHART_COLORS.text }, type: 'scroll' },
+      grid: { left: 76, right: 24, top: 96, bottom: many ? 24 + longest * 6.5 : stack.categories.length > 6 ? 90 : 52 },
+      xAxis: {
+        ...categoryAxis('', stack.categories),
+        axisLabel: { color: CHART_COLORS.muted, rotate: many ? 90 : stack.categories.length > 6 ? 35 : 0, interval: 0, fontSize: many ? 10 : 12 },
+      },
       yAxis: valueAxis('ms', 'ms'),
       series: stack.stages.map((st, i) => ({
         type: 'bar',

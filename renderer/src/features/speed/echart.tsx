@@ -38,7 +38,7 @@ function svgOf(spec: ChartSpec, height: number): string {
   }
 }
 
-export function EChart({ spec, height = 320, fileStem }: { spec: ChartSpec; height?: number; fileStem: string }) {
+export function EChart({ spec, height = 340, fileStem }: { spec: ChartSpec; height?: number; fileStem: string }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);

@@ -55,7 +55,7 @@ describe('the results table per point and side', () => {
     // A at c1: 350, 360, 370, 380 ms, one after another (duration 1.46 s) → 2.74 req/s; numpy P99 = 379.7 ms.
     expect(a1?.cells).toMatchObject({ ok: '4', failed: '0', duration: '1,460 ms', requestThroughput: '2.74 req/s', mean: '365 ms', p99: '380 ms', median: '365 ms' });
     expect(a1?.cells.peakMemory).toBe('21.5 GB');
-    expect(a1?.cells.promptTokens).toBe('≈512 (estimated)');
+    expect(a1?.cells.promptTokens).toBe('≈512 est.');
     const b2 = rows.find((r) => r.key === 'b1-p512-c2-rinf:B');
     expect(b2?.cells).toMatchObject({ ok: '3', failed: '1', promptTokens: '512' });
     expect(resultsMarkdown(withFailure).split('\n')[0]).toBe(

@@ -89,7 +89,8 @@ export const RESULT_HEADERS: Readonly<Record<ResultColumn, string>> = {
 function tokens(s: SweepSideSummary): string {
   if (s.promptTokens === null) return '—';
   const n = formatCount(Math.round(s.promptTokens));
-  return s.promptTokensSource === 'server' ? n : s.promptTokensSource === 'mixed' ? `${n} (partly estimated)` : `≈${n} (estimated)`;
+  // Short enough for the table's last column; the header's title and the docs say what ≈ and "part est." mean.
+  return s.promptTokensSource === 'server' ? n : s.promptTokensSource === 'mixed' ? `${n} (part est.)` : `≈${n} est.`;
 }
 
 function sideCells(s: SweepSideSummary | null): Record<ResultColumn, string> {

@@ -289,8 +289,8 @@ function TeamTable({ store, result }: { store: SpeedStore; result: SweepResult }
       <table className="speed-table" data-testid="team-table">
         <thead>
           <tr>
-            {TEAM_HEADERS.map((h) => (
-              <th key={h} scope="col">
+            {TEAM_HEADERS.map((h, i) => (
+              <th key={h} scope="col" className={i > 0 ? 'num' : undefined}>
                 {h}
               </th>
             ))}
@@ -326,7 +326,7 @@ function ResultsTable({ store, result }: { store: SpeedStore; result: SweepResul
               <th scope="col">Point</th>
               <th scope="col">Side</th>
               {RESULT_COLUMNS.map((c) => (
-                <th key={c} scope="col">
+                <th key={c} scope="col" className="num" title={c === 'promptTokens' ? "The server's count; \"≈… est.\" where the server sends none and the count is our estimate" : undefined}>
                   {RESULT_HEADERS[c]}
                 </th>
               ))}
@@ -337,7 +337,7 @@ function ResultsTable({ store, result }: { store: SpeedStore; result: SweepResul
               <tr
                 key={r.key}
                 data-testid={`result-row-${r.pointId}-${r.side}`}
-                className={`side-${r.side.toLowerCase()}${r.pointId === selected ? ' selected' : ''}`}
+                className={`row-side-${r.side.toLowerCase()}${r.pointId === selected ? ' selected' : ''}`}
                 onClick={() => store.getState().selectPoint(r.pointId)}
               >
                 <th scope="row">{r.side === 'A' ? r.point : ''}</th>
@@ -370,8 +370,8 @@ function PointDetail({ store, result }: { store: SpeedStore; result: SweepResult
         <table className="speed-table" data-testid="stage-table">
           <thead>
             <tr>
-              {['Stage', 'Side', 'n', 'Mean', 'Median', 'P90', 'P95', 'P99', 'Std dev'].map((h) => (
-                <th key={h} scope="col">
+              {['Stage', 'Side', 'n', 'Mean', 'Median', 'P90', 'P95', 'P99', 'Std dev'].map((h, i) => (
+                <th key={h} scope="col" className={i > 1 ? 'num' : undefined}>
                   {h}
                 </th>
               ))}
@@ -379,7 +379,7 @@ function PointDetail({ store, result }: { store: SpeedStore; result: SweepResult
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={`${r.stage}:${r.side}`} className={`side-${r.side.toLowerCase()}`}>
+              <tr key={`${r.stage}:${r.side}`} className={`row-side-${r.side.toLowerCase()}`}>
                 <th scope="row">{r.stage.replace(/_/g, ' ')}</th>
                 <td className={`side-tag side-${r.side.toLowerCase()}`}>{r.side}</td>
                 <td className="num">{r.stats.n}</td>
@@ -461,7 +461,7 @@ function Charts({ store, result, stem }: { store: SpeedStore; result: SweepResul
       <AxisCharts store={store} result={result} axis="batch" stem={stem} />
       <section className="speed-section" aria-label="Stage stack" data-testid="charts-stages">
         <h2>Stage stack per point</h2>
-        <EChart spec={stack} fileStem={stem} height={Math.max(320, 280 + result.points.length * 4)} />
+        <EChart spec={stack} fileStem={stem} height={result.points.length > 6 ? 480 : 360} />
       </section>
     </>
   );

@@ -105,7 +105,9 @@ export function createSpeedStore(api: ReviewApi): SpeedStore {
           }
         });
         try {
-          const [sweeps, specs] = await Promise.all([api.call('sweeps:list', {}), api.call('sweeps:specs', {})]);
+          const [listed, specs] = await Promise.all([api.call('sweeps:list', {}), api.call('sweeps:specs', {})]);
+          // A sweep opened or started while the list was on its way stays listed (the answer may predate it).
+          const sweeps = [...get().sweeps.filter((s) => !listed.some((l) => l.id === s.id)), ...listed];
           set({ sweeps, specs, loaded: true, error: null });
           const first = get().selectedId ?? sweeps[0]?.id ?? null;
           if (first !== null) await get().select(first);
