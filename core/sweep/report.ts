@@ -9,6 +9,7 @@ import { formatRatio, formatSpeedup } from '../../shared/speedup.ts';
 import {
   configurationLabel,
   formatRequestRate,
+  formatTeamDifference,
   formatTeamImprovement,
   formatTeamSeconds,
   type LatencyStats,
@@ -86,7 +87,7 @@ export function renderTeamTable(points: readonly SweepPointResult[]): string {
   for (const p of points) {
     const r = p.row;
     lines.push(
-      `| ${mdCell(r.label)} | ${formatTeamSeconds(r.aSeconds)} | ${formatTeamSeconds(r.bSeconds)} | ${formatTeamSeconds(r.differenceSeconds)} | ${formatTeamImprovement(r.improvementPercent)} | ${formatSpeedup(r.aSeconds, r.bSeconds) ?? '—'} |`,
+      `| ${mdCell(r.label)} | ${formatTeamSeconds(r.aSeconds)} | ${formatTeamSeconds(r.bSeconds)} | ${formatTeamDifference(r.differenceSeconds)} | ${formatTeamImprovement(r.improvementPercent)} | ${formatSpeedup(r.aSeconds, r.bSeconds) ?? '—'} |`,
     );
   }
   return lines.join('\n');
@@ -231,7 +232,7 @@ export function renderSweepHtml(result: SweepResult, config: SweepConfig): strin
   const team = result.points
     .map((p) => {
       const r = p.row;
-      return `<tr><td>${escapeHtml(r.label)}</td><td class="n">${formatTeamSeconds(r.aSeconds)}</td><td class="n">${formatTeamSeconds(r.bSeconds)}</td><td class="n">${formatTeamSeconds(r.differenceSeconds)}</td><td class="n">${formatTeamImprovement(r.improvementPercent)}</td><td title="${escapeHtml(formatRatio(r.aSeconds, r.bSeconds) ?? '')}">${escapeHtml(formatSpeedup(r.aSeconds, r.bSeconds) ?? '—')}</td></tr>`;
+      return `<tr><td>${escapeHtml(r.label)}</td><td class="n">${formatTeamSeconds(r.aSeconds)}</td><td class="n">${formatTeamSeconds(r.bSeconds)}</td><td class="n">${formatTeamDifference(r.differenceSeconds)}</td><td class="n">${formatTeamImprovement(r.improvementPercent)}</td><td title="${escapeHtml(formatRatio(r.aSeconds, r.bSeconds) ?? '')}">${escapeHtml(formatSpeedup(r.aSeconds, r.bSeconds) ?? '—')}</td></tr>`;
     })
     .join('');
   const perSide = result.points
