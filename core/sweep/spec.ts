@@ -115,10 +115,9 @@ function problemsOf(issue: z.ZodError['issues'][number], raw: unknown): Problem[
     return [{ path: p, problem: 'is not a valid value', hint: hintFor(axisKey) }];
   }
   return problemsFromIssue(issue, raw).map((problem) => {
-    const key = problem.path[problem.path.length - 1];
-    return problem.hint === 'See docs/suite-format.md.' || problem.hint.includes('docs/suite-format.md')
-      ? { ...problem, hint: hintFor(typeof key === 'string' ? key : undefined) }
-      : problem;
+    // The suite's hints point at docs/suite-format.md: say what this field of a sweep takes instead.
+    const key = [...problem.path].reverse().find((s): s is string => typeof s === 'string');
+    return problem.hint.includes('docs/suite-format.md') ? { ...problem, hint: hintFor(key) } : problem;
   });
 }
 
