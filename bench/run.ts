@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only cli,compare,runner,engine,scale,sim,timings,ui] [--quick] [--out FILE]`: speed and memory, each figure with its
+ * `npm run bench [-- --only cli,compare,runner,engine,scale,sim,timings,ui,load] [--quick] [--out FILE]`: speed and memory, each figure with its
  * alternative measured side by side in the same run. One JSON document on stdout (progress on stderr).
  * Bounded loops, loopback only. What the figures mean and what was measured: docs/performance.md.
  */
@@ -11,6 +11,7 @@ import { TOOL_VERSION } from '../core/version.ts';
 import { cliFigures } from './cli.ts';
 import { compareFigures } from './compare.ts';
 import { engineFigures } from './engine.ts';
+import { loadFigures } from './load.ts';
 import { withRatio, type Measurement } from './measure.ts';
 import { runnerFigures } from './runner.ts';
 import { scaleFigures } from './scale.ts';
@@ -18,7 +19,7 @@ import { simFigures } from './sim.ts';
 import { timingFigures } from './timings.ts';
 import { uiFigures } from './ui.ts';
 
-const SECTIONS = ['cli', 'compare', 'runner', 'engine', 'scale', 'sim', 'timings', 'ui'] as const;
+const SECTIONS = ['cli', 'compare', 'runner', 'engine', 'scale', 'sim', 'timings', 'ui', 'load'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<number> {
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--only cli,compare,runner,engine,scale,sim,timings,ui] [--quick] [--out FILE]\n');
+    process.stdout.write('usage: npm run bench -- [--only cli,compare,runner,engine,scale,sim,timings,ui,load] [--quick] [--out FILE]\n');
     return 0;
   }
   const only = (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
     if (section === 'scale') results.scale = await scaleFigures(quick);
     if (section === 'sim') results.sim = await simFigures(quick);
     if (section === 'timings') results.timings = await timingFigures(quick);
+    if (section === 'load') results.load = await loadFigures(quick);
     if (section === 'ui') {
       const ui = await uiFigures(quick);
       results.ui = ui.figures;

@@ -344,10 +344,21 @@ export function tableRow(
   };
 }
 
-/** The team's number style: seconds with up to 5 significant digits (0.3313, 0.71835), improvement with 2 decimals. */
+/**
+ * The team's number style (`4×512 (n=2) | 0.3313 | 0.71835 | 0.3871 | 53.89`): A and B in seconds with five
+ * significant digits, trailing zeros dropped; the difference to four decimals; the improvement to two decimals.
+ * Each is computed from the unrounded means, so a row's printed numbers may differ from arithmetic on the printed A
+ * and B in the last digit (as in the team's own notes).
+ */
 export function formatTeamSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '—';
   return String(Number(s.toPrecision(5)));
+}
+
+export function formatTeamDifference(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '—';
+  const text = s.toFixed(4);
+  return text === '-0.0000' ? '0.0000' : text;
 }
 
 export function formatTeamImprovement(pct: number | null): string {

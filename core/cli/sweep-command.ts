@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Side } from '../../shared/model.ts';
 import { formatSpeedup } from '../../shared/speedup.ts';
-import { formatTeamImprovement, formatTeamSeconds, sweepPoints, type SweepProgress } from '../../shared/sweep.ts';
+import { formatTeamDifference, formatTeamImprovement, formatTeamSeconds, sweepPoints, type SweepProgress } from '../../shared/sweep.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
 import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { isRunFolder } from '../store/run-store.ts';
@@ -207,7 +207,7 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
     say('configuration | A (s) | B (s) | difference (s) | improvement (%) | speed-up');
     for (const p of result.points) {
       const r = p.row;
-      say(`${r.label} | ${formatTeamSeconds(r.aSeconds)} | ${formatTeamSeconds(r.bSeconds)} | ${formatTeamSeconds(r.differenceSeconds)} | ${formatTeamImprovement(r.improvementPercent)} | ${formatSpeedup(r.aSeconds, r.bSeconds) ?? '—'}`);
+      say(`${r.label} | ${formatTeamSeconds(r.aSeconds)} | ${formatTeamSeconds(r.bSeconds)} | ${formatTeamDifference(r.differenceSeconds)} | ${formatTeamImprovement(r.improvementPercent)} | ${formatSpeedup(r.aSeconds, r.bSeconds) ?? '—'}`);
     }
     const sims = cfg.sides.filter((s) => cfg.backends[s].simulated);
     if (sims.length) say(`note: ${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED — the timings are a model, not real model output`);

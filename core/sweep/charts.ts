@@ -21,6 +21,8 @@ export interface LineChartSpec {
   series: readonly Series[];
   /** Tick and point labels. */
   format: (v: number) => string;
+  /** Start the y axis near the smallest value instead of 0 (memory: tens of GB of weights under a small growth). */
+  fitMin?: boolean;
 }
 
 const W = 640;
@@ -36,16 +38,21 @@ function niceMax(v: number): number {
 
 export function lineChart(spec: LineChartSpec): string {
   const values = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
-  const yMax = niceMax(Math.max(0, ...values));
+  const hi = Math.max(0, ...values);
+  const lo = spec.fitMin && values.length ? Math.min(...values) : 0;
+  // Fitted: a floor a fifth of the spread below the smallest value, rounded down to the axis step.
+  const step = spec.fitMin ? niceMax((hi - lo) / 4 || hi / 20 || 1) : 0;
+  const yMin = spec.fitMin ? Math.max(0, Math.floor((lo - (hi - lo) / 5) / step) * step) : 0;
+  const yMax = spec.fitMin ? yMin + Math.max(step * 4, niceMax(hi - yMin)) : niceMax(hi);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const n = spec.categories.length;
   const x = (i: number): number => M.left + (n <= 1 ? pw / 2 : (pw * i) / (n - 1));
-  const y = (v: number): number => M.top + ph - (ph * v) / yMax;
+  const y = (v: number): number => M.top + ph - (ph * (v - yMin)) / (yMax - yMin);
   const parts: string[] = [];
   parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" class="t">${escapeHtml(spec.title)}</text>`);
   for (let t = 0; t <= 4; t++) {
-    const v = (yMax * t) / 4;
+    const v = yMin + ((yMax - yMin) * t) / 4;
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="g"/>`);
     parts.push(`<text x="${M.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" class="k">${escapeHtml(spec.format(v))}</text>`);
   }

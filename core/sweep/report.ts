@@ -9,6 +9,7 @@ import { formatRatio, formatSpeedup } from '../../shared/speedup.ts';
 import {
   configurationLabel,
   formatRequestRate,
+  formatTeamDifference,
   formatTeamImprovement,
   formatTeamSeconds,
   type LatencyStats,
@@ -76,8 +77,9 @@ export function renderSweepCsv(result: SweepResult): string {
 
 // --- Markdown -----------------------------------------------------------------------------------------------
 
+/** Text from a spec or a backend in Markdown: one line, no table-breaking pipe, no raw HTML a renderer would run. */
 function mdCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }
 
 /** The team's table: `configuration | A (s) | B (s) | difference (s) | improvement (%)`, with the speed-up beside. */
@@ -86,7 +88,7 @@ export function renderTeamTable(points: readonly SweepPointResult[]): string {
   for (const p of points) {
     const r = p.row;
     lines.push(
-      `| ${mdCell(r.label)} | ${formatTeamSeconds(r.aSeconds)} | ${formatTeamSeconds(r.bSeconds)} | ${formatTeamSeconds(r.differenceSeconds)} | ${formatTeamImprovement(r.improvementPercent)} | ${formatSpeedup(r.aSeconds, r.bSeconds) ?? '—'} |`,
+      `| ${mdCell(r.label)} | ${formatTeamSeconds(r.aSeconds)} | ${formatTeamSeconds(r.bSeconds)} | ${formatTeamDifference(r.differenceSeconds)} | ${formatTeamImprovement(r.improvementPercent)} | ${formatSpeedup(r.aSeconds, r.bSeconds) ?? '—'} |`,
     );
   }
   return lines.join('\n');
@@ -106,9 +108,9 @@ function rate(v: number | null): string {
 export function renderSweepMarkdown(result: SweepResult, config: SweepConfig): string {
   const sims = (['A', 'B'] as Side[]).filter((s) => config.backends[s].simulated);
   const out = [
-    `# Sweep ${result.summary.name}`,
+    `# Sweep ${mdCell(result.summary.name)}`,
     '',
-    `A: ${config.backends.A.label} · B: ${config.backends.B.label} · state: ${result.summary.state}`,
+    `A: ${mdCell(config.backends.A.label)} · B: ${mdCell(config.backends.B.label)} · state: ${result.summary.state}`,
     ...(sims.length ? ['', `**${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED**: the timings are a model, not real model output.`] : []),
     '',
     '## A vs B (mean end-to-end)',
@@ -208,7 +210,7 @@ export function sweepCharts(result: SweepResult, sides: readonly Side[]): Array<
     const t = seriesOver(result, 'batch', (s) => s.imageThroughput, sides);
     add('throughput-vs-batch', lineChart({ title: 'Image throughput vs batch size', xLabel: 'batch (images per request, n)', yLabel: 'images / s', ...t, format: rateFormat }));
     const m = seriesOver(result, 'batch', (s) => s.peakMemoryMb, sides);
-    add('memory-vs-batch', lineChart({ title: 'Peak GPU memory vs batch size', xLabel: 'batch (images per request, n)', yLabel: 'peak memory', ...m, format: formatMemory }));
+    add('memory-vs-batch', lineChart({ title: 'Peak GPU memory vs batch size', xLabel: 'batch (images per request, n)', yLabel: 'peak memory', ...m, format: formatMemory, fitMin: true }));
   }
   const stageColors: Record<string, string> = { text_encode: '#7e57c2', vae_encode: '#26a69a', denoise: '#ef5350', vae_decode: '#ffa726', upload: '#90a4ae', download: '#607d8b', other: '#bdbdbd' };
   const bars = result.points.flatMap((p) =>
@@ -231,7 +233,7 @@ export function renderSweepHtml(result: SweepResult, config: SweepConfig): strin
   const team = result.points
     .map((p) => {
       const r = p.row;
-      return `<tr><td>${escapeHtml(r.label)}</td><td class="n">${formatTeamSeconds(r.aSeconds)}</td><td class="n">${formatTeamSeconds(r.bSeconds)}</td><td class="n">${formatTeamSeconds(r.differenceSeconds)}</td><td class="n">${formatTeamImprovement(r.improvementPercent)}</td><td title="${escapeHtml(formatRatio(r.aSeconds, r.bSeconds) ?? '')}">${escapeHtml(formatSpeedup(r.aSeconds, r.bSeconds) ?? '—')}</td></tr>`;
+      return `<tr><td>${escapeHtml(r.label)}</td><td class="n">${formatTeamSeconds(r.aSeconds)}</td><td class="n">${formatTeamSeconds(r.bSeconds)}</td><td class="n">${formatTeamDifference(r.differenceSeconds)}</td><td class="n">${formatTeamImprovement(r.improvementPercent)}</td><td title="${escapeHtml(formatRatio(r.aSeconds, r.bSeconds) ?? '')}">${escapeHtml(formatSpeedup(r.aSeconds, r.bSeconds) ?? '—')}</td></tr>`;
     })
     .join('');
   const perSide = result.points

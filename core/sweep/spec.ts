@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { MAX_SEED } from '../../shared/model.ts';
 import { fieldPathOf, formatFieldPath, type FieldPath } from '../../shared/issue-path.ts';
 import { SWEEP_LIMITS, SweepSpecSchema, sweepPoints, type SweepSpec } from '../../shared/sweep.ts';
-import { problemsFromIssue, quote, type Problem } from '../suite/file-schema.ts';
+import { describeValue, problemsFromIssue, quote, type Problem } from '../suite/file-schema.ts';
 import { checkInputImage, type InputImageInfo } from '../suite/inputs.ts';
 import { checkSize } from '../suite/size.ts';
 import { closestMatch } from '../suite/suggest.ts';
@@ -110,15 +110,22 @@ function problemsOf(issue: z.ZodError['issues'][number], raw: unknown): Problem[
     });
   }
   if (issue.code === 'invalid_union') {
-    // An axis value or list, or a rate: say what one value may be.
+    // An axis value or list, or a rate: point at the first bad item and say what one value may be.
     const axisKey = p.find((s) => typeof s === 'string' && AXIS_KEYS.includes(s)) ?? p[p.length - 1];
-    return [{ path: p, problem: 'is not a valid value', hint: hintFor(axisKey) }];
+    let value: unknown = raw;
+    for (const seg of p) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[seg] : undefined;
+    const ok = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v) && v > 0) || (axisKey === 'request_rate' && v === 'inf');
+    if (Array.isArray(value)) {
+      const i = value.findIndex((v) => !ok(v));
+      if (i >= 0) return [{ path: [...p, i], problem: `${describeValue(value[i])} is not a valid value`, hint: hintFor(axisKey) }];
+      if (value.length === 0) return [{ path: p, problem: 'is an empty list', hint: hintFor(axisKey) }];
+    }
+    return [{ path: p, problem: `${describeValue(value)} is not a valid value`, hint: hintFor(axisKey) }];
   }
   return problemsFromIssue(issue, raw).map((problem) => {
-    const key = problem.path[problem.path.length - 1];
-    return problem.hint === 'See docs/suite-format.md.' || problem.hint.includes('docs/suite-format.md')
-      ? { ...problem, hint: hintFor(typeof key === 'string' ? key : undefined) }
-      : problem;
+    // The suite's hints point at docs/suite-format.md: say what this field of a sweep takes instead.
+    const key = [...problem.path].reverse().find((s): s is string => typeof s === 'string');
+    return problem.hint.includes('docs/suite-format.md') ? { ...problem, hint: hintFor(key) } : problem;
   });
 }
 

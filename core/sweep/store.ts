@@ -6,7 +6,10 @@
  *
  * Every finished request is one INSERT that has committed when saveRecord returns, so `kill -9` loses only the
  * requests in flight, and a resumed sweep sends exactly those again (never a finished one: the primary key
- * (point, side, index) would refuse the second copy).
+ * (point, side, index) would refuse the second copy). The records are written with `synchronous = NORMAL`, as the
+ * runner writes its results (core/store/run-store.ts): in WAL mode a commit survives the process being killed; only
+ * a power loss before the next checkpoint could drop the last few, which a resume would then send again. A FULL
+ * commit per request (an fsync while the event loop waits) cost ~10 ms per request at concurrency 8 (bench `load`).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
@@ -116,6 +119,8 @@ export class SweepStore {
     this.db = db;
     this.config = config;
     this.lock = lock;
+    // The configuration was committed with FULL (openDatabase's default) before this; records use NORMAL (above).
+    db.exec('PRAGMA synchronous = NORMAL');
     this.insert = db.prepare(
       'INSERT INTO sweep_requests (point_id, side, idx, warmup, status, record, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
