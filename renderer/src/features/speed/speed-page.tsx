@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SweepResult, SweepSummary } from '../../../../shared/sweep.ts';
-import { formatDuration, formatPercent } from '../../../../shared/units.ts';
+import { formatCount, formatDuration, formatPercent } from '../../../../shared/units.ts';
 import { useReviewApi } from '../../state/react.tsx';
 import { imageThroughputChart, latencyChart, memoryChart, stageStackChart, throughputChart, type ChartSpec } from './chart-options.ts';
 import { EChart } from './echart.tsx';
@@ -99,7 +99,7 @@ function progressText(s: SweepSummary): string {
   const share = p.requestsTotal > 0 ? formatPercent(p.requestsDone / p.requestsTotal) : '—';
   const eta = p.etaMs !== null && s.state === 'running' ? ` · about ${formatDuration(p.etaMs)} left` : '';
   const now = p.current ? ` · point ${p.current.pointIndex + 1}, side ${p.current.side}` : '';
-  return `${p.pointsDone}/${p.pointsTotal} point-sides · ${share} of requests${now}${eta}`;
+  return `${formatCount(p.pointsDone)}/${formatCount(p.pointsTotal)} point-sides · ${share} of requests${now}${eta}`;
 }
 
 function SweepList({ store }: { store: SpeedStore }) {
@@ -239,7 +239,7 @@ export function SweepView({ store, result }: { store: SpeedStore; result: SweepR
           <h1 data-testid="sweep-name">{s.name}</h1>
           <p className="small-print muted">
             <span className="mono">{s.id}</span> · A {s.backends.A.label} ({s.backends.A.target}) · B {s.backends.B.label} ({s.backends.B.target}) ·{' '}
-            {result.spec.requests} requests per point and side, {result.spec.warmup} warm-up · {result.spec.size} · {result.spec.steps} steps · seed {result.spec.seed}
+            {formatCount(result.spec.requests)} requests per point and side, {formatCount(result.spec.warmup)} warm-up · {result.spec.size} · {result.spec.steps} steps · seed {result.spec.seed}
           </p>
           <p className="small-print" data-testid="sweep-progress">
             <span className={`state-chip state-${s.state}`}>{STATE_WORDS[s.state]}</span> {progressText(s)}
@@ -382,7 +382,7 @@ function PointDetail({ store, result }: { store: SpeedStore; result: SweepResult
               <tr key={`${r.stage}:${r.side}`} className={`row-side-${r.side.toLowerCase()}`}>
                 <th scope="row">{r.stage.replace(/_/g, ' ')}</th>
                 <td className={`side-tag side-${r.side.toLowerCase()}`}>{r.side}</td>
-                <td className="num">{r.stats.n}</td>
+                <td className="num">{formatCount(r.stats.n)}</td>
                 {(['mean', 'median', 'p90', 'p95', 'p99', 'std'] as const).map((k) => (
                   <td key={k} className="num">
                     {formatDuration(r.stats[k])}
