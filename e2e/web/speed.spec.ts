@@ -50,10 +50,20 @@ test('demo sweep → A-vs-B table, results table, charts and exports on the Spee
   // Exports: the chart's SVG and the CSV come down as files.
   const [svg] = await Promise.all([page.waitForEvent('download'), app.speed.chart('latency-vs-concurrency').getByTestId('chart-svg-latency-vs-concurrency').click()]);
   expect(svg.suggestedFilename()).toMatch(/latency-vs-concurrency\.svg$/);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-png-stage-stack').click()]);
+  const pngPath = testInfo.outputPath('stage-stack.png');
+  await png.saveAs(pngPath);
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync(pngPath).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // a PNG file
+  // The A-vs-B table as Markdown on the clipboard, first data row from the engine's figures.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy-team-md').click();
+  await expect(page.getByTestId('speed-flash')).toHaveText('A-vs-B table copied as Markdown');
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  expect(md.split('\n')[2]).toContain(`| ${first.row.label} |`);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
   const csvPath = testInfo.outputPath('sweep.csv');
   await csv.saveAs(csvPath);
-  const { readFileSync } = await import('node:fs');
   expect(readFileSync(csvPath, 'utf8').trimEnd().split('\n')).toHaveLength(1 + result.points.length * 2);
 
   const shot = testInfo.outputPath('speed.png');
