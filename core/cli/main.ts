@@ -98,6 +98,9 @@ ${EXIT_CODES_HELP}`,
     .addHelpText(
       'after',
       `
+A spec's sim_time_scale applies unless --sim-time-scale is given. With --resume the folder's own spec, backends
+and sides are used; the other options are ignored.
+
 Examples:
   omni-review sweep --spec fixtures/sweeps/demo.yaml --out sweeps/demo
   omni-review sweep --batch 1,2,4 --concurrency 1,4 --requests 8 --a http://127.0.0.1:8000 --b http://127.0.0.1:8001
