@@ -30,6 +30,16 @@ export function TopBar() {
         >
           Review
         </button>
+        <button
+          type="button"
+          className={view === 'summary' ? 'tab active' : 'tab'}
+          data-testid="nav-summary"
+          disabled={runId === null}
+          title={runId === null ? 'Open a run from the Runs page first' : 'The run\'s headline and per-category table'}
+          onClick={() => setView('summary')}
+        >
+          Summary
+        </button>
       </nav>
       {run && (
         <div className="top-run" data-testid="current-run">
