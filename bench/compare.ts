@@ -48,9 +48,11 @@ async function pairsPerSecond(tasks: readonly CompareTask[], rounds: number, fn:
   return out;
 }
 
+/** The same ratio of medians the bench prints as `ratio` (measure.ts withRatio), for the notes. */
 function ratioNote(ours: number[], theirs: number[]): string {
-  const med = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] ?? 0;
-  return `ours / odiff = ${(med(ours) / med(theirs)).toFixed(2)}×`;
+  const a = figure('', '', ours).p50;
+  const b = figure('', '', theirs).p50;
+  return `ours / odiff = ${a !== null && b ? (a / b).toFixed(2) : '?'}×`;
 }
 
 export async function compareFigures(dir: string, quick: boolean): Promise<Measurement[]> {
@@ -97,6 +99,7 @@ export async function compareFigures(dir: string, quick: boolean): Promise<Measu
 }
 
 function ratioOk(ours: number[], theirs: number[]): boolean {
-  const med = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] ?? 0;
-  return med(ours) >= med(theirs);
+  const a = figure('', '', ours).p50;
+  const b = figure('', '', theirs).p50;
+  return a !== null && b !== null && a >= b;
 }

@@ -20,6 +20,8 @@ import {
   VerdictSchema,
   VerdictValueSchema,
 } from './model.ts';
+import { RunCompareRequestSchema, RunCompareResponseSchema } from './run-compare.ts';
+import { HeadlineSchema, SummaryRowSchema } from './report-conclusions.ts';
 import { SweepResultSchema, SweepSummarySchema } from './sweep.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ export const SetVerdictRequestSchema = z
   .strict();
 export type SetVerdictRequest = z.infer<typeof SetVerdictRequestSchema>;
 
-export const EXPORT_FORMATS = ['html', 'json', 'csv'] as const;
+export const EXPORT_FORMATS = ['html', 'json', 'csv', 'md', 'pdf'] as const;
 export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
@@ -301,6 +303,8 @@ export const CONTRACT = {
   /** Register a run folder made elsewhere (e.g. `omni-review run --out DIR`) so it shows in the list. */
   'runs:open': { request: z.object({ dir: z.string().min(1).max(4096) }).strict(), response: RunSummarySchema },
   'pairs:list': { request: RunIdRequest, response: z.array(PairViewSchema) },
+  /** Run against run (issue 13 "Compare runs"): also writes compare.html / .md / .json under <workspace>/compares/. */
+  'runs:compare': { request: RunCompareRequestSchema, response: RunCompareResponseSchema },
   'verdicts:set': { request: SetVerdictRequestSchema, response: VerdictSchema },
   'verdicts:undo': { request: z.object({ runId: z.string().min(1), verdictId: z.string().min(1) }).strict(), response: Ok },
   'runs:export': {
@@ -313,6 +317,11 @@ export const CONTRACT = {
         path: z.string(),
       })
       .strict(),
+  },
+  /** The run's conclusions (issue 13): the headline and the per-category / per-language table, as report.json has them. */
+  'runs:summary': {
+    request: RunIdRequest,
+    response: z.object({ headline: HeadlineSchema, rows: z.array(SummaryRowSchema) }).strict(),
   },
   /** Sweep specs the app knows (bundled fixtures/sweeps and the workspace's sweeps/*.yaml). */
   'sweeps:specs': { request: Empty, response: z.array(SweepSpecEntrySchema) },

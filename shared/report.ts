@@ -14,6 +14,7 @@ import {
   ServerInfoSchema,
   VerdictSchema,
 } from './model.ts';
+import { HeadlineSchema, SummaryRowSchema } from './report-conclusions.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -191,6 +192,10 @@ export const ReportSchema = z
         verdicts: z.record(z.string(), z.number().int()),
         /** Win / tie / both-bad rates with intervals, position bias, reviewer agreement. Optional: added after v1. */
         review: ReviewStatsSchema.optional(),
+        /** The plain-language headline (shared/headline.ts). Optional: added with issue 13. */
+        headline: HeadlineSchema.optional(),
+        /** Per category, language and turn (shared/run-summary.ts summaryRows). Optional: added with issue 13. */
+        categories: z.array(SummaryRowSchema).optional(),
       })
       .strict(),
     pairs: z.array(ReportPairSchema),

@@ -9,13 +9,14 @@ describe('speed-ups as ratios, one colour rule', () => {
     expect(formatSpeedup(1000, 1002)).toBe('same speed');
     expect(formatSpeedup(100, 1500, 'Right')).toBe('Right 15.0× faster');
     expect(formatSpeedupWithDiff(355.1, 1253.6)).toBe('A 3.53× faster (−898 ms)');
-    expect(formatDiffMs(1500, 300)).toBe('+1.20 s');
+    expect(formatDiffMs(1500, 300)).toBe('+1,200 ms');
+    expect(formatDiffMs(20_000, 300)).toBe('+19.7 s');
   });
 
   it('never divides by nothing: the absurd percentages of a tiny B are ratios with a real difference beside them', () => {
     // (B − A) / B for A 89 ms, B 1 ms is −8800 %; as a ratio it reads A 0.01× (slower), 88 ms.
     expect(improvement(89, 1)).toBeCloseTo(-88, 6);
-    expect(formatSpeedupWithDiff(89, 1)).toBe('A 0.01× (slower) (+88 ms)');
+    expect(formatSpeedupWithDiff(89, 1)).toBe('A 0.01× (slower) (+88.0 ms)');
     expect(speedRatio(0, 10)).toBeNull();
     expect(speedRatio(10, null)).toBeNull();
     expect(formatSpeedup(null, 10)).toBeNull();

@@ -7,6 +7,8 @@
  *   screen. The percent improvement (B − A) / B stays in exports (shared/stats.ts `improvement`).
  */
 
+import { formatDuration, formatDurationDelta } from './units.ts';
+
 export type SpeedTone = 'a-faster' | 'a-slower' | 'even';
 
 function ok(v: number | null | undefined): v is number {
@@ -48,14 +50,11 @@ export function formatRatio(a: number | null | undefined, b: number | null | und
   return r === null ? null : `${fmtRatio(r)}×`;
 }
 
-/** Signed A − B in ms: "−521 ms" (A quicker), "+1.20 s" (A slower). */
+/** Signed A − B on the one unit rule (shared/units.ts): "−521 ms" (A quicker), "+1,200 ms", "+12.0 s" (A slower). */
 export function formatDiffMs(a: number | null | undefined, b: number | null | undefined): string | null {
   if (!ok(a) || !ok(b)) return null;
   const d = a - b;
-  const abs = Math.abs(d);
-  const sign = d < 0 ? '−' : d > 0 ? '+' : '±';
-  const body = abs < 10 ? `${abs.toFixed(1)} ms` : abs < 1000 ? `${Math.round(abs)} ms` : `${(abs / 1000).toFixed(2)} s`;
-  return `${sign}${body}`;
+  return d === 0 ? `±${formatDuration(0)}` : formatDurationDelta(d);
 }
 
 /** The one-line form: "A 1.42× faster (−521 ms)". */
@@ -64,4 +63,15 @@ export function formatSpeedupWithDiff(a: number | null | undefined, b: number | 
   if (s === null) return null;
   const d = formatDiffMs(a, b);
   return d === null ? s : `${s} (${d})`;
+}
+
+/**
+ * One side's change between two runs (issue 13 "Compare runs"): `after / before` as a ratio read in words,
+ * "A 1.31× slower" | "A 1.31× faster" | "A same speed" (within ±0.5 %), null without both figures.
+ */
+export function formatSpeedChange(beforeMs: number | null | undefined, afterMs: number | null | undefined, who = 'A'): string | null {
+  const r = speedRatio(afterMs, beforeMs);
+  if (r === null) return null;
+  if (Math.abs(r - 1) < EVEN) return `${who} same speed`;
+  return r > 1 ? `${who} ${fmtRatio(r)}× faster` : `${who} ${fmtRatio(1 / r)}× slower`;
 }

@@ -4,13 +4,15 @@ import type { RunExecutor } from './run-execution.ts';
 import type { RunRegistry } from './run-registry.ts';
 import type { SuiteCatalogue } from './suite-catalogue.ts';
 import type { SweepRegistry } from './sweep-registry.ts';
-import type { CoreAppOptions } from './types.ts';
+import type { CoreAppOptions, PdfPrinter } from './types.ts';
 import type { WorkspaceFiles } from './workspace-files.ts';
 
 export interface AppContext {
   /** Absolute workspace folder. */
   workspace: string;
   mode: CoreAppOptions['mode'];
+  /** Prints a run's report.html to a PDF: Electron's printToPDF in the app, a Chromium found on the machine elsewhere. */
+  printPdf: PdfPrinter;
   events: EventBus;
   files: WorkspaceFiles;
   suites: SuiteCatalogue;

@@ -17,11 +17,13 @@ import { runsDir } from '../engine/workspace.ts';
 import { createDispatcher, type Handlers } from '../rpc.ts';
 import type { AppContext } from './context.ts';
 import { createEventBus } from './events.ts';
+import { compareHandlers } from './handlers/compare.ts';
 import { fileResolver, filesHandlers } from './handlers/files.ts';
 import { reviewHandlers } from './handlers/review.ts';
 import { runsHandlers } from './handlers/runs.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { suitesHandlers } from './handlers/suites.ts';
+import { summaryHandlers } from './handlers/summary.ts';
 import { sweepsHandlers } from './handlers/sweeps.ts';
 import { createRunExecutor } from './run-execution.ts';
 import { createRunRegistry } from './run-registry.ts';
@@ -29,6 +31,7 @@ import { createSuiteCatalogue } from './suite-catalogue.ts';
 import { createSweepRegistry } from './sweep-registry.ts';
 import type { CoreApp, CoreAppOptions } from './types.ts';
 import { workspaceFiles } from './workspace-files.ts';
+import { printWithChromium } from './print-pdf.ts';
 
 export type { CoreApp } from './types.ts';
 
@@ -53,6 +56,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
   const ctx: AppContext = {
     workspace,
     mode: options.mode,
+    printPdf: options.printPdf ?? printWithChromium,
     events,
     files,
     suites: createSuiteCatalogue(suiteDirs, join(workspace, 'suites'), [workspace, ...suiteDirs]),
@@ -76,6 +80,8 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     ...runsHandlers(ctx),
     ...reviewHandlers(ctx),
     ...filesHandlers(ctx),
+    ...compareHandlers(ctx, options.compareWorkerUrl),
+    ...summaryHandlers(ctx),
     ...sweepsHandlers(ctx),
   };
   // Every channel of the contract has a handler: a missing one is a compile error above, a renamed one here.

@@ -29,6 +29,9 @@ export interface CoreApp {
   close(): Promise<void>;
 }
 
+/** Print an HTML file to a PDF file (whole pages, every image loaded); rejects with a sentence a person can act on. */
+export type PdfPrinter = (htmlPath: string, pdfPath: string) => Promise<void>;
+
 export interface CoreAppOptions {
   /** Folder holding `runs/`, `settings.json` and the list of opened external run folders. */
   workspace: string;
@@ -41,4 +44,9 @@ export interface CoreAppOptions {
    * core's default `new URL('./worker.ts', import.meta.url)` does not exist in a bundle.
    */
   compareWorkerUrl?: URL;
+  /**
+   * How `runs:export` makes a PDF. The Electron shell passes webContents.printToPDF (electron/main/print-pdf.ts);
+   * without it (browser mode, tests) a Chromium found on the machine prints (core/reports/pdf.ts).
+   */
+  printPdf?: PdfPrinter;
 }

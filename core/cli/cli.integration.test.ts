@@ -81,10 +81,17 @@ describe('omni-review run on the simulators', () => {
     expect(report.pairs.find((p) => p.caseId === 'smoke-en-sign')!.expectedText).toEqual(['OPEN']);
     // The reports beside it.
     for (const f of ['report.html', 'report.csv', 'junit.xml', 'run.sqlite']) expect(existsSync(join(out, f)), f).toBe(true);
-    // The closing line: the speed-up in one unit, with "faster" or "slower".
-    const last = r.stdout.trim().split('\n').at(-1)!;
-    expect(last).toMatch(/^speed-up, mean e2e over \d+ pairs: .* s vs .* s → A \d+(\.\d+)?× (faster|\(slower\)) \([−+±][\d.]+ m?s\)/);
-    expect(last).toMatch(/compared server stages \(text_encode, .*\): A \d+(\.\d+)?× (faster|\(slower\))/);
+    // The closing lines: one unit rule, a ratio with "faster" or "slower", and last the headline.
+    const lines = r.stdout.trim().split('\n');
+    const last = lines.at(-1)!;
+    expect(last).toMatch(/^headline: (A is \d+\.\d+× (faster|slower) end to end|A looks \d+\.\d+× (faster|slower) end to end|A and B are about as fast end to end) \(p50 [\d,.]+ m?s vs [\d,.]+ m?s/);
+    expect(last).toContain('No verdicts yet.');
+    const speed = lines.find((l) => l.startsWith('speed-up, mean e2e: '))!;
+    expect(speed).toMatch(/^speed-up, mean e2e: A [\d,.]+ m?s vs B [\d,.]+ m?s: (A \d+(\.\d+)?× (faster|\(slower\))|same speed) \([−+±][\d,.]+ m?s\)/);
+    expect(speed).toMatch(/compared server stages \(text_encode, .*\): A \d+(\.\d+)?× (faster|\(slower\))/);
+    // No four-decimal seconds anywhere (the unit rule: ms below 10 s, s above, 2–3 significant figures).
+    expect(r.stdout).not.toMatch(/\d\.\d{4} s/);
+    expect(existsSync(join(out, 'report.md'))).toBe(true);
     expect(r.stdout).toMatch(/SIMULATED/);
   });
 

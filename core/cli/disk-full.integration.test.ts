@@ -1,6 +1,6 @@
 /**
- * Issue 9, finding 5: a full disk mid-run. Image writes are made to fail with ENOSPC (injected into the one
- * atomic write, core/fs/atomic-write.ts, for paths under the run's images/ folder, the way a full file system
+ * Issue 9, finding 5: a full disk mid-run. Image writes are made to fail with ENOSPC (injected into the
+ * durable writes of core/fs/atomic-write.ts, for paths under the run's images/ folder, the way a full file system
  * answers) once the inputs are stored: the run stops with one line and exit 4, everything saved so far is kept, a partial report is written, and --resume completes it
  * once there is space again.
  */
@@ -18,14 +18,22 @@ const disk = vi.hoisted(() => ({ room: Infinity, prefix: '', failures: 0 }));
 
 vi.mock(import('../fs/atomic-write.ts'), async (importOriginal) => {
   const original = await importOriginal();
+  const full = (finalPath: string) => {
+    if (finalPath.startsWith(disk.prefix) && disk.room-- <= 0) {
+      disk.failures++;
+      throw Object.assign(new Error(`ENOSPC: no space left on device, open '${finalPath}.tmp'`), { code: 'ENOSPC', errno: -28, syscall: 'open' });
+    }
+  };
   return {
     ...original,
     writeFileAtomic: async (finalPath: string, bytes: Uint8Array | string) => {
-      if (finalPath.startsWith(disk.prefix) && disk.room-- <= 0) {
-        disk.failures++;
-        throw Object.assign(new Error(`ENOSPC: no space left on device, open '${finalPath}.tmp'`), { code: 'ENOSPC', errno: -28, syscall: 'open' });
-      }
+      full(finalPath);
       return original.writeFileAtomic(finalPath, bytes);
+    },
+    // Images are written with writeFileForRecord (their row comes after): the same full disk applies.
+    writeFileForRecord: async (finalPath: string, bytes: Uint8Array) => {
+      full(finalPath);
+      return original.writeFileForRecord(finalPath, bytes);
     },
   };
 });

@@ -17,6 +17,8 @@ import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { BenchCompareOptions, BenchImportOptions } from './bench-command.ts';
 import type { CliIo } from './io.ts';
+import type { CompareCommandOptions } from './compare-command.ts';
+import type { ReportCommandOptions } from './report-command.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
 import type { SweepCommandOptions } from './sweep-command.ts';
@@ -50,7 +52,7 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
 
   const run = cli
     .command('run')
-    .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html')
+    .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html / report.md')
     .option('--suite <file>', 'suite YAML file (see docs/suite-format.md)')
     .option('--out <dir>', 'run folder to create (default: <workspace>/runs/<run id>)')
     .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again');
@@ -62,6 +64,8 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--seed <n>', 'override every case\'s seed')
     .option('--steps <n>', 'override every case\'s num_inference_steps')
     .option('--size <WxH>', 'override every case\'s output size, e.g. 1024x1024')
+    .option('--a-sim-time-scale <x>', 'simulator only: multiply A\'s durations once more, e.g. 1.5 for a slower A (try `compare`)', '1')
+    .option('--b-sim-time-scale <x>', 'simulator only: multiply B\'s durations once more', '1')
     .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -104,6 +108,9 @@ ${EXIT_CODES_HELP}`,
     .addHelpText(
       'after',
       `
+A spec's sim_time_scale applies unless --sim-time-scale is given. With --resume the folder's own spec, backends
+and sides are used; the other options are ignored.
+
 Examples:
   omni-review sweep --spec fixtures/sweeps/demo.yaml --out sweeps/demo
   omni-review sweep --batch 1,2,4 --concurrency 1,4 --requests 8 --a http://127.0.0.1:8000 --b http://127.0.0.1:8001
@@ -140,10 +147,43 @@ ${EXIT_CODES_HELP}`,
 
   cli
     .command('report')
-    .description('re-render report.html / report.csv / junit.xml from a report.json, or rebuild all from a run folder')
+    .description('re-render report.html / report.md / report.csv / junit.xml (and report.pdf with --pdf) from a report.json, or rebuild all from a run folder')
     .argument('<path>', 'a report.json, or a run folder (its report is rebuilt from run.sqlite, verdicts included)')
-    .option('--format <list>', 'formats to write: json,html,csv,junit', 'html,csv,junit')
-    .action(async (path: string, opts: { format: string }) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
+    .option('--format <list>', 'formats to write: json,html,csv,junit,md', 'html,csv,junit,md')
+    .option('--pdf', 'also print report.html to report.pdf with a Chromium or Chrome found on this machine')
+    .option('--chromium <path>', `the browser binary for --pdf (default: $OMNI_REVIEW_CHROMIUM, /usr/bin/chromium, chromium-browser, google-chrome, then $PATH)`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  omni-review report runs/demo              rebuild report.json/.html/.csv/.md and junit.xml from run.sqlite
+  omni-review report runs/demo --pdf        the same, plus report.pdf printed from report.html
+  omni-review report runs/demo/report.json --format md`,
+    )
+    .action(async (path: string, opts: ReportCommandOptions) => setExit(await (await import('./report-command.ts')).reportCommand(path, opts, io)));
+
+  cli
+    .command('compare')
+    .description('compare two runs of the same suite: speed per category and stage, changed verdicts and pictures → compare.html / .md / .json')
+    .argument('<run1>', 'the first run (before): a run folder or its report.json')
+    .argument('<run2>', 'the second run (after), of the same suite')
+    .option('--out <dir>', 'folder to write compare.html, compare.md and compare.json to (required)')
+    .option('--json', 'print the headline, warnings and totals as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Pairs are matched by case id, turn and repeat; cases only in one run are listed, not compared. Each side is
+compared with itself in the other run ("A 1.31× slower in denoise"), and each side's outputs are diffed pixel by
+pixel. See docs/compare.md.
+
+Example:
+  omni-review run --suite fixtures/suites/demo.yaml --out runs/before
+  omni-review run --suite fixtures/suites/demo.yaml --out runs/after --a-faults typo=0.3 --a-sim-time-scale 1.5
+  omni-review compare runs/before runs/after --out runs/compare`,
+    )
+    .action(async (run1: string, run2: string, opts: CompareCommandOptions) =>
+      setExit(await (await import('./compare-command.ts')).compareCommand(run1, run2, opts, io)),
+    );
 
   const bench = cli
     .command('bench')

@@ -5,10 +5,6 @@
  */
 import { join, resolve } from 'node:path';
 import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
-import type { Report } from '../../shared/report.ts';
-import { formatMs, formatSeconds, formatSpeedupLine } from '../reports/format.ts';
-import { formatSpeedup } from '../../shared/speedup.ts';
-import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { createRun, type BackendSpec } from '../engine/create-run.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
 import { executeRun } from '../engine/execute-run.ts';
@@ -24,11 +20,13 @@ import { loadSuiteFile } from '../suite/load.ts';
 import {
   UsageError,
   parseIntOption,
+  parsePositiveNumberOption,
   parseSecondsOption,
   parseSizeOption,
 } from './args.ts';
 import { parseBackendOptions, type BackendOptionValues } from './backend-options.ts';
 import type { CliIo } from './io.ts';
+import { closingLines } from './closing-lines.ts';
 import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
 
@@ -43,6 +41,8 @@ export interface RunCommandOptions extends BackendOptionValues {
   seed?: string;
   steps?: string;
   size?: string;
+  aSimTimeScale: string;
+  bSimTimeScale: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -97,36 +97,12 @@ function describeTarget(cfg: { simulated: boolean; target: string; kind: string 
   return cfg.simulated ? `the embedded simulator (${cfg.kind})` : `${cfg.target} (${cfg.kind})`;
 }
 
-/** "; compared server stages: A 1.38× faster" over the stages both sides report, when any. */
-function comparedLine(report: Report): string {
-  const a = report.summary.bucketMeansMs?.A;
-  const b = report.summary.bucketMeansMs?.B;
-  if (!a || !b) return '';
-  const both = COMPARED_STAGES.filter((k) => a[k] !== undefined && b[k] !== undefined);
-  if (both.length === 0) return '';
-  const sum = (m: Record<string, number>): number => both.reduce((t, k) => t + (m[k] ?? 0), 0);
-  const s = formatSpeedup(sum(a), sum(b));
-  return s === null ? '' : `; compared server stages (${both.join(', ')}): ${s}`;
-}
-
-function summaryLines(report: Report, dir: string): string[] {
-  const s = report.summary;
-  const paired = s.pairedE2eMs ?? s.e2eMs;
-  const lines = [
-    `pairs: ${s.pairs} · both ok: ${s.bothOk} · errors: A ${s.errors.A}, B ${s.errors.B}`,
-    `e2e mean A ${formatSeconds(paired.A.mean)} · B ${formatSeconds(paired.B.mean)}`,
-    `p95 A ${formatMs(s.e2eMs.A.p95)} · B ${formatMs(s.e2eMs.B.p95)} · mean A↔B diff ${s.meanDiffRatio === null ? '--' : `${(s.meanDiffRatio * 100).toFixed(2)} %`} · mean SSIM ${s.meanSsim === null ? '--' : s.meanSsim.toFixed(4)}`,
-  ];
-  const sims = SIDES.filter((side) => report.run.backends[side].simulated);
-  if (sims.length) lines.push(`note: ${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED — timings and images are not real model output`);
-  lines.push(`report: ${displayPath(join(dir, 'report.html'))} (source of truth: ${displayPath(join(dir, 'report.json'))})`);
-  // The closing line: the speed-up in one unit, with "faster" or "slower" (DESIGN "Like for like").
-  lines.push(`speed-up, mean e2e over ${paired.A.n} pairs: ${formatSpeedupLine(paired.A.mean, paired.B.mean)}${comparedLine(report)}`);
-  return lines;
-}
-
 export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<number> {
   const { simTimeScale, healthDeadlineMs } = parseBackendOptions(o);
+  const simSideTimeScale = {
+    A: parsePositiveNumberOption('--a-sim-time-scale', o.aSimTimeScale, 0, 100),
+    B: parsePositiveNumberOption('--b-sim-time-scale', o.bSimTimeScale, 0, 100),
+  };
   const human = o.json ? io.stderr : io.stdout;
   const say = (line: string) => {
     if (!o.quiet) human.write(`${line}\n`);
@@ -172,6 +148,11 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     say(`run ${runId} → ${displayPath(dir)}`);
   }
 
+  for (const side of SIDES) {
+    if (simSideTimeScale[side] !== 1 && store.config.backends[side].simulated) {
+      say(`note: ${side}'s simulated durations × ${simSideTimeScale[side]} (--${side.toLowerCase()}-sim-time-scale; not stored in the run folder)`);
+    }
+  }
   const jobs = store.jobs();
   const pending = jobs.filter((j) => j.status === 'pending' || j.status === 'running').length;
   for (const side of SIDES) say(`${side}: ${store.config.backends[side].label}`);
@@ -203,8 +184,9 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     const result = await executeRun(store, {
       signal: controller.signal,
       simTimeScale,
+      simSideTimeScale,
       healthDeadlineMs,
-      formats: ['json', 'html', 'csv', 'junit'],
+      formats: ['json', 'html', 'csv', 'junit', 'md'],
       onLog: (line) => reporter.log(line),
       onEvent: (event) => {
         if (event.type === 'progress') reporter.update(event.progress);
@@ -213,7 +195,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       },
     });
     reporter.stop();
-    for (const line of summaryLines(result.report, store.dir)) say(line);
+    for (const line of closingLines(result.report, store.dir)) say(line);
     const failed = result.report.summary.errors.A + result.report.summary.errors.B;
     const code = result.outcome.status === 'cancelled' ? 130 : failed > 0 ? 1 : 0;
     if (result.outcome.status === 'cancelled') say(`stopped; continue with: ${resumeHint(store.dir)}`);
@@ -246,7 +228,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       // Write what the folder holds as a partial report when it can still be written, then say it in one line.
       let partial: 'written' | 'not-written' = 'not-written';
       try {
-        await writeReports(reportFromStore(store), store.dir, ['json', 'html', 'csv', 'junit']);
+        await writeReports(reportFromStore(store), store.dir, ['json', 'html', 'csv', 'junit', 'md']);
         partial = 'written';
       } catch {
         // the folder is not writable now; the message says so

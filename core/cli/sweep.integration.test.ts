@@ -88,6 +88,9 @@ describe('omni-review sweep', () => {
       expect(html).toMatch(new RegExp(`<figure id="${id}"><svg `));
     }
     expect(html).not.toMatch(/NaN|undefined/);
+    // Each chart alone, as SVG.
+    const svg = await readFile(join(out, 'charts', 'throughput-vs-batch.svg'), 'utf8');
+    expect(svg).toMatch(/^<\?xml[^>]*\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 
   it('a bad spec or flag exits 2 naming the file, line and field, or the flag', async () => {

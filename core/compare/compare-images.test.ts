@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
+import pixelmatch from 'pixelmatch';
 import sharp from 'sharp';
+import { ssim } from 'ssim.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareImages } from './compare-images.ts';
-import { countMask, DIFF_COLOR, maskFromDiffImage } from './metrics.ts';
+import { compareImages, decodeImageFile, resizeRaw, type RawImage } from './compare-images.ts';
+import { AA_COLOR, boundsOfColor, countMask, DIFF_COLOR, finitePsnr, maskFromDiffImage, meanSquaredError, metricsDimensions } from './metrics.ts';
 import { BASE_HEIGHT as H, BASE_WIDTH as W, baseRgba, decodePng, fillRect, imageDir, type ImageDir } from './test-fixtures/images.ts';
 
 const RECT = { x: 22, y: 6, width: 10, height: 7 };
@@ -177,5 +180,38 @@ describe('compareImages failures', () => {
   });
   it('rejects bad options before decoding anything', async () => {
     await expect(compareImages({ a: base, b: base, threshold: 2 })).rejects.toThrow(/threshold must be/);
+  });
+});
+
+describe('compareImages keeps the figures of the reference path', () => {
+  // The reference: pixelmatch's own output and count, ssim.js (Weber) and MSE on sharp's downsample, each step
+  // awaited in turn, as the comparison ran before it was reordered for speed (docs/performance.md).
+  it('gives the same count, bounds, heatmap pixels, SSIM and PSNR on a real photo pair', async () => {
+    const photo = fileURLToPath(new URL('../../fixtures/images/astronaut.png', import.meta.url));
+    const size = { width: 300, height: 200 };
+    const aBytes = await sharp(photo).resize(size.width, size.height, { fit: 'cover' }).png().toBuffer();
+    const sign = Buffer.from(`<svg width="300" height="200"><rect x="40" y="50" width="150" height="40" fill="#f5d90a"/><text x="50" y="80" font-size="24">EDIT</text></svg>`);
+    const bBytes = await sharp(aBytes).modulate({ brightness: 1.03 }).composite([{ input: sign }]).png().toBuffer();
+    const a = await imgs.writeBytes('photo-a.png', aBytes);
+    const b = await imgs.writeBytes('photo-b.png', bBytes);
+
+    const out = await compareImages({ a, b, sourceA: a, sourceB: b });
+
+    const [ra, rb] = [await decodeImageFile(a), await decodeImageFile(b)];
+    const heat = new Uint8Array(ra.data.length);
+    const pixels = pixelmatch(ra.data, rb.data, heat, size.width, size.height, { threshold: 0.1, includeAA: false, diffColor: [...DIFF_COLOR], aaColor: [...AA_COLOR] });
+    const dims = metricsDimensions(ra, 256);
+    const [sa, sb] = [await resizeRaw(ra, dims), await resizeRaw(rb, dims)];
+    const wrap = (img: RawImage) => ({ data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength), width: img.width, height: img.height });
+
+    expect(pixels).toBeGreaterThan(1000);
+    expect(out.ab.pixels).toBe(pixels);
+    expect(out.ab.bounds).toEqual(boundsOfColor(heat, size.width, size.height));
+    expect(out.ab.ssim).toBe(ssim(wrap(sa), wrap(sb), { downsample: false }).mssim);
+    expect(out.ab.psnr).toBe(finitePsnr(meanSquaredError(sa.data, sb.data)));
+    const drawn = await decodePng(out.ab.heatmapPng as Uint8Array);
+    expect(Buffer.from(drawn.data).equals(Buffer.from(heat))).toBe(true);
+    // Each output against itself as its source: nothing changed, whichever grid it runs on.
+    expect(out.vsSource.A).toMatchObject({ pixels: 0, bounds: null, width: size.width, height: size.height });
   });
 });

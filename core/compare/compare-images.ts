@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import pixelmatch from 'pixelmatch';
 import sharp from 'sharp';
-import { ssim } from 'ssim.js';
 import { formatSize, type Dimensions } from '../../shared/model.ts';
 import { isPixelLimitError, oversizeProblem, SHARP_LIMITS } from '../store/image-limits.ts';
 import {
@@ -28,6 +27,7 @@ import {
   SSIM_MIN_SIDE,
 } from './metrics.ts';
 import type { CompareOutput, CompareTask, PixelDiffOutput } from './types.ts';
+import { weberMssim } from './weber-ssim.ts';
 
 export interface RawImage {
   /** RGBA, 8 bits per channel. */
@@ -97,20 +97,34 @@ export async function resizeRaw(image: RawImage, to: Dimensions): Promise<RawIma
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: to.width, height: to.height, path: image.path };
 }
 
+/** A pixel diff whose heatmap may still be encoding on sharp's threads (see startPixelDiff). */
+interface StartedDiff {
+  stats: Omit<PixelDiffOutput, 'heatmapPng'>;
+  heatmap: Promise<Uint8Array> | null;
+}
+
+/** Await a promise later without an unhandled rejection in between (the later await still throws). */
+function started<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 /**
- * pixelmatch two decoded images. Different sizes are reported, never thrown: pixel stats are then null.
- * The heatmap is pixelmatch's own output: a faded greyscale of `first` with changed pixels in red.
+ * pixelmatch (on this thread) and the heatmap's PNG encode started on sharp's threads, so the caller can run
+ * other JS work (SSIM) while it encodes.
  */
-export async function pixelDiff(first: RawImage, second: RawImage, threshold: number): Promise<PixelDiffOutput> {
+function startPixelDiff(first: RawImage, second: RawImage, threshold: number): StartedDiff {
   if (!sameDimensions(first, second)) {
     return {
-      pixels: null,
-      ratio: null,
-      heatmapPng: null,
-      bounds: null,
-      width: first.width,
-      height: first.height,
-      sizeMismatch: { first: formatSize(first), second: formatSize(second) },
+      stats: {
+        pixels: null,
+        ratio: null,
+        bounds: null,
+        width: first.width,
+        height: first.height,
+        sizeMismatch: { first: formatSize(first), second: formatSize(second) },
+      },
+      heatmap: null,
     };
   }
   const { width, height } = first;
@@ -122,41 +136,53 @@ export async function pixelDiff(first: RawImage, second: RawImage, threshold: nu
     aaColor: [...AA_COLOR],
   });
   const bounds = pixels > 0 ? boundsOfColor(output, width, height) : null;
-  // compressionLevel 1: a heatmap is derived data shown once; level 1 is ~4× faster to encode than the default 6
-  // and the file is a little larger (docs/performance.md).
-  const png = await sharp(output, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer();
   return {
-    pixels,
-    ratio: diffRatio(pixels, width, height),
-    heatmapPng: new Uint8Array(png.buffer, png.byteOffset, png.byteLength),
-    bounds,
-    width,
-    height,
-    sizeMismatch: null,
+    stats: { pixels, ratio: diffRatio(pixels, width, height), bounds, width, height, sizeMismatch: null },
+    heatmap: started(encodeHeatmap(output, width, height)),
   };
 }
 
-/** SSIM (ssim.js, Weber variant) and PSNR of two images on a common downsample taken from `first`'s shape. */
+/**
+ * pixelmatch's output as a PNG, fast: compression level 1 (~4× faster than the default 6, the file a little
+ * larger) and RGB, not RGBA (pixelmatch paints every pixel opaque, so the alpha channel carries nothing and
+ * dropping it halves the encode again). The pixels are the same; docs/performance.md has the figures.
+ */
+async function encodeHeatmap(output: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  const png = await sharp(output, { raw: { width, height, channels: 4 } }).removeAlpha().png({ compressionLevel: 1 }).toBuffer();
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
+
+/**
+ * pixelmatch two decoded images. Different sizes are reported, never thrown: pixel stats are then null.
+ * The heatmap is pixelmatch's own output: a faded greyscale of `first` with changed pixels in red.
+ */
+export async function pixelDiff(first: RawImage, second: RawImage, threshold: number): Promise<PixelDiffOutput> {
+  const { stats, heatmap } = startPixelDiff(first, second, threshold);
+  return { ...stats, heatmapPng: heatmap ? await heatmap : null };
+}
+
+/** Both images on the grid SSIM/PSNR run on (`first`'s shape, longest edge `metricsSize`); resized on sharp's threads. */
+function metricsCopies(first: RawImage, second: RawImage, metricsSize: number): Promise<[RawImage, RawImage]> {
+  const dims = metricsDimensions(first, metricsSize);
+  return Promise.all([resizeRaw(first, dims), resizeRaw(second, dims)]);
+}
+
+/** SSIM and PSNR of two images already on one grid (metricsCopies). */
+function metricsOf(a: RawImage, b: RawImage): { ssim: number | null; psnr: number | null } {
+  const mse = meanSquaredError(a.data, b.data);
+  // weberMssim: ssim.js's default (Weber) SSIM, the same number computed several times faster (weber-ssim.ts).
+  const ssimValue = Math.min(a.width, a.height) >= SSIM_MIN_SIDE ? weberMssim(a.data, b.data, a.width, a.height) : null;
+  return { ssim: ssimValue !== null && Number.isFinite(ssimValue) ? ssimValue : null, psnr: finitePsnr(mse) };
+}
+
+/** SSIM (ssim.js's Weber variant) and PSNR of two images on a common downsample taken from `first`'s shape. */
 export async function structuralMetrics(
   first: RawImage,
   second: RawImage,
   metricsSize: number,
 ): Promise<{ ssim: number | null; psnr: number | null }> {
-  const dims = metricsDimensions(first, metricsSize);
-  const [a, b] = await Promise.all([resizeRaw(first, dims), resizeRaw(second, dims)]);
-  const mse = meanSquaredError(a.data, b.data);
-  let ssimValue: number | null = null;
-  if (Math.min(dims.width, dims.height) >= SSIM_MIN_SIDE) {
-    const toImageData = (img: RawImage) => ({
-      data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength),
-      width: img.width,
-      height: img.height,
-    });
-    // downsample:false: we already downsampled, and ssim.js's own downsampling would change metricsSize's meaning.
-    const result = ssim(toImageData(a), toImageData(b), { downsample: false });
-    ssimValue = Number.isFinite(result.mssim) ? result.mssim : null;
-  }
-  return { ssim: ssimValue, psnr: finitePsnr(mse) };
+  const [a, b] = await metricsCopies(first, second, metricsSize);
+  return metricsOf(a, b);
 }
 
 /**
@@ -172,9 +198,26 @@ export async function diffAgainstSource(
   threshold: number,
   gridSize: number = SOURCE_DIFF_SIZE,
 ): Promise<PixelDiffOutput> {
-  const resized = !sameDimensions(output, source);
+  return diffOnGrid(output, source, await sourceGrids(output, source, gridSize), threshold);
+}
+
+/**
+ * Output and source resized onto the output-vs-source grid (sharp's threads). `sourceOnGrid`, when given,
+ * already holds the source at that grid (both sides edited the same source: resized once, not twice).
+ */
+function sourceGrids(
+  output: RawImage,
+  source: RawImage,
+  gridSize: number = SOURCE_DIFF_SIZE,
+  sourceOnGrid?: Promise<RawImage>,
+): Promise<[RawImage, RawImage]> {
   const grid = displayDimensions(output, gridSize);
-  const [out, src] = await Promise.all([resizeRaw(output, grid), resizeRaw(source, grid)]);
+  return Promise.all([resizeRaw(output, grid), sourceOnGrid ?? resizeRaw(source, grid)]);
+}
+
+async function diffOnGrid(output: RawImage, source: RawImage, [out, src]: [RawImage, RawImage], threshold: number): Promise<PixelDiffOutput> {
+  const resized = !sameDimensions(output, source);
+  const grid = { width: out.width, height: out.height };
   const diff = await pixelDiff(out, src, threshold);
   const full = { width: output.width, height: output.height };
   const scaled = !sameDimensions(grid, full);
@@ -211,16 +254,24 @@ export async function compareImages(task: CompareTask): Promise<CompareOutput> {
   ]);
 
   const identical = sameDimensions(a, b) && bytesEqual(a.data, b.data);
-  const diff = await pixelDiff(a, b, threshold);
+  // Work is ordered so sharp's threads (resizes, PNG encodes) run while this thread runs pixelmatch and SSIM:
+  // the metrics copies and the output-vs-source grids are started first, SSIM runs while the heatmap encodes.
   // Identical pixels: SSIM is exactly 1 and PSNR infinite (stored null); no need to compute either.
-  const structural = identical ? { ssim: 1, psnr: null } : await structuralMetrics(a, b, metricsSize);
-
+  const copies = identical ? null : started(metricsCopies(a, b, metricsSize));
+  const gridA = sourceA ? started(sourceGrids(a, sourceA)) : null;
+  const sharedSource = gridA && sourceA === sourceB && sameDimensions(a, b) ? gridA.then(([, src]) => src) : undefined;
+  const gridB = sourceB ? started(sourceGrids(b, sourceB, SOURCE_DIFF_SIZE, sharedSource)) : null;
+  const diff = startPixelDiff(a, b, threshold);
+  const structural = copies ? metricsOf(...(await copies)) : { ssim: 1, psnr: null };
+  const heatmapPng = diff.heatmap ? await diff.heatmap : null;
+  // Both at once: one side's pixelmatch runs while the other's heatmap encodes.
+  const [vsA, vsB] = await Promise.all([
+    gridA && sourceA ? gridA.then((grids) => diffOnGrid(a, sourceA, grids, threshold)) : null,
+    gridB && sourceB ? gridB.then((grids) => diffOnGrid(b, sourceB, grids, threshold)) : null,
+  ]);
   return {
-    ab: { ...diff, ...structural, identical },
-    vsSource: {
-      A: sourceA ? await diffAgainstSource(a, sourceA, threshold) : null,
-      B: sourceB ? await diffAgainstSource(b, sourceB, threshold) : null,
-    },
+    ab: { ...diff.stats, heatmapPng, ...structural, identical },
+    vsSource: { A: vsA, B: vsB },
     threshold,
     metricsSize,
   };

@@ -33,13 +33,18 @@ function finiteOrNull(value: number | null): number | null {
  * non-finite SSIM (a degenerate image) is null as well, so the record always satisfies ComparisonSchema.
  */
 export async function comparisonRecord(pairKey: string, output: CompareOutput, putImage: PutImage): Promise<Comparison> {
-  const ab = await toPixelDiff(output.ab, putImage);
+  // The three heatmaps are stored at the same time: each waits on its own fsync.
+  const [ab, vsA, vsB] = await Promise.all([
+    toPixelDiff(output.ab, putImage),
+    output.vsSource.A ? toPixelDiff(output.vsSource.A, putImage) : null,
+    output.vsSource.B ? toPixelDiff(output.vsSource.B, putImage) : null,
+  ]);
   return {
     pairKey,
     ab: { ...ab, ssim: finiteOrNull(output.ab.ssim), psnr: finiteOrNull(output.ab.psnr), identical: output.ab.identical },
     vsSource: {
-      A: output.vsSource.A ? await toPixelDiff(output.vsSource.A, putImage) : null,
-      B: output.vsSource.B ? await toPixelDiff(output.vsSource.B, putImage) : null,
+      A: vsA,
+      B: vsB,
     },
     threshold: output.threshold,
     metricsSize: output.metricsSize,

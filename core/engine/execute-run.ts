@@ -6,6 +6,7 @@
 import { SIDES, type BackendConfig, type ServerInfo, type Side } from '../../shared/model.ts';
 import type { Report } from '../../shared/report.ts';
 import { createAdapter } from '../backends/index.ts';
+import { DEFAULT_TIME_SCALE } from '../backends/sim/defaults.ts';
 import { parseFaultSpec, startSimServer } from '../backends/sim/index.ts';
 import type { SimServer } from '../backends/sim/types.ts';
 import type { BackendAdapter } from '../backends/types.ts';
@@ -24,8 +25,13 @@ export interface ExecuteOptions {
   onEvent?: (event: RunEvent) => void;
   /** Lines for a person: waiting for a server, detected paths, fallbacks. */
   onLog?: (line: string) => void;
-  /** Simulator time scale (default: the simulators' own, 0.01). */
+  /** Simulator time scale (default: the simulators' own, DEFAULT_TIME_SCALE). */
   simTimeScale?: number;
+  /**
+   * Per-side multiplier on top of simTimeScale (CLI `--a-sim-time-scale`): makes one simulated side slower or
+   * faster than the other, e.g. to try `compare` on a run where A got slower. Not stored in the run folder.
+   */
+  simSideTimeScale?: Partial<Record<Side, number>>;
   /** How long to wait for a real server's /health (default 10 minutes). */
   healthDeadlineMs?: number;
   /** Worker module for comparisons when core is bundled (Electron). */
@@ -59,10 +65,12 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
       let url = cfg.target;
       let sim: SimServer | undefined;
       if (cfg.simulated) {
+        const sideScale = options.simSideTimeScale?.[side];
+        const timeScale = sideScale === undefined ? options.simTimeScale : (options.simTimeScale ?? DEFAULT_TIME_SCALE) * sideScale;
         sim = await startSimServer({
           kind: cfg.kind,
           faults: parseFaultSpec(cfg.faults),
-          ...(options.simTimeScale === undefined ? {} : { timeScale: options.simTimeScale }),
+          ...(timeScale === undefined ? {} : { timeScale }),
         });
         sims.push(sim);
         url = sim.url;

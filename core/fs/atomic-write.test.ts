@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../store/testing.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic, writeFileForRecord } from './atomic-write.ts';
 
 const MODULE = fileURLToPath(new URL('./atomic-write.ts', import.meta.url));
 
@@ -71,5 +71,38 @@ describe('writeFileAtomic', () => {
     expect(entries[1]).toBe('report.json');
     // The temp file holds the complete new content (it was fsynced before the rename would have happened).
     expect(await readFile(path.join(dir, entries[0]!), 'utf8')).toBe('new content, never renamed into place');
+  });
+});
+
+describe('writeFileForRecord', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir('record-write'));
+  });
+  afterEach(async () => cleanup());
+
+  it('writes the whole file under its final name, replacing a short orphan a crash left there', async () => {
+    const file = path.join(dir, 'images', 'ab', 'x.png');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, Uint8Array.from([1])); // what a crash between rename and fsync could leave
+    await writeFileForRecord(file, Uint8Array.from([1, 2, 3]));
+    expect(new Uint8Array(await readFile(file))).toEqual(Uint8Array.from([1, 2, 3]));
+    expect(await readdir(path.dirname(file))).toEqual(['x.png']);
+  });
+
+  it('creates the folder again when it was removed after an earlier write', async () => {
+    const file = path.join(dir, 'run', 'images', 'cd', 'y.png');
+    await writeFileForRecord(file, Uint8Array.from([4]));
+    await rm(path.join(dir, 'run'), { recursive: true });
+    await writeFileForRecord(file, Uint8Array.from([5, 6]));
+    expect(new Uint8Array(await readFile(file))).toEqual(Uint8Array.from([5, 6]));
+  });
+
+  it('leaves no temp file behind when the rename fails', async () => {
+    const file = path.join(dir, 'taken');
+    await mkdir(path.join(file, 'inside'), { recursive: true });
+    await expect(writeFileForRecord(file, Uint8Array.from([9]))).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['taken']);
   });
 });

@@ -28,6 +28,8 @@ import { orderedStageNames } from '../../shared/stages.ts';
 import { breakdownOf, sideTiming } from '../../shared/timing-breakdown.ts';
 import { improvement, max, mean, summarize } from '../../shared/stats.ts';
 import { reviewStats } from '../../shared/review-stats.ts';
+import { headline } from '../../shared/headline.ts';
+import { headlineInput, summaryRows, type TextResultOf } from '../../shared/run-summary.ts';
 
 export interface ReportInput {
   config: RunConfig;
@@ -221,7 +223,7 @@ function e2eOf(side: ReportSide): number | null {
 }
 
 /** The summary block; exported for the UI's "live" summary over a filtered set of pairs. */
-export function summarizePairs(pairs: readonly ReportPair[]): Report['summary'] {
+export function summarizePairs(pairs: readonly ReportPair[], textOf?: TextResultOf<ReportPair>): Report['summary'] {
   const bothOk = pairs.filter((p) => p.A.status === 'ok' && p.B.status === 'ok');
   const okE2e = (s: Side, from: readonly ReportPair[]) =>
     from.map((p) => e2eOf(p[s])).filter((v): v is number => v !== null);
@@ -297,5 +299,8 @@ export function summarizePairs(pairs: readonly ReportPair[]): Report['summary'] 
     meanSsim: mean(diffs.map((d) => d.ssim).filter((v): v is number => v !== null)),
     verdicts,
     review: reviewStats(pairs),
+    // Issue 13's conclusions; `textOf` is the seam for issue 11's per-side text checks (absent: no text figures).
+    headline: headline(headlineInput(pairs, textOf)),
+    categories: summaryRows(pairs, textOf),
   };
 }

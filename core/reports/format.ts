@@ -1,41 +1,19 @@
-/** Number formatting shared by the HTML, CSV and JUnit reports: the way the performance notes write them. */
+/**
+ * Report-only number forms. Durations, memory, percents and counts come from shared/units.ts (the one unit rule of
+ * every screen, report and CLI line), speed-ups from shared/speedup.ts; what is left here is the combined line.
+ */
 import { formatSpeedupWithDiff } from '../../shared/speedup.ts';
-
-/** 355.1 → "0.3551 s" (four decimals, as in "0.3551 s vs 1.2536 s"). */
-export function formatSeconds(ms: number | null, digits = 4): string {
-  return ms === null || !Number.isFinite(ms) ? '—' : `${(ms / 1000).toFixed(digits)} s`;
-}
-
-/** 12.345 → "12.3 ms"; ≥ 10 s switches to seconds so long stages stay readable. */
-export function formatMs(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return '—';
-  if (Math.abs(ms) >= 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${ms.toFixed(1)} ms`;
-}
-
-/** 0.71674 → "71.67 %"; a non-zero ratio that would round to zero reads "< 0.01 %", not "0.00 %". */
-export function formatPercent(ratio: number | null, digits = 2): string {
-  if (ratio === null || !Number.isFinite(ratio)) return '—';
-  const pct = ratio * 100;
-  const smallest = 10 ** -digits;
-  if (pct !== 0 && Math.abs(pct) < smallest) return `${pct < 0 ? '> −' : '< '}${smallest.toFixed(digits)} %`;
-  return `${pct.toFixed(digits).replace('-', '−')} %`;
-}
+import { formatDuration } from '../../shared/units.ts';
 
 /**
- * "0.3551 s vs 1.2536 s → A 3.53× faster (−898 ms)": the screens' and the CLI's form, one unit (a ratio) and the
- * word "faster" or "slower" (shared/speedup.ts). The percent improvement stays in the exports.
+ * "A 355 ms vs B 1,254 ms: A 3.53× faster (−898 ms)": one unit rule, a ratio, and the word "faster" or "slower"
+ * (shared/speedup.ts). The percent improvement (B − A) / B stays in the exports.
  */
 export function formatSpeedupLine(aMs: number | null, bMs: number | null): string {
-  return `${formatSeconds(aMs)} vs ${formatSeconds(bMs)} → ${formatSpeedupWithDiff(aMs, bMs) ?? '—'}`;
+  return `A ${formatDuration(aMs)} vs B ${formatDuration(bMs)}: ${formatSpeedupWithDiff(aMs, bMs) ?? 'no speed-up (a side has no time)'}`;
 }
 
-/** Peak memory in the unit the servers report it (`peak_memory_mb`): 23456.7 → "23,457 MB". */
-export function formatMb(mb: number | null): string {
-  if (mb === null || !Number.isFinite(mb)) return '—';
-  return `${Math.round(mb).toLocaleString('en-US')} MB`;
-}
-
+/** A plain number with fixed decimals (SSIM 0.9679), "—" for none. */
 export function formatNumber(value: number | null, digits: number): string {
   return value === null || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 }

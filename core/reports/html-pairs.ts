@@ -3,17 +3,21 @@
  * verdicts, plus the pair index the browser script filters on (pair-index.ts).
  */
 import type { Report, ReportPair, ReportSide } from '../../shared/report.ts';
+import { JUDGEMENT_LABELS } from '../../shared/review-stats.ts';
+import { CATEGORY_LABELS } from '../../shared/run-summary.ts';
+import type { VerdictValue } from '../../shared/model.ts';
 import { html, type Html } from './escape.ts';
-import { formatMb, formatNumber, formatPercent, formatSeconds } from './format.ts';
+import { formatNumber } from './format.ts';
+import { formatCount, formatDuration, formatMemory, formatPercent } from '../../shared/units.ts';
 import { boundsOverlay, boundsText, figure, SIDES, sizeText, stageBar, stageSum, statusBadge, type Thumbnail } from './html-parts.ts';
 import type { PairFlag, PairIndexEntry } from './pair-index.ts';
 
 function sideBlock(side: 'A' | 'B', s: ReportSide, scaleMs: number, vs: ReportPair['vsSource']['A']): Html {
   const sizeDiffers = s.width !== null && s.height !== null && s.requestedSize !== '' && `${s.width}x${s.height}` !== s.requestedSize;
   return html`<div class="side-stats">
-  <div><span class="side">${side}</span> ${statusBadge(s.status)} <span class="e2e">${formatSeconds(s.timings.e2eMs, 3)}</span>${s.status === 'error' && s.timings.e2eMs !== null ? html` <span class="muted">(until the failure)</span>` : ''}</div>
+  <div><span class="side">${side}</span> ${statusBadge(s.status)} <span class="e2e">${formatDuration(s.timings.e2eMs)}</span>${s.status === 'error' && s.timings.e2eMs !== null ? html` <span class="muted">(until the failure)</span>` : ''}</div>
   ${stageBar(s.timings.stages, s.status === 'ok' ? s.timings.e2eMs : null, scaleMs, `${side} stage durations`)}
-  <div class="muted">${sizeText(s.width, s.height)}${sizeDiffers ? html` <span class="warn">asked ${s.requestedSize}</span>` : ''} · peak ${formatMb(s.peakMemoryMb)} · ${s.endpoint ?? '—'} · attempts ${s.attempts}</div>
+  <div class="muted">${sizeText(s.width, s.height)}${sizeDiffers ? html` <span class="warn">asked ${s.requestedSize}</span>` : ''} · peak ${formatMemory(s.peakMemoryMb)} · ${s.endpoint ?? '—'} · attempts ${s.attempts}</div>
   ${vs ? html`<div class="muted">vs its source: changed ${formatPercent(vs.ratio)}${vs.bounds ? html`, region ${boundsText(vs.bounds)}` : ''}${vs.sourceResizedFrom ? html` <span class="warn">(source ${vs.sourceResizedFrom} resized to the output)</span>` : ''}</div>` : ''}
   ${s.status === 'error' ? html`<p class="error">${s.error ? html`<b>${s.error.kind}${s.error.httpStatus ? ` ${s.error.httpStatus}` : ''}</b>: ${s.error.message}${s.error.url ? html` <code>${s.error.url}</code>` : ''}` : 'failed; no error message was recorded'}</p>` : ''}
   ${s.status === 'skipped' && s.error ? html`<p class="muted">${s.error.message}</p>` : ''}
@@ -25,17 +29,22 @@ function diffBlock(p: ReportPair): Html {
   if (!d) return html`<div class="diff muted">A↔B: not compared${p.A.status === 'ok' && p.B.status === 'ok' ? '' : ' (needs both images)'}</div>`;
   return html`<div class="diff">
   A↔B: ${d.identical ? html`<span class="badge st-ok">identical</span>` : ''}
-  changed <b>${d.pixels === null ? '—' : formatPercent(d.ratio)}</b>${d.pixels !== null ? ` (${d.pixels} px)` : ''}
+  changed <b>${d.pixels === null ? '—' : formatPercent(d.ratio)}</b>${d.pixels !== null ? ` (${formatCount(d.pixels)} px)` : ''}
   · SSIM <b>${formatNumber(d.ssim, 4)}</b> · PSNR <b>${d.psnr === null ? (d.identical ? '∞' : '—') : `${d.psnr.toFixed(2)} dB`}</b>
   ${d.bounds ? html` · region ${boundsText(d.bounds)}` : ''}
   ${d.sizeMismatch ? html` <span class="warn">size mismatch: A ${d.sizeMismatch.first}, B ${d.sizeMismatch.second} (SSIM/PSNR on a common downsample)</span>` : ''}
 </div>`;
 }
 
+/** A verdict in words ("A better", "both bad", "skip"), never the enum name. */
+export function verdictWords(v: VerdictValue | string): string {
+  return v === 'skip' ? 'skip' : (JUDGEMENT_LABELS[v as keyof typeof JUDGEMENT_LABELS] ?? v);
+}
+
 function verdictBlock(p: ReportPair): Html {
   if (p.verdicts.length === 0) return html``;
   return html`<ul class="verdicts">${p.verdicts.map(
-    (v) => html`<li><b>${v.verdict}</b> by ${v.reviewer}${v.blind ? html` <span class="chip">blind${v.swapped ? ', swapped' : ''}</span>` : ''}${v.tags.map((t) => html` <span class="chip tag">${t}</span>`)}${v.note ? html` — <span class="note">${v.note}</span>` : ''}</li>`,
+    (v) => html`<li><b>${verdictWords(v.verdict)}</b> by ${v.reviewer}${v.blind ? html` <span class="chip">blind${v.swapped ? ', swapped' : ''}</span>` : ''}${v.tags.map((t) => html` <span class="chip tag">${t}</span>`)}${v.note ? html` — <span class="note">${v.note}</span>` : ''}</li>`,
   )}</ul>`;
 }
 
@@ -127,7 +136,7 @@ export function pairSections(report: Report, thumbs: Map<string, Thumbnail | nul
       chains.push(html`<div class="chain" id="${chainDom}">${chainTitle}${articles}</div>`);
     }
     sections.push(html`<section class="case" id="${caseDom}">
-  <h2>${caseId}${c.first.title ? html` <span class="title">${c.first.title}</span>` : ''} <span class="chip cat">${c.first.category}</span>${c.first.tags.map((t) => html` <span class="chip">${t}</span>`)}</h2>
+  <h2>${caseId}${c.first.title ? html` <span class="title">${c.first.title}</span>` : ''} <span class="chip cat">${CATEGORY_LABELS[c.first.category]}</span>${c.first.tags.map((t) => html` <span class="chip">${t}</span>`)}</h2>
   ${chains}
 </section>`);
   }

@@ -11,7 +11,7 @@ import type { Report, ReportSide } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { SHARP_LIMITS } from '../store/image-limits.ts';
 import { html, type Html } from './escape.ts';
-import { formatMs } from './format.ts';
+import { formatDuration } from '../../shared/units.ts';
 
 export const SIDES = ['A', 'B'] as const;
 
@@ -144,7 +144,7 @@ export function stageBar(stages: Record<string, number>, e2eMs: number | null, s
   if (!(scaleMs > 0) || (!hasE2e && stageSum(stages) === 0)) return html``;
   const px = (ms: number) => ((ms / scaleMs) * BAR_W).toFixed(2);
   const track = hasE2e
-    ? html`<rect class="track" x="0" y="0" width="${px(e2eMs as number)}" height="${BAR_H}"><title>e2e ${formatMs(e2eMs)}</title></rect>`
+    ? html`<rect class="track" x="0" y="0" width="${px(e2eMs as number)}" height="${BAR_H}"><title>e2e ${formatDuration(e2eMs)}</title></rect>`
     : html``;
   let x = 0;
   const rects: Html[] = [];
@@ -153,7 +153,7 @@ export function stageBar(stages: Record<string, number>, e2eMs: number | null, s
     if (!(Number.isFinite(ms) && ms > 0)) continue;
     const w = (ms / scaleMs) * BAR_W;
     rects.push(
-      html`<rect x="${x.toFixed(2)}" y="3" width="${w.toFixed(2)}" height="${BAR_H - 6}" fill="${stageColor(name)}"><title>${name}: ${formatMs(ms)}</title></rect>`,
+      html`<rect x="${x.toFixed(2)}" y="3" width="${w.toFixed(2)}" height="${BAR_H - 6}" fill="${stageColor(name)}"><title>${name}: ${formatDuration(ms)}</title></rect>`,
     );
     x += w;
   }

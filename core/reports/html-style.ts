@@ -2,7 +2,7 @@
 export const STYLE = `
 :root{color-scheme:dark;--bg:#0f1115;--panel:#171a21;--line:#2a2f3a;--fg:#e6e8ee;--muted:#9aa3b2;--ok:#22c55e;--err:#ef4444;--warn:#f59e0b;--acc:#60a5fa}
 *{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC",sans-serif}
+body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Omni Review CJK",sans-serif}
 header,main,.filters{padding:12px 20px}
 h1{font-size:20px;margin:4px 0}h2{font-size:17px;margin:0 0 8px}h3{font-size:15px;margin:0 0 6px}h4{font-size:14px;margin:0 0 4px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:#c7d2fe;word-break:break-all}
@@ -49,5 +49,23 @@ ul.verdicts{margin:6px 0 0;padding-left:18px}.note{white-space:pre-wrap}
 #lightbox img{max-width:96vw;max-height:86vh;image-rendering:auto;background:#000}
 #lightbox a,#lightbox button{color:var(--acc);background:none;border:1px solid var(--line);border-radius:6px;padding:3px 10px;font:inherit;cursor:pointer}
 [hidden]{display:none !important}
+.conclusion .headline{font-size:18px}.conclusion p{margin:4px 0}.headline-review,.headline-text{font-size:15px}
+table.summary th,table.summary td{padding:2px 8px}table.summary thead th{text-align:center;color:var(--muted);font-weight:600}table.summary tr.total th,table.summary tr.total td{font-weight:700}table.summary tr.sub th{padding-left:18px}
 @media (max-width:900px){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.sides{grid-template-columns:1fr}}
+@media print{
+:root{color-scheme:light;--bg:#fff;--panel:#fff;--line:#c8ccd4;--fg:#111;--muted:#4b5563;--acc:#1d4ed8;--ok:#15803d;--err:#b91c1c;--warn:#b45309}
+body{font-size:11px}
+.filters,#lightbox{display:none !important}
+section.case{background:#fff;break-inside:auto}
+article.pair{break-inside:avoid}
+.card{overflow:visible;break-inside:avoid}.card.wide{break-inside:auto}
+.fig .frame,svg.bar{background:#fff}
+code{color:#312e81}.chip{background:#f3f4f6}.error{color:#7f1d1d;background:#fee2e2}
+.cards{grid-template-columns:1fr}
+table.summary{font-size:9.5px}table.summary th,table.summary td{padding:1px 4px}
+a{color:inherit;text-decoration:none}
+.grid{grid-template-columns:repeat(4,minmax(0,1fr))}.sides{grid-template-columns:1fr 1fr}
+.chip.text{background:#e5e7eb}.badge.sim{color:#111}
+svg.bar rect.track{fill:#e5e7eb}
+}
 `;

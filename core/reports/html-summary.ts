@@ -3,10 +3,12 @@ import type { Report, ReportBackend } from '../../shared/report.ts';
 import { formatInterval, formatKappa, formatRate, formatShare, JUDGEMENT_LABELS, JUDGEMENTS, positionBiasSuspected } from '../../shared/review-stats.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
 import { html, type Html } from './escape.ts';
-import { formatMb, formatMs, formatNumber, formatPercent, formatSeconds, formatSpeedupLine } from './format.ts';
+import { formatNumber, formatSpeedupLine } from './format.ts';
+import { formatDuration, formatMemory, formatPercent } from '../../shared/units.ts';
 import { formatDiffMs, formatSpeedup, speedTone } from '../../shared/speedup.ts';
 import { BUCKET_LABELS, COMPARED_STAGES, orderedDetail, PROFILER_KEY } from '../../shared/timing-breakdown.ts';
 import { stageBar, stageSum, swatch } from './html-parts.ts';
+import { verdictWords } from './html-pairs.ts';
 
 export function backendCard(side: 'A' | 'B', b: ReportBackend): Html {
   const s = b.server;
@@ -18,7 +20,7 @@ export function backendCard(side: 'A' | 'B', b: ReportBackend): Html {
     <dt>server</dt><dd>${s ? html`${s.generation}${s.model ? html` · <code>${s.model}</code>` : ''}` : 'not detected'}</dd>
     ${s ? html`<dt>paths</dt><dd>edit <code>${s.editPath ?? '—'}</code> · generate <code>${s.generatePath ?? '—'}</code></dd>` : ''}
     ${s && s.notes.length ? html`<dt>notes</dt><dd><ul>${s.notes.map((n) => html`<li>${n}</li>`)}</ul></dd>` : ''}
-    <dt>concurrency</dt><dd>${b.concurrency} · timeout ${formatSeconds(b.timeoutMs, 0)}</dd>
+    <dt>concurrency</dt><dd>${b.concurrency} · timeout ${formatDuration(b.timeoutMs)}</dd>
     ${b.faults ? html`<dt>faults</dt><dd><code>${b.faults}</code></dd>` : ''}
   </dl>
 </div>`;
@@ -42,7 +44,7 @@ export function e2eTable(report: Report): Html {
   const rows = (['mean', 'p50', 'p95'] as const).map((k) => {
     const a = stats.A[k];
     const b = stats.B[k];
-    return html`<tr><th>${k}</th><td>${formatSeconds(a)}</td><td>${formatSeconds(b)}</td><td>${formatDiffMs(a, b) ?? '—'}</td>${speedCell(a, b)}</tr>`;
+    return html`<tr><th>${k}</th><td>${formatDuration(a)}</td><td>${formatDuration(b)}</td><td>${formatDiffMs(a, b) ?? '—'}</td>${speedCell(a, b)}</tr>`;
   });
   const headline = paired ? formatSpeedupLine(paired.A.mean, paired.B.mean) : formatSpeedupLine(summary.e2eMs.A.mean, summary.e2eMs.B.mean);
   const hl = paired ?? summary.e2eMs;
@@ -54,7 +56,7 @@ export function e2eTable(report: Report): Html {
     <thead><tr><th></th><th>A</th><th>B</th><th>A − B</th><th>speed-up</th></tr></thead>
     <tbody>${rows}<tr><th>n</th><td>${stats.A.n}</td><td>${stats.B.n}</td><td></td><td></td></tr></tbody>
   </table>
-  ${paired ? html`<p class="muted">All successful jobs: A n=${summary.e2eMs.A.n}, mean ${formatSeconds(summary.e2eMs.A.mean)} · B n=${summary.e2eMs.B.n}, mean ${formatSeconds(summary.e2eMs.B.mean)}</p>` : ''}
+  ${paired ? html`<p class="muted">All successful jobs: A n=${summary.e2eMs.A.n}, mean ${formatDuration(summary.e2eMs.A.mean)} · B n=${summary.e2eMs.B.n}, mean ${formatDuration(summary.e2eMs.B.mean)}</p>` : ''}
 </div>`;
 }
 
@@ -74,7 +76,7 @@ export function stageSummary(report: Report): Html {
   const extraStages = orderedStageNames([...Object.keys(buckets.A), ...Object.keys(buckets.B)]).filter(
     (n) => !(COMPARED_STAGES as readonly string[]).includes(n) && !(n in BUCKET_LABELS),
   );
-  const cell = (m: Record<string, number>, k: string): Html => html`<td>${m[k] === undefined ? html`<span class="muted">not reported</span>` : formatMs(m[k])}</td>`;
+  const cell = (m: Record<string, number>, k: string): Html => html`<td>${m[k] === undefined ? html`<span class="muted">not reported</span>` : formatDuration(m[k])}</td>`;
   const row = (n: string, label: string | Html, cls = ''): Html => {
     const a = buckets.A[n];
     const b = buckets.B[n];
@@ -98,15 +100,15 @@ export function stageSummary(report: Report): Html {
     ${extraStages.map((n) => row(n, n, 'sub'))}
     <tr class="group"><th colspan="5">The rest of each request</th></tr>
     ${client.map((k) => row(k, BUCKET_LABELS[k] ?? k, 'sub'))}
-    <tr><th>sum = e2e</th><td>${formatMs(total(buckets.A))}</td><td>${formatMs(total(buckets.B))}</td><td>${formatDiffMs(total(buckets.A), total(buckets.B)) ?? '—'}</td>${speedCell(total(buckets.A), total(buckets.B))}</tr>
+    <tr><th>sum = e2e</th><td>${formatDuration(total(buckets.A))}</td><td>${formatDuration(total(buckets.B))}</td><td>${formatDiffMs(total(buckets.A), total(buckets.B)) ?? '—'}</td>${speedCell(total(buckets.A), total(buckets.B))}</tr>
   </tbody></table>
   ${detailNames.length && detail
     ? html`<table class="num stages detail"><thead><tr><th colspan="2">B detail: the baseline's own metrics.timings (its own definitions, not compared with A)</th></tr></thead><tbody>${detailNames.map(
-        (k) => html`<tr class="sub"><th>${k}</th><td>${formatMs(detail.B[k] ?? null)}</td></tr>`,
+        (k) => html`<tr class="sub"><th>${k}</th><td>${formatDuration(detail.B[k] ?? null)}</td></tr>`,
       )}</tbody></table>`
     : ''}
   <p class="muted">other (server) = the server's own total (the pipeline's forward) − its stages; not reported = the client's wait for the answer that the server's figures do not cover (HTTP handling, pre- and post-processing outside the pipeline, loopback).</p>
-  <p>Peak memory: A ${formatMb(peakMemoryMb.A)} · B ${formatMb(peakMemoryMb.B)}</p>
+  <p>Peak memory: A ${formatMemory(peakMemoryMb.A)} · B ${formatMemory(peakMemoryMb.B)}</p>
 </div>`;
 }
 
@@ -117,7 +119,7 @@ export function qualitySummary(report: Report): Html {
   <h3>Pairs</h3>
   <p>${s.pairs} pairs · ${s.bothOk} with both sides ok · errors A ${s.errors.A}, B ${s.errors.B}</p>
   <p>Mean A↔B changed pixels ${formatPercent(s.meanDiffRatio)} · mean SSIM ${formatNumber(s.meanSsim, 4)}</p>
-  <p>Verdicts: ${verdicts.some(([, n]) => n > 0) ? verdicts.map(([v, n]) => html`<span class="chip">${v} ${n}</span> `) : 'none yet'}</p>
+  <p>Verdicts: ${verdicts.some(([, n]) => n > 0) ? verdicts.map(([v, n]) => html`<span class="chip">${verdictWords(v)} ${n}</span> `) : 'none yet'}</p>
 </div>`;
 }
 

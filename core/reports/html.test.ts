@@ -145,6 +145,26 @@ describe('renderHtmlReport', () => {
     expect(page).not.toMatch(/\son[a-z]+="/);
   });
 
+  it('embeds a CJK font subset for Chinese text, allowed by the CSP by hash, and none for a page without it', async () => {
+    const s = suite();
+    const poster = s.cases[0];
+    if (!poster) throw new Error('fixture changed');
+    poster.title = '新年快乐海报';
+    poster.turns = [{ prompt: '在招牌上写“新年快乐”', expectedText: ['新年快乐'] }];
+    const page = await renderHtmlReport(buildReport(reportInput({ config: config({ suite: s }) })), { reportDir: dir });
+    const styles = between(page, '<style>', '</style>');
+    expect(styles).toHaveLength(2);
+    expect(styles[1]).toMatch(/^@font-face\{font-family:"Omni Review CJK";src:url\(data:font\/woff2;base64,/);
+    const hash = (x: string) => `'sha256-${createHash('sha256').update(x, 'utf8').digest('base64')}'`;
+    const csp = contentSecurityPolicy(undefined, undefined, [styles[1] as string]);
+    expect(csp).toContain(`style-src ${hash(styles[0] as string)} ${hash(styles[1] as string)}`);
+    expect(csp).toContain('font-src data:');
+    expect(page).toContain(`content="${csp.replace(/'/g, '&#39;')}"`);
+    // A few kB for a handful of glyphs, not the 4 MB font.
+    expect((styles[1] as string).length).toBeLessThan(20_000);
+    expect(between(await renderHtmlReport(baseReport(), { reportDir: dir }), '<style>', '</style>')).toHaveLength(1);
+  });
+
   it('shows the header facts: suite, backends with SIMULATED badge and server paths, the E2E improvement line', async () => {
     const page = await renderHtmlReport(baseReport(), { reportDir: dir });
     expect(page).toContain('demo suite');
@@ -152,8 +172,11 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('SIMULATED');
     expect(page).toContain('/v1/images/generations');
     // paired means: A (300 + 500) / 2 = 400 ms, B (1200 + 1000) / 2 = 1100 ms: B / A = 2.75×, (1100 − 400) / 1100 = 63.64 %
-    expect(page).toContain('<p class="headline a-faster">0.4000 s vs 1.1000 s → A 2.75× faster (−700 ms)</p>');
-    expect(page).toContain('Improvement (B − A) / B: 63.64 %');
+    expect(page).toContain('<p class="headline a-faster">A 400 ms vs B 1,100 ms: A 2.75× faster (−700 ms)</p>');
+    // The headline comes first and claims nothing two pairs cannot support.
+    expect(page).toContain('A looks 2.75× faster end to end (p50 400 ms vs 1,100 ms), but 2 pairs are too few for an interval.');
+    expect(page.indexOf('id="headline"')).toBeLessThan(page.indexOf('End-to-end latency'));
+    expect(page).toContain('Improvement (B − A) / B: 64 %');
     expect(page).not.toMatch(/−\d{3,}\.\d %/);
     expect(page).toContain('CUDA out of memory');
     expect(page).toContain('expected text');

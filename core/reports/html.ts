@@ -15,6 +15,9 @@ import { makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
+import { categoryCard, headlineCard } from './html-conclusions.ts';
+import { cjkFontFace } from './cjk-font.ts';
+import { CATEGORY_LABELS } from '../../shared/run-summary.ts';
 import { PAIR_FLAGS, REPORT_DOM, type PairFlag } from './pair-index.ts';
 import { REPORT_SCRIPT } from './report-script.generated.ts';
 
@@ -26,6 +29,8 @@ export interface HtmlReportOptions {
   reportDir: string;
   /** Longest edge of embedded thumbnails, px. Default 256 (figures are at most ~260 CSS px wide). */
   thumbnailSize?: number;
+  /** Embed a subset of the bundled CJK font for the page's Chinese / Japanese / Korean text (default true). */
+  embedCjkFont?: boolean;
 }
 
 const STATUS_LABELS: Readonly<Record<PairFlag, string>> = {
@@ -43,14 +48,18 @@ function cspHash(source: string): string {
   return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
 
-/** The CSP of the page: our own style and script by hash, images from data: and the report folder, nothing else. */
-export function contentSecurityPolicy(style: string = STYLE, script: string = REPORT_SCRIPT): string {
+/**
+ * The CSP of the page: our own styles and script by hash, images from data: and the report folder, the embedded
+ * CJK font from data:, nothing else.
+ */
+export function contentSecurityPolicy(style: string = STYLE, script: string = REPORT_SCRIPT, extraStyles: readonly string[] = []): string {
   return [
     "default-src 'none'",
-    `style-src ${cspHash(style)}`,
+    `style-src ${[style, ...extraStyles].map(cspHash).join(' ')}`,
     `script-src ${cspHash(script)}`,
     // 'self' and file: let the enlarge view load the full-size file beside the report (served or opened locally).
     "img-src data: 'self' file:",
+    'font-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
@@ -58,37 +67,45 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
   const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 256);
-  const { body, index } = pairSections(report, thumbs);
+  const { body: pairsBody, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
   const run = report.run;
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Omni Review · ${run.suite.name}</title>
-<style>${new Html(STYLE)}</style>
-</head>
-<body>
-${thumbnailTable(thumbs)}
+  const simulated = run.backends.A.simulated || run.backends.B.simulated;
+  const body = html`${thumbnailTable(thumbs)}
 <header>
-  <h1>Omni Review · ${run.suite.name} ${run.backends.A.simulated || run.backends.B.simulated ? html`<span class="badge sim">SIMULATED</span>` : ''}</h1>
+  <h1>Omni Review · ${run.suite.name} ${simulated ? html`<span class="badge sim">SIMULATED</span>` : ''}</h1>
   <p class="muted">generated ${report.generatedAt} by omni-review ${report.tool.version} · run <code>${run.id}</code> created ${run.createdAt} · <span class="${run.status === 'complete' ? 'st-ok' : 'warn'}">${run.status}</span> · suite <code>${run.suite.source}</code> (${run.suite.cases} cases) · repeats ${run.params.repeats} · retries ${run.params.retries}${Object.keys(run.params.overrides).length ? html` · overrides <code>${JSON.stringify(run.params.overrides)}</code>` : ''}</p>
+  <div class="cards">${headlineCard(report)}${categoryCard(report)}</div>
   <div class="cards">${backendCard('A', run.backends.A)}${backendCard('B', run.backends.B)}</div>
   <div class="cards">${e2eTable(report)}${stageSummary(report)}${qualitySummary(report)}${reviewSummary(report)}</div>
 </header>
 <div class="filters">
   <input id="${REPORT_DOM.query}" type="search" placeholder="Filter: prompt, case, expected text, tag, error… (press /)" aria-label="filter pairs">
-  <select id="${REPORT_DOM.category}" aria-label="category"><option value="">all categories</option>${categories.map((c) => html`<option value="${c}">${c}</option>`)}</select>
+  <select id="${REPORT_DOM.category}" aria-label="category"><option value="">all categories</option>${categories.map((c) => html`<option value="${c}">${CATEGORY_LABELS[c]}</option>`)}</select>
   <select id="${REPORT_DOM.status}" aria-label="status"><option value="">any status</option>${PAIR_FLAGS.map((f) => html`<option value="${f}">${STATUS_LABELS[f]}</option>`)}</select>
   <span id="${REPORT_DOM.count}" class="muted">${report.pairs.length} pairs</span>
 </div>
-<main>${report.pairs.length ? body : html`<p class="muted">This report has no pairs.</p>`}</main>
+<main>${report.pairs.length ? pairsBody : html`<p class="muted">This report has no pairs.</p>`}</main>
 <div id="${REPORT_DOM.lightbox}" hidden><img alt=""><div><span class="cap muted"></span> <a href="#" target="_blank" rel="noopener">open full size</a> <button type="button">close (Esc)</button></div></div>
 <script type="application/json" id="${REPORT_DOM.index}">${new Html(jsonForScript(index))}</script>
-<script>${new Html(REPORT_SCRIPT)}</script>
+<script>${new Html(REPORT_SCRIPT)}</script>`;
+  const title = `Omni Review · ${run.suite.name}`;
+  // Only the glyphs this page shows (title and body, escaped text included: entities never encode CJK).
+  const fontFace = options.embedCjkFont === false ? null : await cjkFontFace(`${title}${body.value}`);
+  const extraStyles = fontFace ? [fontFace] : [];
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(STYLE, REPORT_SCRIPT, extraStyles)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<style>${new Html(STYLE)}</style>
+${extraStyles.map((css) => html`<style>${new Html(css)}</style>`)}
+</head>
+<body>
+${body}
 </body>
 </html>
 `;

@@ -5,7 +5,7 @@
  */
 import type { Report, ReportPair, ReportSide } from '../../shared/report.ts';
 import { escapeXml } from './escape.ts';
-import { formatPercent, formatSeconds } from './format.ts';
+import { formatDuration, formatPercent } from '../../shared/units.ts';
 
 const SIDES = ['A', 'B'] as const;
 const NAME_PROMPT_CHARS = 80;
@@ -32,8 +32,8 @@ function testcase(p: ReportPair, suiteName: string): { xml: string; failed: bool
   const time = Math.max(p.A.timings.e2eMs ?? 0, p.B.timings.e2eMs ?? 0);
   const attrs = `classname="${escapeXml(`${suiteName}.${p.caseId}`)}" name="${escapeXml(name)}" time="${seconds(time)}"`;
   const out = [
-    `A ${p.A.status} ${formatSeconds(p.A.timings.e2eMs)}`,
-    `B ${p.B.status} ${formatSeconds(p.B.timings.e2eMs)}`,
+    `A ${p.A.status} ${formatDuration(p.A.timings.e2eMs)}`,
+    `B ${p.B.status} ${formatDuration(p.B.timings.e2eMs)}`,
     p.diff ? `A↔B changed ${formatPercent(p.diff.ratio)}, SSIM ${p.diff.ssim?.toFixed(4) ?? '—'}` : 'A↔B not compared',
   ].join('\n');
   let body = '';

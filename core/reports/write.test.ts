@@ -15,12 +15,12 @@ afterAll(async () => {
 });
 
 describe('writeReports', () => {
-  it('writes json, html and csv by default, atomically (no temp files left), and the JSON loads back equal', async () => {
+  it('writes json, html, csv and md by default, atomically (no temp files left), and the JSON loads back equal', async () => {
     const report = buildReport(reportInput());
     const out = join(dir, 'run-a', 'report');
     const written = await writeReports(report, out);
-    expect(Object.keys(written).sort()).toEqual(['csv', 'html', 'json']);
-    expect((await readdir(out)).sort()).toEqual(['report.csv', 'report.html', 'report.json']);
+    expect(Object.keys(written).sort()).toEqual(['csv', 'html', 'json', 'md']);
+    expect((await readdir(out)).sort()).toEqual(['report.csv', 'report.html', 'report.json', 'report.md']);
     const json = await readFile(join(out, 'report.json'), 'utf8');
     expect(json).toContain('\n  "schemaVersion": 1');
     expect(await loadReport(join(out, 'report.json'))).toEqual(report);

@@ -1,5 +1,5 @@
 /**
- * Write a report folder (report.json, report.html, report.csv, junit.xml) and read report.json back.
+ * Write a report folder (report.json, report.html, report.csv, report.md, junit.xml) and read report.json back.
  * Each file is written atomically (core/fs/atomic-write.ts: temp file, fsync, rename), so a reader (a CI step,
  * a browser reloading) never sees half a file and a crash never leaves a truncated report over a good one.
  */
@@ -11,16 +11,18 @@ import { REPORT_SCHEMA_VERSION, ReportSchema, type Report } from '../../shared/r
 import { renderCsvReport } from './csv.ts';
 import { renderHtmlReport } from './html.ts';
 import { renderJunitReport } from './junit.ts';
+import { renderMarkdownReport } from './markdown.ts';
 
-export const REPORT_FORMATS = ['json', 'html', 'csv', 'junit'] as const;
+export const REPORT_FORMATS = ['json', 'html', 'csv', 'junit', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-export const DEFAULT_REPORT_FORMATS: readonly ReportFormat[] = ['json', 'html', 'csv'];
+export const DEFAULT_REPORT_FORMATS: readonly ReportFormat[] = ['json', 'html', 'csv', 'md'];
 
 export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
   json: 'report.json',
   html: 'report.html',
   csv: 'report.csv',
   junit: 'junit.xml',
+  md: 'report.md',
 };
 
 function firstIssue(value: unknown): string | null {
@@ -55,6 +57,7 @@ export async function writeReports(
     if (format === 'json') text = `${JSON.stringify(report, null, 2)}\n`;
     else if (format === 'html') text = await renderHtmlReport(report, { reportDir: dir });
     else if (format === 'csv') text = renderCsvReport(report);
+    else if (format === 'md') text = renderMarkdownReport(report);
     else text = renderJunitReport(report);
     await writeFileAtomic(path, text);
     written[format] = path;

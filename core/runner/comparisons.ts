@@ -133,7 +133,7 @@ export class PairComparisons {
       const contentKey = PairComparisons.contentKey(task);
       let made = this.byContent.get(contentKey);
       if (!made) {
-        made = pool.compare(task).then((out) => comparisonRecord(key, out, (bytes) => store.putImage(bytes)));
+        made = pool.compare(task).then((out) => comparisonRecord(key, out, (bytes) => store.putImage(bytes, undefined, { decodeCheck: false })));
         this.byContent.set(contentKey, made);
         // A failure is not remembered: the next pair with these images (or the resume) tries again.
         made.catch(() => this.byContent.delete(contentKey));

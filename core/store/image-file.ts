@@ -53,25 +53,40 @@ function firstBytesHex(bytes: Uint8Array): string {
 }
 
 /**
- * Check that `bytes` is a whole, decodable image and return its format and size. The header alone is not
- * enough: a truncated PNG has a valid header, so the pixels are decoded once (in sharp's thread pool). The size in
- * the header is checked first (image-limits.ts), so an image too large to decode is refused without decoding it;
- * `requested` holds a backend's output to the size that was asked for.
+ * Width and height from a PNG's IHDR chunk (it must come first), read here rather than by sharp: a PNG is what
+ * backends return, and this saves a round trip through sharp's thread pool on every saved result.
  */
-export async function inspectImage(bytes: Uint8Array, requested?: Dimensions): Promise<ImageFormat & Dimensions> {
+function pngHeaderSize(bytes: Uint8Array): Dimensions | null {
+  // signature (8) · length 13 (4) · "IHDR" (4) · width (4) · height (4), big-endian
+  if (bytes.length < 33 || !startsWith(bytes, [0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52], 8)) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+/**
+ * The format and size an image declares, from its header alone (no pixel decoded), checked against the pixel
+ * budget and, for a backend's output, the size that was asked for (image-limits.ts): an image too large to decode
+ * is refused here. Whether its pixels decode is checkImageDecodes.
+ */
+export async function inspectImageHeader(bytes: Uint8Array, requested?: Dimensions): Promise<ImageFormat & Dimensions> {
   const format = sniffImageFormat(bytes);
   if (!format) {
     throw new InvalidImageError(
       `image rejected: ${bytes.length} bytes that are not a PNG, JPEG or WebP (first bytes: ${firstBytesHex(bytes)})`,
     );
   }
-  let meta;
+  let size: Dimensions | null = format === PNG ? pngHeaderSize(bytes) : null;
   try {
-    // The header only: no pixel is decoded here, so no limit is needed (and sharp would refuse a bomb's header
-    // with a message about pixel limits instead of saying what size it declares).
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    if (meta.format !== format.sharpFormat || !meta.width || !meta.height) {
-      throw new Error(`header says ${meta.format ?? 'unknown'} ${meta.width ?? '?'}x${meta.height ?? '?'}`);
+    if (!size) {
+      // No pixel is decoded here, so no limit is needed (and sharp would refuse a bomb's header with a message
+      // about pixel limits instead of saying what size it declares).
+      const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+      if (meta.format !== format.sharpFormat || !meta.width || !meta.height) {
+        throw new Error(`header says ${meta.format ?? 'unknown'} ${meta.width ?? '?'}x${meta.height ?? '?'}`);
+      }
+      size = { width: meta.width, height: meta.height };
     }
   } catch (error) {
     throw new InvalidImageError(
@@ -80,13 +95,20 @@ export async function inspectImage(bytes: Uint8Array, requested?: Dimensions): P
       { cause: error },
     );
   }
-  const oversize = oversizeProblem({ width: meta.width, height: meta.height }, requested);
+  const oversize = oversizeProblem(size, requested);
   if (oversize) {
     throw new InvalidImageError(`image rejected: ${bytes.length} bytes of ${format.ext.toUpperCase()}, but ${oversize}`);
   }
+  return { ...format, width: size.width, height: size.height };
+}
+
+/**
+ * Check that the pixels of an image whose header passed inspectImageHeader decode: a truncated PNG has a valid
+ * header, so they are decoded once (in sharp's thread pool, under the pixel budget).
+ */
+export async function checkImageDecodes(bytes: Uint8Array, format: ImageFormat): Promise<void> {
   try {
     await sharp(bytes, SHARP_LIMITS).raw().toBuffer();
-    return { ...format, width: meta.width, height: meta.height };
   } catch (error) {
     if (isPixelLimitError(error)) {
       throw new InvalidImageError(
@@ -100,6 +122,17 @@ export async function inspectImage(bytes: Uint8Array, requested?: Dimensions): P
       { cause: error },
     );
   }
+}
+
+/**
+ * Check that `bytes` is a whole, decodable image and return its format and size: the header first (an image too
+ * large to decode is refused without decoding it; `requested` holds a backend's output to the size that was asked
+ * for), then the pixels once.
+ */
+export async function inspectImage(bytes: Uint8Array, requested?: Dimensions): Promise<ImageFormat & Dimensions> {
+  const info = await inspectImageHeader(bytes, requested);
+  await checkImageDecodes(bytes, info);
+  return info;
 }
 
 /** images/<first 2 hex>/<sha256>.<ext>, POSIX separators. */

@@ -230,6 +230,18 @@ describe('run store', () => {
       expect(error).toBeInstanceOf(InvalidImageError);
       expect((error as Error).message).toMatch(/look like PNG but do not decode/);
       expect(s.getImage(imageIdOf(truncated))).toBeUndefined();
+      // The decode check ran beside the write: the refused image leaves no file behind either.
+      const file = path.join(s.dir, imageRelPath(imageIdOf(truncated), 'png'));
+      await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+
+    it('skips the decode check only when told the image is its own (a heatmap), never the header check', async () => {
+      const s = await create();
+      const png = await solidPng(64, 64, [1, 9, 9]);
+      const truncated = png.subarray(0, png.length - 20);
+      expect(await s.putImage(truncated, undefined, { decodeCheck: false })).toMatchObject({ id: imageIdOf(truncated), width: 64 });
+      const notImage = new TextEncoder().encode('<html>');
+      await expect(s.putImage(notImage, undefined, { decodeCheck: false })).rejects.toBeInstanceOf(InvalidImageError);
     });
 
     it('adopts an orphan file left by a crash between file and row', async () => {

@@ -4,7 +4,7 @@
  * for verdicts, config and plan, NORMAL for the runner's records: see `durability`); every JSON column is validated with the shared zod schemas on the way in and on the way out.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { mkdir, open, readdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
@@ -29,9 +29,9 @@ import {
   type Verdict,
 } from '../../shared/model.ts';
 import { describeIssues } from '../../shared/issue-path.ts';
-import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { writeFileForRecord } from '../fs/atomic-write.ts';
 import { containedFile } from '../paths/containment.ts';
-import { imageIdOf, imageRelPath, inspectImage, InvalidImageError } from './image-file.ts';
+import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError } from './image-file.ts';
 import { oversizeProblem } from './image-limits.ts';
 import { SQLITE_HEADER, checkExistingDatabaseFile, checked, column, damagedError, openDatabase, readConfig, type Row } from './database.ts';
 import { migrate } from './migrations.ts';
@@ -176,7 +176,7 @@ class SqliteRunStore implements RunStore {
 
   // -- images --------------------------------------------------------------------------------------------
 
-  async putImage(bytes: Uint8Array, requested?: Dimensions): Promise<StoredImage> {
+  async putImage(bytes: Uint8Array, requested?: Dimensions, options: { decodeCheck?: boolean } = {}): Promise<StoredImage> {
     const id = imageIdOf(bytes);
     const known = this.getImage(id);
     if (known && existsSync(path.join(this.dir, known.relPath))) {
@@ -184,10 +184,22 @@ class SqliteRunStore implements RunStore {
       if (oversize) throw new InvalidImageError(`image rejected: ${oversize}`);
       return known;
     }
-    const info = await inspectImage(bytes, requested);
+    // The header first: an image too large to decode, or not the size asked for, is refused before anything else.
+    const info = await inspectImageHeader(bytes, requested);
     const relPath = imageRelPath(id, info.ext);
-    // File first, row second: a crash in between leaves a harmless orphan file that the next put reuses.
-    await writeFileAtomic(path.join(this.dir, relPath), bytes);
+    const file = path.join(this.dir, relPath);
+    // File first, row second: a crash in between leaves a harmless orphan file that the next put replaces. The
+    // decode check and the durable write run at the same time (sharp's threads, the disk); the row is written
+    // only when both have succeeded.
+    const [decoded, written] = await Promise.allSettled([
+      options.decodeCheck === false ? undefined : checkImageDecodes(bytes, info),
+      writeFileForRecord(file, bytes),
+    ]);
+    if (decoded.status === 'rejected') {
+      if (written.status === 'fulfilled') await rm(file, { force: true }).catch(() => undefined);
+      throw decoded.reason;
+    }
+    if (written.status === 'rejected') throw written.reason;
     this.durability('normal');
     this.s('insertImage').run(id, info.mime, info.width, info.height, bytes.length, relPath, now());
     const stored = this.getImage(id);

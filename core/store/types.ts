@@ -33,9 +33,11 @@ export interface RunStore {
   /**
    * Store bytes under their sha256 (write to a temp file, then rename), record dimensions. Idempotent. An image
    * larger than the pixel budget, or (given `requested`, a backend's output) much larger than the requested size,
-   * is refused from its header with an InvalidImageError before any decode (image-limits.ts).
+   * is refused from its header with an InvalidImageError before any decode (image-limits.ts). The pixels are then
+   * decoded once to refuse a truncated file, unless `options.decodeCheck` is false: only for images this process
+   * encoded itself (the comparisons' heatmaps), never for bytes from a backend or a suite.
    */
-  putImage(bytes: Uint8Array, requested?: Dimensions): Promise<StoredImage>;
+  putImage(bytes: Uint8Array, requested?: Dimensions, options?: { decodeCheck?: boolean }): Promise<StoredImage>;
   getImage(id: ImageId): StoredImage | undefined;
   /** Absolute path of a stored image. Throws for an unknown id. */
   imagePath(id: ImageId): string;

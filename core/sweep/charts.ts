@@ -25,6 +25,9 @@ export interface LineChartSpec {
   fitMin?: boolean;
 }
 
+/** Each chart carries its own background and styles, so a chart saved alone (charts/*.svg) looks as in the report. */
+const SVG_HEAD = '<style>.t{fill:#e6e6e6;font:600 14px system-ui,sans-serif}.k{fill:#b0b0b0;font:11px system-ui,sans-serif}.g{stroke:#333}</style><rect width="100%" height="100%" fill="#1e2126"/>';
+
 const W = 640;
 const H = 300;
 const M = { left: 72, right: 16, top: 36, bottom: 80 };
@@ -49,7 +52,7 @@ export function lineChart(spec: LineChartSpec): string {
   const n = spec.categories.length;
   const x = (i: number): number => M.left + (n <= 1 ? pw / 2 : (pw * i) / (n - 1));
   const y = (v: number): number => M.top + ph - (ph * (v - yMin)) / (yMax - yMin);
-  const parts: string[] = [];
+  const parts: string[] = [SVG_HEAD];
   parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" class="t">${escapeHtml(spec.title)}</text>`);
   for (let t = 0; t <= 4; t++) {
     const v = yMin + ((yMax - yMin) * t) / 4;
@@ -93,7 +96,7 @@ export function stackChart(title: string, bars: readonly StackBar[], colors: Rea
   const height = 60 + bars.length * (rowH + gap) + 24;
   const max = niceMax(Math.max(1, ...bars.map((b) => b.segments.reduce((s, x) => s + Math.max(0, x.ms), 0))));
   const pw = width - left - 20;
-  const parts: string[] = [`<text x="${width / 2}" y="20" text-anchor="middle" class="t">${escapeHtml(title)}</text>`];
+  const parts: string[] = [SVG_HEAD, `<text x="${width / 2}" y="20" text-anchor="middle" class="t">${escapeHtml(title)}</text>`];
   bars.forEach((b, i) => {
     const y = 36 + i * (rowH + gap);
     parts.push(`<text x="${left - 6}" y="${y + 13}" text-anchor="end" class="k">${escapeHtml(b.label)}</text>`);

@@ -3,6 +3,7 @@
  * others render from), sweep.csv (one row per point and side, every figure), sweep.md (the team's A-vs-B table and
  * the per-point figures as Markdown) and sweep.html (the same tables and static SVG charts, self-contained).
  */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Side } from '../../shared/model.ts';
 import { formatRatio, formatSpeedup } from '../../shared/speedup.ts';
@@ -30,6 +31,8 @@ export interface SweepReportFiles {
   csv: string;
   md: string;
   html: string;
+  /** Each chart of sweep.html as its own SVG file: charts/<id>.svg. */
+  charts: string[];
 }
 
 const STAT_KEYS = ['mean', 'median', 'p90', 'p95', 'p99', 'std', 'min', 'max'] as const;
@@ -268,7 +271,7 @@ ${sims.length ? `<p class="sim">${sims.join(' and ')} ${sims.length > 1 ? 'are' 
 ${charts}
 <h2>Per point and side</h2>
 <table><thead><tr><th>configuration</th><th>side</th><th>ok</th><th>failed</th><th>duration</th><th>req/s</th><th>images/s</th><th>e2e mean</th><th>median</th><th>P90</th><th>P95</th><th>P99</th><th>std</th><th>peak memory</th><th>prompt tokens</th></tr></thead><tbody>${perSide}</tbody></table>
-<p>Every figure: sweep.json and sweep.csv beside this file.</p>
+<p>Every figure: sweep.json and sweep.csv beside this file; each chart alone: charts/*.svg.</p>
 </body></html>
 `;
 }
@@ -279,10 +282,17 @@ export async function writeSweepReports(dir: string, result: SweepResult, config
     csv: path.join(dir, 'sweep.csv'),
     md: path.join(dir, 'sweep.md'),
     html: path.join(dir, 'sweep.html'),
+    charts: [],
   };
   await writeFileAtomic(files.json, `${JSON.stringify(result, null, 2)}\n`);
   await writeFileAtomic(files.csv, renderSweepCsv(result));
   await writeFileAtomic(files.md, renderSweepMarkdown(result, config));
   await writeFileAtomic(files.html, renderSweepHtml(result, config));
+  await mkdir(path.join(dir, 'charts'), { recursive: true });
+  for (const chart of sweepCharts(result, config.sides)) {
+    const file = path.join(dir, 'charts', `${chart.id}.svg`);
+    await writeFileAtomic(file, `<?xml version="1.0" encoding="UTF-8"?>\n${chart.svg}\n`);
+    files.charts.push(file);
+  }
   return files;
 }

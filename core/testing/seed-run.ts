@@ -41,6 +41,12 @@ export interface SeedRunOptions {
   reviewedFraction?: number;
   priorReviewer?: string;
   createdAt?: string;
+  /** Multiplies A's e2e and stage times (a slower or faster A, for run-vs-run comparisons). Default 1. */
+  aTimeScale?: number;
+  /** Every n-th pair gets another A output image than the default shape gives (0: none), so A's pictures change. */
+  aImageChangeEvery?: number;
+  /** Shifts the cycle of prior verdicts by this many values, so the same pairs get other verdicts. Default 0. */
+  verdictOffset?: number;
 }
 
 const SIZE = 32;
@@ -58,6 +64,8 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
   const chainEvery = options.chainEvery ?? 5;
   const errorEvery = options.errorEvery ?? 0;
   const createdAt = options.createdAt ?? new Date().toISOString();
+  const aScale = options.aTimeScale ?? 1;
+  const aChangeEvery = options.aImageChangeEvery ?? 0;
   const cases: SuiteCase[] = [];
   let planned = 0;
   for (let i = 0; planned < options.pairs; i++) {
@@ -83,6 +91,8 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
     const palette = [];
     for (const colour of PALETTE) palette.push((await store.putImage(await solidPng(colour))).id);
     const heatmap = (await store.putImage(await solidPng('#808080'))).id;
+    // Near white: far from every palette colour, so pixelmatch (threshold 0.1) counts every pixel as changed.
+    const changedA = aChangeEvery > 0 ? (await store.putImage(await solidPng('#f4f4f4'))).id : null;
     for (const c of cases) c.inputs.push(palette[0]!);
 
     const jobs: Job[] = [];
@@ -116,10 +126,13 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
             result = {
               ...common,
               status: 'ok',
-              imageId: palette[1 + ((index + (side === 'B' ? 1 : 0)) % (palette.length - 1))]!,
+              imageId:
+                changedA && side === 'A' && index % aChangeEvery === aChangeEvery - 1
+                  ? changedA
+                  : palette[1 + ((index + (side === 'B' ? 1 : 0)) % (palette.length - 1))]!,
               width: SIZE,
               height: SIZE,
-              timings: { e2eMs: side === 'A' ? 900 + (index % 50) : 1800 + (index % 70), stages: side === 'A' ? { text_encode: 25, denoise: 700 + index, vae_decode: 150 } : { queue: 600, text_encode: 30, denoise: 900 + index, vae_decode: 20 } },
+              timings: { e2eMs: side === 'A' ? (900 + (index % 50)) * aScale : 1800 + (index % 70), stages: side === 'A' ? { text_encode: 25 * aScale, denoise: (700 + index) * aScale, vae_decode: 150 * aScale } : { queue: 600, text_encode: 30, denoise: 900 + index, vae_decode: 20 } },
               peakMemoryMb: side === 'A' ? 61_000 : 61_500,
               endpoint: 'POST /v1/images/edits',
               attempts: 1,
@@ -139,7 +152,7 @@ export async function seedRun(dir: string, options: SeedRunOptions): Promise<str
             id: `seed-${options.id}-${index}`,
             pairKey: key,
             reviewer: options.priorReviewer,
-            verdict: VERDICT_CYCLE[reviewedSoFar % VERDICT_CYCLE.length]!,
+            verdict: VERDICT_CYCLE[(reviewedSoFar + (options.verdictOffset ?? 0)) % VERDICT_CYCLE.length]!,
             tags: TAG_CYCLE[reviewedSoFar % TAG_CYCLE.length]!,
             note: '',
             blind: false,

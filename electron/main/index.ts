@@ -19,6 +19,7 @@ import { userDataDir } from '../../core/engine/workspace.ts';
 import { resolveAppPaths } from './app-paths.ts';
 import { openExternalUrl } from './external-links.ts';
 import { forwardEvents, registerRpcHandler } from './ipc.ts';
+import { createElectronPdfPrinter } from './print-pdf.ts';
 import { createProtocolHandler } from './protocol.ts';
 import {
   createTrustedSenders,
@@ -156,6 +157,7 @@ async function startCore(): Promise<CoreApp | null> {
       workspace: paths.workspace,
       mode: 'electron',
       compareWorkerUrl: COMPARE_WORKER_URL,
+      printPdf: createElectronPdfPrinter(warn),
       suiteDirs: [BUNDLED_SUITES_DIR, join(paths.workspace, 'suites')],
     });
   } catch (error) {

@@ -46,7 +46,7 @@ export function isAllowedNavigation(value: unknown): boolean {
 }
 
 /** Exported files the shell will hand to the OS's default application (never executables or scripts). */
-const OPENABLE_RUN_FILE = /\.(html|json|csv|xml|pdf|png|jpe?g|webp)$/i;
+const OPENABLE_RUN_FILE = /\.(html|json|csv|md|xml|pdf|png|jpe?g|webp)$/i;
 
 export function isOpenableRunFile(relPath: string): boolean {
   return OPENABLE_RUN_FILE.test(relPath);

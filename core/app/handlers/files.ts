@@ -15,7 +15,7 @@ import type { CoreApp, ResolvedFile } from '../types.ts';
 
 const IMAGE_ID = /^[0-9a-f]{64}$/;
 /** The files of a run folder the UI may open: the reports and the images they link to. Nothing else. */
-const RUN_FILE = /^(?:report\.(?:html|json|csv)|junit\.xml|images\/[0-9a-f]{2}\/[0-9a-f]{64}\.(?:png|jpg|webp))$/;
+const RUN_FILE = /^(?:report\.(?:html|json|csv|md|pdf)|junit\.xml|images\/[0-9a-f]{2}\/[0-9a-f]{64}\.(?:png|jpg|webp))$/;
 const MIME: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -24,12 +24,21 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.csv': 'text/csv; charset=utf-8',
   '.xml': 'application/xml; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.pdf': 'application/pdf',
 };
 
 export function filesHandlers(ctx: AppContext): Pick<Handlers, 'runs:export'> {
   return {
     'runs:export': async ({ runId, format }) => {
       const h = ctx.runs.get(runId);
+      if (format === 'pdf') {
+        // The same HTML, printed: Electron's printToPDF in the app, a Chromium on the machine in browser mode.
+        const written = await writeReports(reportFromStore(h.store), h.dir, ['json', 'html']);
+        const pdf = join(h.dir, 'report.pdf');
+        await ctx.printPdf(written.html as string, pdf);
+        return { file: basename(pdf), path: pdf };
+      }
       const written = await writeReports(reportFromStore(h.store), h.dir, format === 'json' ? ['json'] : ['json', format]);
       const path = written[format];
       if (!path) throw new RpcError('failed', `export of ${format} wrote nothing`);

@@ -98,6 +98,8 @@ beforeAll(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'omni-review-conformance-'));
   // A seeded run with many 3-turn chains, for the blind-swap and verdict cases.
   await seedRun(join(workspace, 'runs', 'chains'), { id: 'chains', pairs: 60, chainEvery: 2 });
+  // The same suite again with A 2× slower and every 10th A picture changed, for runs:compare.
+  await seedRun(join(workspace, 'runs', 'chains-slower'), { id: 'chains-slower', pairs: 60, chainEvery: 2, aTimeScale: 2, aImageChangeEvery: 10 });
   app = await createCoreApp({ workspace, mode: 'memory', simTimeScale: 0.002, suiteDirs: TEST_SUITE_DIRS, eventIntervalMs: 20 });
   host = await startBrowserModeHost(app);
 });
@@ -160,6 +162,15 @@ describe.each(Object.keys(transports))('contract over %s', (name) => {
       message: 'set your reviewer name first (it is stored with every verdict)',
     });
     expect((await api.call('pairs:list', { runId: 'chains' }))[0]!.verdicts).toEqual([]);
+  });
+
+  it('compares two runs with the one engine: runs:compare answers the same comparison on every transport', async () => {
+    const { comparison, files } = await api.call('runs:compare', { beforeRunId: 'chains', afterRunId: 'chains-slower' });
+    expect(comparison.matching.matched).toBe(60);
+    expect(comparison.headline).toMatch(/^A got 2\.00× slower end to end/);
+    expect(comparison.totals.pictures.A).toEqual({ changed: 6, compared: 60 });
+    expect(files.html.endsWith('compare.html')).toBe(true);
+    expect(await failure(api.call('runs:compare', { beforeRunId: 'chains', afterRunId: 'chains' }))).toMatchObject({ code: 'bad-request' });
   });
 
   it('swaps blind sides per chain: every turn of a chain keeps one arrangement', async () => {

@@ -20,7 +20,7 @@ import type { PositionalVerdict } from '../lib/blind.ts';
 import type { Bucket } from '../lib/buckets.ts';
 import type { ParsedFilter } from '../lib/filter.ts';
 
-export type View = 'runs' | 'review' | 'speed';
+export type View = 'runs' | 'review' | 'summary' | 'speed';
 export type Overlay = null | 'help' | 'tags' | 'note' | 'reviewer';
 export type AppInfo = ResponseOf<'app:get-info'>;
 

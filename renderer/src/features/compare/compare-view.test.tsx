@@ -164,7 +164,7 @@ describe('CompareView markup', () => {
     element(html, 'filmstrip');
     expect(element(html, 'filmstrip-turn-2')).toContain('aria-current="step"');
     expect(element(html, 'filmstrip-turn-1')).not.toContain('aria-current');
-    expect(textOf(html, 'filmstrip-turn-1')).toContain('Δ 1.18%');
+    expect(textOf(html, 'filmstrip-turn-1')).toContain('Δ 1.2 %');
     expect(textOf(html, 'filmstrip-turn-3')).toContain('Δ —');
     // No filmstrip for single-turn pairs.
     expect(render()).not.toContain('data-testid="filmstrip"');
@@ -202,13 +202,13 @@ describe('TimingWaterfall markup', () => {
 
   it('puts the numbers in hover titles and a stage table', () => {
     const html = renderToStaticMarkup(<TimingWaterfall pair={fakePair()} blind={false} swapped={false} />);
-    expect(html).toContain('title="denoise: 700 ms (from 64 ms to 764 ms; placed in the documented pipeline order)"');
+    expect(html).toContain('title="denoise: 700 ms (from 64.0 ms to 764 ms; placed in the documented pipeline order)"');
     // One colour rule: A faster is green (is-a-faster) in the header and in the table; A − B is negative.
     expect(html).toContain('class="cv-speedup is-a-faster"');
     expect(html.replace(/<[^>]+>/g, '')).toContain('A 1.39× faster end to end (−350 ms)');
     expect(html).toContain('<td class="is-a-faster" title="A 1.29× faster (−200 ms)">1.29×</td>');
     expect(html).not.toContain('is-a-slower');
     // B detail, labelled, not in the compared rows.
-    expect(html.replace(/<[^>]+>/g, '')).toContain('B detail (metrics.timings, not compared): queue_wait 5.0 ms · decode_request 2.0 ms');
+    expect(html.replace(/<[^>]+>/g, '')).toContain('B detail (metrics.timings, not compared): queue_wait 5.00 ms · decode_request 2.00 ms');
   });
 });

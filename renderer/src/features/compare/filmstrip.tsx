@@ -7,7 +7,7 @@
  */
 import { memo, useEffect, useState } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { formatRatio } from '../../lib/format.ts';
+import { formatPercent } from '../../../../shared/units.ts';
 import { placeSides, sideProblem, type BackendLabels } from './sides.ts';
 import { peekThumbnail, requestThumbnail } from './thumbnails.ts';
 
@@ -34,7 +34,7 @@ export const Filmstrip = memo(function Filmstrip({ runId, pair, chain, blind, sw
         const places = placeSides(turn, blind, swapped, backendLabels);
         const current = turn.key === pair.key;
         const d = turn.diff;
-        const diffText = d?.sizeMismatch ? 'size ≠' : d?.identical ? 'identical' : d ? formatRatio(d.ratio) : '—';
+        const diffText = d?.sizeMismatch ? 'size ≠' : d?.identical ? 'identical' : d ? formatPercent(d.ratio) : '—';
         return (
           <button
             type="button"

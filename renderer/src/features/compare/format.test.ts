@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatMb, formatRatio } from '../../lib/format.ts';
+import { formatMemory, formatPercent } from '../../../../shared/units.ts';
 import { fmtHex, fmtMs, fmtTick } from './format.ts';
 
 describe('format', () => {
   it('formats durations with units', () => {
+    // The one unit rule (shared/units.ts): ms below 10 s, s from 10 s up, two to three significant figures.
     expect(fmtMs(0.4)).toBe('0.40 ms');
-    expect(fmtMs(4)).toBe('4.0 ms');
-    expect(fmtMs(85.4)).toBe('85 ms');
-    expect(fmtMs(1234)).toBe('1.23 s');
+    expect(fmtMs(4)).toBe('4.00 ms');
+    expect(fmtMs(85.4)).toBe('85.4 ms');
+    expect(fmtMs(1234)).toBe('1,234 ms');
     expect(fmtMs(61_000)).toBe('61.0 s');
     expect(fmtMs(null)).toBe('—');
     expect(fmtMs(NaN)).toBe('—');
@@ -20,11 +21,11 @@ describe('format', () => {
   });
 
   it('formats ratios, memory, colours', () => {
-    expect(formatRatio(0.0123)).toBe('1.23%');
-    expect(formatRatio(0.00001)).toBe('<0.01%');
-    expect(formatRatio(0)).toBe('0%');
-    expect(formatMb(812.4)).toBe('812 MB');
-    expect(formatMb(58_000)).toBe('56.6 GB');
+    expect(formatPercent(0.0123)).toBe('1.2 %');
+    expect(formatPercent(0.00001)).toBe('< 0.01 %');
+    expect(formatPercent(0)).toBe('0 %');
+    expect(formatMemory(812.4)).toBe('0.79 GB');
+    expect(formatMemory(58_000)).toBe('56.6 GB');
     expect(fmtHex(255, 0, 16.4)).toBe('#ff0010');
   });
 });

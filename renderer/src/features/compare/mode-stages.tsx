@@ -4,7 +4,7 @@
  */
 import { useRef, type ReactNode } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { formatRatio } from '../../lib/format.ts';
+import { formatPercent } from '../../../../shared/units.ts';
 import { fmtCount } from './format.ts';
 import { swipeClipPath, swipeFraction, swipeKeyStep } from './geometry.ts';
 import { outputSize, sideProblem, sourceFor, type PlacedSide, type Position } from './sides.ts';
@@ -321,7 +321,7 @@ export function DiffStage({ common }: { common: StageCommon }) {
             <div className="cv-pane-label">
               <span className="cv-pane-label-text">Diff {common.places[0].short}↔{common.places[1].short}</span>
               <span className="cv-pane-sub">
-                {fmtCount(d.pixels)} px · {formatRatio(d.ratio)}
+                {fmtCount(d.pixels)} px · {formatPercent(d.ratio)}
               </span>
             </div>
           </div>
@@ -348,7 +348,7 @@ export function SourceStage({ common }: { common: StageCommon }) {
               <SideLabel
                 place={place}
                 testId={`label-${place.position}`}
-                extra={<span className="cv-pane-sub">vs its source{vs?.ratio != null ? ` · ${formatRatio(vs.ratio)} changed` : ''}</span>}
+                extra={<span className="cv-pane-sub">vs its source{vs?.ratio != null ? ` · ${formatPercent(vs.ratio)} changed` : ''}</span>}
               />
             </div>
             <Surface testId={`pane-${place.position}`} primary={i === 0}>

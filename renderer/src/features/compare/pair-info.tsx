@@ -4,7 +4,7 @@
  */
 import { memo } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { formatRatio } from '../../lib/format.ts';
+import { formatPercent } from '../../../../shared/units.ts';
 import { fmtCount } from './format.ts';
 import { placeSides, type BackendLabels } from './sides.ts';
 
@@ -59,7 +59,7 @@ export const PairInfo = memo(function PairInfo({ pair, blind, swapped, backendLa
       <dl className="cv-metrics">
         <div title="Pixels over the pixelmatch threshold between the two outputs">
           <dt>Δ {places[0].short}↔{places[1].short}</dt>
-          <dd>{d ? (d.sizeMismatch ? 'size mismatch' : d.identical ? 'identical' : `${formatRatio(d.ratio)} · ${fmtCount(d.pixels)} px`) : '—'}</dd>
+          <dd>{d ? (d.sizeMismatch ? 'size mismatch' : d.identical ? 'identical' : `${formatPercent(d.ratio)} · ${fmtCount(d.pixels)} px`) : '—'}</dd>
         </div>
         <div title="Structural similarity on a common downsample (1 = same)">
           <dt>SSIM</dt>
@@ -74,7 +74,7 @@ export const PairInfo = memo(function PairInfo({ pair, blind, swapped, backendLa
             <dt>
               {p.short} vs src
             </dt>
-            <dd>{formatRatio(p.view.vsSource?.ratio)}</dd>
+            <dd>{formatPercent(p.view.vsSource?.ratio)}</dd>
           </div>
         ))}
       </dl>

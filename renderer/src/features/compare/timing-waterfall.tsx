@@ -7,7 +7,7 @@
  */
 import { memo } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
-import { formatMb } from '../../lib/format.ts';
+import { formatMemory } from '../../../../shared/units.ts';
 import { fmtMs, fmtTick } from './format.ts';
 import { formatDiffMs, formatRatio, formatSpeedup, formatSpeedupWithDiff, speedTone } from '../../../../shared/speedup.ts';
 import { breakdown, BUCKET_LABELS, orderedDetail, PROFILER_KEY, type ComparedStage } from '../../../../shared/timing-breakdown.ts';
@@ -135,7 +135,7 @@ function WaterfallRowView({ place, name, row, stepsMax }: { place: PlacedSide; n
           <span className="cv-muted">e2e</span> {fmtMs(row.e2eMs)}
         </span>
         <span title="Peak GPU memory reported by the server" className="cv-mono">
-          <span className="cv-muted">mem</span> {formatMb(place.view.peakMemoryMb)}
+          <span className="cv-muted">mem</span> {formatMemory(place.view.peakMemoryMb)}
         </span>
         {stats && steps && (
           <span

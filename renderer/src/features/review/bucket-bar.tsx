@@ -1,12 +1,22 @@
+import type { BucketGroup } from '../../lib/buckets.ts';
 import { hasToken } from '../../lib/filter.ts';
 import { useApp } from '../../state/react.tsx';
 
-/** Status, verdict and tag buckets with counts; a chip toggles its token in the filter. */
+/** The chip groups shown: blind mode leaves out the verdict chips, whose counts name the preferred side. */
+export function bucketGroups(blind: boolean): ReadonlyArray<BucketGroup> {
+  return blind ? ['status', 'tag'] : ['status', 'verdict', 'tag'];
+}
+
+/**
+ * Status, verdict and tag buckets with counts; a chip toggles its token in the filter. Blind mode hides the verdict
+ * chips: their counts ("A better 12 · B better 3") are the shares the blind reviewer must not see.
+ */
 export function BucketBar() {
   const buckets = useApp((s) => s.buckets);
+  const blind = useApp((s) => s.blind);
   const filterText = useApp((s) => s.filterText);
   const toggleBucket = useApp((s) => s.toggleBucket);
-  const groups = ['status', 'verdict', 'tag'] as const;
+  const groups = bucketGroups(blind);
   return (
     <div className="bucket-bar" aria-label="Buckets">
       {groups.map((group) => {

@@ -1,7 +1,7 @@
 import { EXPORT_FORMATS } from '../../../../shared/contract.ts';
 import { useApp } from '../../state/react.tsx';
 
-/** Export the run (with verdicts) as HTML, JSON or CSV; say where the file went and link to it. */
+/** Export the run (with verdicts) as HTML, JSON, CSV, Markdown or PDF; say where the file went and link to it. */
 export function ExportPanel() {
   const exportRun = useApp((s) => s.exportRun);
   const state = useApp((s) => s.exportState);

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
 import { placement, verdictLabel } from '../../lib/blind.ts';
-import { formatRatio } from '../../lib/format.ts';
+import { formatPercent } from '../../../../shared/units.ts';
 import { latestVerdict, pairLabel, pairStatus } from '../../lib/pair-utils.ts';
 import { useApp } from '../../state/react.tsx';
 import { reviewerOf } from '../../state/selectors.ts';
@@ -127,7 +127,7 @@ const PairRow = memo(function PairRow({ id, pair, top, selected, blind, reviewer
         {pair.diff?.sizeMismatch ? (
           <span className="warn">size ≠</span>
         ) : (
-          ratio !== null && <span className={`mono ${ratio > 0.005 ? 'hot' : ''}`}>Δ {formatRatio(ratio)}</span>
+          ratio !== null && <span className={`mono ${ratio > 0.005 ? 'hot' : ''}`}>Δ {formatPercent(ratio)}</span>
         )}
         {pair.diff?.ssim != null && <span className="mono">ssim {pair.diff.ssim.toFixed(3)}</span>}
         {verdict && verdict.tags.length > 0 && <span className="tag-count" title={verdict.tags.join(', ')}>{verdict.tags.length} tag{verdict.tags.length > 1 ? 's' : ''}</span>}

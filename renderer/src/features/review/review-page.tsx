@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { PairView, RunSummary } from '../../../../shared/contract.ts';
 import { placement } from '../../lib/blind.ts';
-import { formatMs } from '../../lib/format.ts';
+import { formatDuration } from '../../../../shared/units.ts';
 import { chainOf, pairLabel } from '../../lib/pair-utils.ts';
 import { useApp, useReviewApi } from '../../state/react.tsx';
 import { currentPair, currentRun, neighbourPairs } from '../../state/selectors.ts';
@@ -125,7 +125,7 @@ function RunStrip({ run }: { run: RunSummary }) {
       {active && (
         <span>
           · A {p.A.done}/{p.A.total} · B {p.B.done}/{p.B.total}
-          {p.etaMs !== null && ` · ETA ${formatMs(p.etaMs)}`}
+          {p.etaMs !== null && ` · ETA ${formatDuration(p.etaMs)}`}
         </span>
       )}
     </div>

@@ -1,7 +1,7 @@
 import type { PairSideView, PairView, RunSummary } from '../../../../shared/contract.ts';
 import { formatRatio, formatSpeedupWithDiff, speedTone } from '../../../../shared/speedup.ts';
 import { breakdown, BUCKET_LABELS, orderedDetail, PROFILER_KEY, type ComparedStage } from '../../../../shared/timing-breakdown.ts';
-import { formatMb, formatMs } from '../../lib/format.ts';
+import { formatDuration, formatMemory } from '../../../../shared/units.ts';
 
 /** A side's buckets by key (shared/timing-breakdown.ts): they add up to client queue + e2e. */
 function bucketsOf(v: PairSideView): Map<string, number> {
@@ -53,7 +53,7 @@ export function TimingSummary({ pair, run, blind }: { pair: PairView; run: RunSu
       </tr>
     );
   };
-  const ms = (n: number | null): string => (n === null ? '—' : formatMs(n));
+  const ms = (n: number | null): string => (n === null ? '—' : formatDuration(n));
   return (
     <section className="inspector-section" data-testid="timings" aria-labelledby="timings-heading">
       <header className="section-head">
@@ -80,7 +80,7 @@ export function TimingSummary({ pair, run, blind }: { pair: PairView; run: RunSu
           </tr>
         </thead>
         <tbody>
-          {row('e2e', pair.A.e2eMs, pair.B.e2eMs, formatMs, { emphasis: true, testId: 'timing-e2e', title: 'Client-measured: request issued → last byte' })}
+          {row('e2e', pair.A.e2eMs, pair.B.e2eMs, formatDuration, { emphasis: true, testId: 'timing-e2e', title: 'Client-measured: request issued → last byte' })}
           <tr className="timing-group">
             <td colSpan={4} title="vLLM-Omni's profiler keys in stage_durations, reported the same way by both servers">
               compared server stages
@@ -97,12 +97,12 @@ export function TimingSummary({ pair, run, blind }: { pair: PairView; run: RunSu
             </td>
           </tr>
           {rest.map((k) => row(BUCKET_LABELS[k] ?? k, A.get(k) ?? null, B.get(k) ?? null, ms, { ratio: k !== 'not_reported' }))}
-          {row('peak mem', pair.A.peakMemoryMb, pair.B.peakMemoryMb, formatMb, { emphasis: true, testId: 'timing-memory', ratio: false })}
+          {row('peak mem', pair.A.peakMemoryMb, pair.B.peakMemoryMb, formatMemory, { emphasis: true, testId: 'timing-memory', ratio: false })}
         </tbody>
       </table>
       {detail.length > 0 && (
         <p className="muted small-print" data-testid="timing-b-detail" title="The baseline's own metrics.timings, with its own definitions; never compared with A">
-          B detail (metrics.timings, not compared): {detail.map(([k, v]) => `${k} ${formatMs(v)}`).join(' · ')}
+          B detail (metrics.timings, not compared): {detail.map(([k, v]) => `${k} ${formatDuration(v)}`).join(' · ')}
         </p>
       )}
       <p className="muted small-print">

@@ -1,5 +1,5 @@
 import type { SideProgress } from '../../../../shared/contract.ts';
-import { formatCount } from '../../lib/format.ts';
+import { formatCount } from '../../../../shared/units.ts';
 
 /** One backend's job progress: ok / error / running segments over the total, with counts in words. */
 export function ProgressBar({ label, progress, testId }: { label: string; progress: SideProgress; testId: string }) {

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../../../shared/contract.ts';
-import { formatCount, formatMs, formatWhen } from '../../lib/format.ts';
+import { formatWhen } from '../../lib/format.ts';
+import { formatCount, formatDuration } from '../../../../shared/units.ts';
 import { useApp } from '../../state/react.tsx';
 import { ProgressBar } from './progress-bar.tsx';
 
@@ -80,7 +81,7 @@ function RunRow({ run }: { run: RunSummary }) {
         </span>
         {active && (
           <span className="mono" data-testid="run-eta">
-            · ETA {p.etaMs === null ? 'estimating…' : formatMs(p.etaMs)}
+            · ETA {p.etaMs === null ? 'estimating…' : formatDuration(p.etaMs)}
           </span>
         )}
         <div className="top-spacer" />

@@ -1,3 +1,4 @@
+import { CompareRunsPanel } from './compare-runs-panel.tsx';
 import { RunList } from './run-list.tsx';
 import { StartRunForm } from './start-run-form.tsx';
 import './runs.css';
@@ -7,6 +8,7 @@ export function RunsPage() {
     <div className="runs-page" data-testid="runs-page">
       <StartRunForm />
       <RunList />
+      <CompareRunsPanel />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { keyActionFor } from '../../lib/keys.ts';
 import { useApp, useStoreApi } from '../../state/react.tsx';
 import { ReviewPage } from '../review/review-page.tsx';
 import { RunsPage } from '../runs/runs-page.tsx';
+import { SummaryPage } from '../summary/summary-page.tsx';
 import { HelpSheet } from './help-sheet.tsx';
 import { NoticeToast } from './notice-toast.tsx';
 import { ReviewerPrompt } from './reviewer-prompt.tsx';
@@ -45,6 +46,8 @@ export function App() {
         </div>
       ) : view === 'runs' ? (
         <RunsPage />
+      ) : view === 'summary' ? (
+        <SummaryPage />
       ) : view === 'speed' ? (
         <Suspense
           fallback={

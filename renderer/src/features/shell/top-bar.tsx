@@ -30,6 +30,16 @@ export function TopBar() {
         >
           Review
         </button>
+        <button
+          type="button"
+          className={view === 'summary' ? 'tab active' : 'tab'}
+          data-testid="nav-summary"
+          disabled={runId === null}
+          title={runId === null ? 'Open a run from the Runs page first' : 'The run\'s headline and per-category table'}
+          onClick={() => setView('summary')}
+        >
+          Summary
+        </button>
         <button type="button" className={view === 'speed' ? 'tab active' : 'tab'} data-testid="nav-speed" onClick={() => setView('speed')}>
           Speed
         </button>
