@@ -128,3 +128,10 @@ describe('rendering', () => {
     expect(displayWidth('优化 ab')).toBe(7);
   });
 });
+
+describe('sweep stage keys', () => {
+  it('sort in pipeline order after the e2e statistics', () => {
+    const keys = ['mean_vae_decode_ms', 'mean_denoise_ms', 'mean_upload_ms', 'p99_e2el_ms', 'mean_text_encode_ms', 'mean_download_ms', 'mean_zeta_ms'];
+    expect([...keys].sort(compareMetricKeys)).toEqual(['p99_e2el_ms', 'mean_upload_ms', 'mean_text_encode_ms', 'mean_denoise_ms', 'mean_vae_decode_ms', 'mean_download_ms', 'mean_zeta_ms']);
+  });
+});

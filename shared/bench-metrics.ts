@@ -9,6 +9,8 @@
  * Pure: the CLI and the app read the same table.
  */
 
+import { CANONICAL_STAGES } from './model.ts';
+
 /** How a metric is judged when two results are compared. `setting`: the load asked for, never better or worse. */
 export type MetricDirection = 'higher' | 'lower' | 'setting' | 'info';
 
@@ -225,7 +227,8 @@ const PRINT_ORDER = [
   'total_token_throughput',
   'peak_memory_mib',
 ];
-const STAT_ORDER = ['ttft', 'tpot', 'itl', 'e2el', 'client_queue_time', 'e2el_including_client_queue'];
+// vLLM's sections first, then a sweep's stages in pipeline order (upload … download), then anything else.
+const STAT_ORDER = ['ttft', 'tpot', 'itl', 'e2el', 'client_queue_time', 'e2el_including_client_queue', ...(CANONICAL_STAGES as readonly string[])];
 
 function statRank(key: string): [number, number] | null {
   const m = STAT_KEY.exec(key);
