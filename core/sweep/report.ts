@@ -167,7 +167,9 @@ function seriesOver(result: SweepResult, axis: AxisKey, metric: (s: SweepSideSum
     if (axis !== 'requestRate' && result.spec.axes.requestRate.length > 1) parts.push(`r${formatRequestRate(p.point.requestRate)}`);
     return parts.join(' ');
   };
-  const groups = [...new Set(result.points.map(others))].slice(0, 3);
+  // At most three groups per side; those at rate inf (the saturated load, where queueing shows) first.
+  const all = [...new Set(result.points.map(others))];
+  const groups = [...all.filter((g) => g.includes('rinf')), ...all.filter((g) => !g.includes('rinf'))].slice(0, 3);
   const series: Series[] = [];
   for (const side of sides) {
     groups.forEach((g, gi) => {
