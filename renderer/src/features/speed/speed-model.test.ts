@@ -8,6 +8,7 @@ import {
   UNACCOUNTED,
   axisGroups,
   axisValues,
+  defaultGroup,
   resultRows,
   resultsMarkdown,
   stageRows,
@@ -101,6 +102,9 @@ describe('chart series', () => {
       'batch size 2 · request rate inf',
     ]);
     expect(groups[0]?.points.map((p) => p.point.concurrency)).toEqual([1, 4]);
+    // Charts open on the saturated load where there is one; along the rate axis itself, on the first group.
+    expect(defaultGroup(groups, 'concurrency')?.label).toBe('batch size 1 · request rate inf');
+    expect(defaultGroup(axisGroups(two, 'requestRate'), 'requestRate')?.label).toBe('batch size 1 · concurrency 4'); // the spec lists concurrency 4 first
     expect(axisGroups(result, 'concurrency').map((g) => g.label)).toEqual(['all points']);
   });
 

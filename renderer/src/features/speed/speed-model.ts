@@ -302,6 +302,18 @@ export function axisGroups(result: SweepResult, axis: SweepAxis): AxisGroup[] {
   return [...groups.values()];
 }
 
+/**
+ * The group a chart opens on: the saturated load (request rate inf) where the sweep has it, since that is where
+ * B's one-at-a-time serving shows as queueing; otherwise the first. (The sweep report's charts lead with it too.)
+ */
+export function defaultGroup(groups: AxisGroup[], axis: SweepAxis): AxisGroup | null {
+  if (axis !== 'requestRate') {
+    const saturated = groups.find((g) => g.points.every((p) => p.point.requestRate === 'inf'));
+    if (saturated) return saturated;
+  }
+  return groups[0] ?? null;
+}
+
 export type SideMetric = (s: SweepSideSummary) => number | null;
 
 export const METRICS = {

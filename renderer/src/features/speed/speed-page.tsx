@@ -14,6 +14,7 @@ import {
   axisGroups,
   axisTick,
   axisValues,
+  defaultGroup,
   pointName,
   resultRows,
   resultsMarkdown,
@@ -404,7 +405,7 @@ function GroupPicker({ store, result, axis }: { store: SpeedStore; result: Sweep
   return (
     <label className="small-print speed-group-picker">
       Others fixed at{' '}
-      <select value={chosen ?? groups[0]?.key} data-testid={`group-${axis}`} onChange={(e) => store.getState().setGroup(axis, e.target.value)}>
+      <select value={chosen ?? defaultGroup(groups, axis)?.key} data-testid={`group-${axis}`} onChange={(e) => store.getState().setGroup(axis, e.target.value)}>
         {groups.map((g) => (
           <option key={g.key} value={g.key}>
             {g.label}
@@ -419,7 +420,7 @@ function useGroup(store: SpeedStore, result: SweepResult, axis: SweepAxis) {
   const chosen = useStore(store, (s) => s.groups[axis]);
   return useMemo(() => {
     const groups = axisGroups(result, axis);
-    return groups.find((g) => g.key === chosen) ?? groups[0] ?? null;
+    return groups.find((g) => g.key === chosen) ?? defaultGroup(groups, axis);
   }, [result, axis, chosen]);
 }
 
