@@ -54,6 +54,9 @@ export default defineConfig({
             'core/compare/pool.ts and core/ocr/engine.ts defaults; electron/main passes compareWorkerUrl (compare-worker.js) and the OCR workerUrl (ocr-worker.js)',
           'suite-worker.ts': 'core/suite/load-off-thread.ts; where the bundle lacks it, suites are loaded in-process as before',
           '../../fixtures/suites/': 'core/app default suite folder; electron/main passes suiteDirs (out/main/fixtures/suites)',
+          // Issue 12's sweep registry (core/app/sweep-registry.ts): found from a checkout; in a packaged app the folder
+          // is absent and the registry offers the workspace's sweep-specs/ only (until electron/main passes specDirs).
+          '../../fixtures/sweeps/': 'core/app bundled sweep specs; a missing folder lists no bundled specs',
           '../../': 'core/app PROJECT_DIR, used only to shorten suite paths for display',
           '../renderer/': 'built by the renderer part of this config',
           '../preload/index.cjs': 'built by the preload part of this config',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only cli,compare,runner,engine,scale,sim,timings,ui,ocr] [--quick] [--out FILE]`: speed and memory, each figure with its
+ * `npm run bench [-- --only cli,compare,runner,engine,scale,sim,timings,ui,ocr,load] [--quick] [--out FILE]`: speed and memory, each figure with its
  * alternative measured side by side in the same run. One JSON document on stdout (progress on stderr).
  * Bounded loops, loopback only. What the figures mean and what was measured: docs/performance.md.
  */
@@ -12,6 +12,7 @@ import { cliFigures } from './cli.ts';
 import { compareFigures } from './compare.ts';
 import { engineFigures } from './engine.ts';
 import { ocrFigures } from './ocr.ts';
+import { loadFigures } from './load.ts';
 import { withRatio, type Measurement } from './measure.ts';
 import { runnerFigures } from './runner.ts';
 import { scaleFigures } from './scale.ts';
@@ -19,7 +20,7 @@ import { simFigures } from './sim.ts';
 import { timingFigures } from './timings.ts';
 import { uiFigures } from './ui.ts';
 
-const SECTIONS = ['cli', 'compare', 'runner', 'engine', 'scale', 'sim', 'timings', 'ui', 'ocr'] as const;
+const SECTIONS = ['cli', 'compare', 'runner', 'engine', 'scale', 'sim', 'timings', 'ui', 'ocr', 'load'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<number> {
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--only cli,compare,runner,engine,scale,sim,timings,ui,ocr] [--quick] [--out FILE]\n');
+    process.stdout.write('usage: npm run bench -- [--only cli,compare,runner,engine,scale,sim,timings,ui,ocr,load] [--quick] [--out FILE]\n');
     return 0;
   }
   const only = (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
     if (section === 'sim') results.sim = await simFigures(quick);
     if (section === 'timings') results.timings = await timingFigures(quick);
     if (section === 'ocr') results.ocr = await ocrFigures(quick);
+    if (section === 'load') results.load = await loadFigures(quick);
     if (section === 'ui') {
       const ui = await uiFigures(quick);
       results.ui = ui.figures;

@@ -23,6 +23,7 @@ import {
 import { RunCompareRequestSchema, RunCompareResponseSchema } from './run-compare.ts';
 import { HeadlineSchema, SummaryRowSchema } from './report-conclusions.ts';
 import { SideTextCheckSchema } from './ocr-view.ts';
+import { SweepResultSchema, SweepSummarySchema } from './sweep.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Records the UI reads
@@ -251,6 +252,36 @@ export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
 const RunIdRequest = z.object({ runId: z.string().min(1) }).strict();
+const SweepIdRequest = z.object({ sweepId: z.string().min(1) }).strict();
+
+/** Where a sweep spec comes from: a path (bundled fixtures/sweeps or the workspace's sweeps/) or its text. */
+export const SweepSpecSourceSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('path'), path: z.string().min(1) }).strict(),
+  z.object({ source: z.literal('text'), text: z.string().min(1).max(200_000), fileName: z.string().min(1).max(200) }).strict(),
+]);
+
+export const StartSweepRequestSchema = z
+  .object({
+    spec: SweepSpecSourceSchema,
+    /** `concurrency` of a target is not used: concurrency is an axis of the sweep. */
+    A: BackendTargetSchema,
+    B: BackendTargetSchema,
+    /** Which sides to run (default both). */
+    sides: z.array(z.enum(['A', 'B'])).min(1).max(2).default(['A', 'B']),
+  })
+  .strict();
+export type StartSweepRequest = z.input<typeof StartSweepRequestSchema>;
+
+export const SweepSpecEntrySchema = z
+  .object({
+    /** Path relative to the project or workspace, used as the id when starting a sweep. */
+    path: z.string(),
+    name: z.string(),
+    points: z.number().int(),
+    description: z.string().nullable(),
+  })
+  .strict();
+export type SweepSpecEntry = z.infer<typeof SweepSpecEntrySchema>;
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) }).strict();
 
@@ -309,6 +340,24 @@ export const CONTRACT = {
     request: RunIdRequest,
     response: z.object({ headline: HeadlineSchema, rows: z.array(SummaryRowSchema) }).strict(),
   },
+  /** Sweep specs the app knows (bundled fixtures/sweeps and the workspace's sweeps/*.yaml). */
+  'sweeps:specs': { request: Empty, response: z.array(SweepSpecEntrySchema) },
+  /** Validate a sweep spec's text without running it (errors name file, line and field). */
+  'sweeps:check': {
+    request: z.object({ text: z.string().min(1).max(200_000), fileName: z.string().min(1).max(200) }).strict(),
+    response: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), spec: SweepSpecEntrySchema }).strict(),
+      z.object({ ok: z.literal(false), error: z.string() }).strict(),
+    ]),
+  },
+  'sweeps:list': { request: Empty, response: z.array(SweepSummarySchema) },
+  /** One sweep with every point's per-side summary and its A-vs-B table row. */
+  'sweeps:get': { request: SweepIdRequest, response: SweepResultSchema },
+  'sweeps:start': { request: StartSweepRequestSchema, response: SweepSummarySchema },
+  'sweeps:cancel': { request: SweepIdRequest, response: SweepSummarySchema },
+  'sweeps:resume': { request: SweepIdRequest, response: SweepSummarySchema },
+  /** Register a sweep folder made elsewhere (`omni-review sweep --out DIR`) so it shows in the list. */
+  'sweeps:open': { request: z.object({ dir: z.string().min(1).max(4096) }).strict(), response: SweepSummarySchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof CONTRACT;
@@ -329,6 +378,8 @@ export function isChannel(value: unknown): value is Channel {
 export const UiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-updated'), run: RunSummarySchema }).strict(),
   z.object({ type: z.literal('pairs-changed'), runId: z.string(), pairKeys: z.array(z.string()) }).strict(),
+  /** A sweep's state or progress changed (throttled like run-updated); `sweeps:get` has the figures. */
+  z.object({ type: z.literal('sweep-updated'), sweep: SweepSummarySchema }).strict(),
 ]);
 export type UiEvent = z.infer<typeof UiEventSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatDurationDelta, formatMemory, formatPercent } from './units.ts';
+import { formatCount, formatDuration, formatDurationDelta, formatMemory, formatPercent, formatRate } from './units.ts';
 
 describe('formatDuration: ms below 10 s, s above, two to three significant figures', () => {
   it.each([
@@ -50,5 +50,14 @@ describe('formatPercent', () => {
   });
   it('groups counts', () => {
     expect(formatCount(12345)).toBe('12,345');
+  });
+});
+
+describe('formatRate: two decimals as vllm bench serve prints rates', () => {
+  it('groups thousands, signs negatives, never prints NaN', () => {
+    expect(formatRate(3.9101, 'req/s')).toBe('3.91 req/s');
+    expect(formatRate(2502.47, 'tok/s')).toBe('2,502.47 tok/s');
+    expect(formatRate(-0.04, 'req/s')).toBe('−0.04 req/s');
+    expect(formatRate(Number.NaN, 'req/s')).toBe('—');
   });
 });

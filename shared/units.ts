@@ -69,3 +69,9 @@ export function formatPercent(ratio: number | null | undefined, digits?: number)
 export function formatCount(n: number | null | undefined): string {
   return finite(n) ? n.toLocaleString('en-US') : MISSING;
 }
+
+/** A rate with its unit, two decimals as `vllm bench serve` prints it: 3.9101 → "3.91 req/s", 2502.47 → "2,502.47 tok/s". */
+export function formatRate(value: number | null | undefined, unit: string): string {
+  if (!finite(value)) return MISSING;
+  return withSign(`${grouped(Math.abs(value), 2)} ${unit}`, value < 0);
+}

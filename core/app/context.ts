@@ -3,6 +3,7 @@ import type { EventBus } from './events.ts';
 import type { RunExecutor } from './run-execution.ts';
 import type { RunRegistry } from './run-registry.ts';
 import type { SuiteCatalogue } from './suite-catalogue.ts';
+import type { SweepRegistry } from './sweep-registry.ts';
 import type { CoreAppOptions, PdfPrinter } from './types.ts';
 import type { WorkspaceFiles } from './workspace-files.ts';
 
@@ -17,4 +18,6 @@ export interface AppContext {
   suites: SuiteCatalogue;
   runs: RunRegistry;
   executor: RunExecutor;
+  /** Sweeps (issue 12): specs, folders and the ones running. */
+  sweeps: SweepRegistry;
 }

@@ -24,9 +24,11 @@ import { runsHandlers } from './handlers/runs.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { suitesHandlers } from './handlers/suites.ts';
 import { summaryHandlers } from './handlers/summary.ts';
+import { sweepsHandlers } from './handlers/sweeps.ts';
 import { createRunExecutor } from './run-execution.ts';
 import { createRunRegistry } from './run-registry.ts';
 import { createSuiteCatalogue } from './suite-catalogue.ts';
+import { createSweepRegistry } from './sweep-registry.ts';
 import type { CoreApp, CoreAppOptions } from './types.ts';
 import { workspaceFiles } from './workspace-files.ts';
 import { printWithChromium } from './print-pdf.ts';
@@ -59,6 +61,12 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     files,
     suites: createSuiteCatalogue(suiteDirs, join(workspace, 'suites'), [workspace, ...suiteDirs]),
     runs,
+    sweeps: createSweepRegistry({
+      workspace,
+      events,
+      eventIntervalMs: options.eventIntervalMs ?? 250,
+      ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
+    }),
     executor: createRunExecutor(runs, events, {
       eventIntervalMs: options.eventIntervalMs ?? 250,
       ...(options.simTimeScale === undefined ? {} : { simTimeScale: options.simTimeScale }),
@@ -77,6 +85,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
     ...filesHandlers(ctx),
     ...compareHandlers(ctx, options.compareWorkerUrl),
     ...summaryHandlers(ctx),
+    ...sweepsHandlers(ctx),
   };
   // Every channel of the contract has a handler: a missing one is a compile error above, a renamed one here.
   for (const channel of CHANNELS) if (!(channel in handlers)) throw new Error(`no handler for ${channel}`);
@@ -94,6 +103,7 @@ export async function createCoreApp(options: CoreAppExtraOptions): Promise<CoreA
       const running = runs.all().filter((h) => h.active);
       for (const h of running) h.active?.controller.abort(new Error('the app is closing'));
       await Promise.all(running.map((h) => h.active?.done));
+      await ctx.sweeps.close();
       for (const h of runs.all()) h.store.close();
       events.clear();
     },

@@ -23,6 +23,8 @@ export interface ImageRequest {
   size: string;
   /** Empty → text-to-image (generation); otherwise an edit of these images, in order. */
   images: InputImage[];
+  /** Images per request (`n`; `num_outputs_per_prompt` on the chat path). Default 1; sweeps vary it. */
+  n?: number;
 }
 
 export interface ImageResponse {
@@ -44,6 +46,10 @@ export interface ImageResponse {
   endpoint: string;
   /** Server numbers that were dropped and why (shared/server-numbers.ts); kept on the job's result. */
   notes?: string[];
+  /** Images the server returned (`image` is the first); 1 unless `n` > 1 was asked for. */
+  imageCount?: number;
+  /** The prompt's token count as the server reported it (baseline `text_seq_len`, chat `usage`); null when none. */
+  promptTokens?: number | null;
 }
 
 export interface SendOptions {

@@ -15,11 +15,13 @@ import { RunInputError } from '../engine/errors.ts';
 import { StoreError } from '../store/store-error.ts';
 import { SuiteError } from '../suite/suite-error.ts';
 import { TOOL_VERSION } from '../version.ts';
+import type { BenchCompareOptions, BenchImportOptions } from './bench-command.ts';
 import type { CliIo } from './io.ts';
 import type { CompareCommandOptions } from './compare-command.ts';
 import type { ReportCommandOptions } from './report-command.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import type { SimCommandOptions } from './sim-command.ts';
+import type { SweepCommandOptions } from './sweep-command.ts';
 import type { ServeCommandOptions } from './serve-command.ts';
 import type { TextCheckCommandOptions } from './text-check-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -35,6 +37,11 @@ Exit codes:
   4    the run folder could not be written (disk full, read-only); what was saved is kept, --resume continues
   130  interrupted (a partial report is written; continue with --resume DIR)`;
 
+const BENCH_EXIT_HELP = `
+Exit codes:
+  0    done
+  2    bad input: a file that is missing, not vLLM's output, or a line that does not read (file:line and what to do)`;
+
 function program(io: CliIo, setExit: (code: number) => void): Command {
   const cli = new Command('omni-review')
     .description('Review image-edit quality and speed side by side: vLLM-Omni (A) against the diffusers baseline (B).')
@@ -44,16 +51,13 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
 
-  cli
+  const run = cli
     .command('run')
     .description('send every case of a suite to A and B, compare the outputs and write report.json / report.html / report.md')
     .option('--suite <file>', 'suite YAML file (see docs/suite-format.md)')
     .option('--out <dir>', 'run folder to create (default: <workspace>/runs/<run id>)')
-    .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again')
-    .option('--a <url|sim>', 'backend A: "sim" (embedded simulator) or a base URL such as http://127.0.0.1:8000', SIM_URL)
-    .option('--b <url|sim>', 'backend B: "sim" or a base URL such as http://127.0.0.1:8001', SIM_URL)
-    .addOption(new Option('--a-kind <kind>', 'protocol of A').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.A))
-    .addOption(new Option('--b-kind <kind>', 'protocol of B').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.B))
+    .option('--resume <dir>', 'continue an interrupted run folder: finished jobs are not sent again');
+  addBackendOptions(run)
     .option('--concurrency <n>', 'requests in flight per backend', '2')
     .option('--repeats <n>', 'times each case is sent (same seed; measures timing spread)', '1')
     .option('--timeout <seconds>', 'per-request timeout', '300')
@@ -61,12 +65,8 @@ function program(io: CliIo, setExit: (code: number) => void): Command {
     .option('--seed <n>', 'override every case\'s seed')
     .option('--steps <n>', 'override every case\'s num_inference_steps')
     .option('--size <WxH>', 'override every case\'s output size, e.g. 1024x1024')
-    .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
-    .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
-    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
     .option('--a-sim-time-scale <x>', 'simulator only: multiply A\'s durations once more, e.g. 1.5 for a slower A (try `compare`)', '1')
     .option('--b-sim-time-scale <x>', 'simulator only: multiply B\'s durations once more', '1')
-    .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600')
     .addOption(
       new Option('--ocr <on|off>', 'read the text of every output whose case has expected text (its expected_text or the prompt\'s quoted spans), for A and B')
         .choices(['on', 'off'])
@@ -87,6 +87,48 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts: RunCommandOptions) => setExit(await (await import('./run-command.ts')).runCommand(opts, io)));
+
+  const sweep = cli
+    .command('sweep')
+    .description('load-test A and B point by point over a sweep (batch, prompt tokens, concurrency, request rate) and write sweep.json / .csv / .md / .html')
+    .option('--spec <file>', 'sweep spec YAML file (see docs/sweep-format.md); the flags below override its values')
+    .option('--out <dir>', 'sweep folder to create (default: <workspace>/sweeps/<sweep id>)')
+    .option('--resume <dir>', 'continue an interrupted sweep folder: finished requests are not sent again');
+  addBackendOptions(sweep)
+    .option('--sides <list>', 'which sides to run, in order: A,B · A · B', 'A,B')
+    .option('--both-at-once', 'send to A and B at the same time within a point (default: A, then B)')
+    .option('--name <text>', 'sweep name (spec: name)')
+    .option('--batch <list>', 'images per request n, e.g. 1,2,4 (spec: axes.batch)')
+    .option('--prompt-tokens <list>', 'prompt lengths in tokens, e.g. 512,2048 (spec: axes.prompt_tokens)')
+    .option('--concurrency <list>', 'requests in flight at most, e.g. 1,2,4,8 (spec: axes.concurrency)')
+    .option('--request-rate <list>', 'requests per second, or inf, e.g. 1,2,inf (spec: axes.request_rate)')
+    .option('--burstiness <x>', 'gamma shape of arrivals: 1 = Poisson (spec: axes.burstiness)')
+    .option('--requests <n>', 'measured requests per point and side (spec: requests)')
+    .option('--warmup <n>', 'warm-up requests per point and side, not counted (spec: warmup)')
+    .option('--size <WxH>', 'output size (spec: size)')
+    .option('--steps <n>', 'num_inference_steps (spec: steps)')
+    .option('--seed <n>', 'seed of every request (spec: seed)')
+    .option('--image <file...>', 'input image(s) to edit (spec: images); none: text-to-image')
+    .option('--timeout <seconds>', 'per-request timeout (spec: timeout_s)')
+    .option('--json', 'print a machine-readable summary on stdout (progress goes to stderr)')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+A spec's sim_time_scale applies unless --sim-time-scale is given. With --resume the folder's own spec, backends
+and sides are used; the other options are ignored.
+
+Examples:
+  omni-review sweep --spec fixtures/sweeps/demo.yaml --out sweeps/demo
+  omni-review sweep --batch 1,2,4 --concurrency 1,4 --requests 8 --a http://127.0.0.1:8000 --b http://127.0.0.1:8001
+  omni-review sweep --resume sweeps/demo
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (opts: SweepCommandOptions, cmd: Command) => {
+      // A spec's sim_time_scale applies unless --sim-time-scale was typed.
+      opts.simTimeScaleGiven = cmd.getOptionValueSource('simTimeScale') === 'cli';
+      setExit(await (await import('./sweep-command.ts')).sweepCommand(opts, io));
+    });
 
   cli
     .command('serve')
@@ -179,8 +221,71 @@ Exit codes:
   2    bad input: flags, or a manifest that is not a list of { image, expected } inside its folder`,
     )
     .action(async (opts: TextCheckCommandOptions) => setExit(await (await import('./text-check-command.ts')).textCheckCommand(opts, io)));
+  const bench = cli
+    .command('bench')
+    .description('import and compare `vllm bench serve` results (printed blocks, notes with blocks pasted in, --save-result JSON)');
+  bench
+    .command('import')
+    .description('read vllm bench serve output into one record per result (metric keys as --save-result names them)')
+    .argument('<files...>', 'printed output or notes (.txt/.md/.log: every "Serving Benchmark Result" block), --save-result JSON, or a sweep folder / sweep.json (one result per point and side)')
+    .option('--json', 'print {"results": [...]} for scripts: source, line, heading, metrics, unparsed lines')
+    .addHelpText(
+      'after',
+      `
+A file with several blocks gives several results, each named by the markdown heading or line of text above it.
+Lines inside a block that match no known row are kept under "unparsed" (and listed here), never dropped.
+See docs/bench-import.md for the vLLM versions read and the label → key table.
+
+Examples:
+  omni-review bench import notes.md
+  omni-review bench import vllm-result.json --json > results.json
+${BENCH_EXIT_HELP}`,
+    )
+    .action(async (files: string[], opts: BenchImportOptions) =>
+      setExit(await (await import('./bench-command.ts')).benchImportCommand(files, opts, io)),
+    );
+  bench
+    .command('compare')
+    .description('put two or more results side by side: deltas against a baseline, better/worse per metric, and a verdict')
+    .argument('<inputs...>', 'files as for bench import (or its --json output), or sweep output folders / sweep.json; every result in them is compared, in order')
+    .option('--baseline <n>', 'which result the others are measured against (1 = the first)', '1')
+    .option('--noise <percent>', 'changes within this percent of the baseline read as "same"', '1')
+    .option('--point <ids>', 'sweep inputs: only these points (ids like b4-p512-c2-rinf or labels like 4×512 c2, comma-separated)')
+    .addOption(new Option('--side <side>', 'sweep inputs: only this side').choices(['A', 'B']))
+    .option('--json', 'print the comparison for scripts (values, deltas, judgements, verdicts)')
+    .option('--md', 'print a Markdown table (for notes) instead of the terminal table')
+    .addHelpText(
+      'after',
+      `
+Better means: throughput, successful requests higher; latencies (TTFT, TPOT, ITL, E2EL), failures lower.
+Settings (request rate, max concurrency, burstiness, prompts) are shown, not judged, and a note says when they differ.
+The last lines are the verdict on the headline metrics: Worth it / Not worth it / Mixed / No change.
+
+Examples:
+  omni-review bench compare notes.md                      (a file with a Before and an After block)
+  omni-review bench compare before.json after.json --md
+  omni-review bench compare sweeps/demo --point b1-p512-c4-rinf          (A against B at one point of a sweep)
+  omni-review bench compare before-sweep/ after-sweep/ --point 4×512 c2 --side A   (one point, two sweeps)
+${BENCH_EXIT_HELP}`,
+    )
+    .action(async (inputs: string[], opts: BenchCompareOptions) =>
+      setExit(await (await import('./bench-command.ts')).benchCompareCommand(inputs, opts, io)),
+    );
 
   return cli;
+}
+
+/** --a/--b and what goes with them, the same for `run` and `sweep` (parsed by backend-options.ts). */
+function addBackendOptions(cmd: Command): Command {
+  return cmd
+    .option('--a <url|sim>', 'backend A: "sim" (embedded simulator) or a base URL such as http://127.0.0.1:8000', SIM_URL)
+    .option('--b <url|sim>', 'backend B: "sim" or a base URL such as http://127.0.0.1:8001', SIM_URL)
+    .addOption(new Option('--a-kind <kind>', 'protocol of A').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.A))
+    .addOption(new Option('--b-kind <kind>', 'protocol of B').choices(['vllm-omni', 'diffusers']).default(DEFAULT_KIND.B))
+    .option('--a-faults <spec>', 'simulator only: faults to inject into A, e.g. "typo=0.3,5xx=0.1"', '')
+    .option('--b-faults <spec>', 'simulator only: faults to inject into B', '')
+    .option('--sim-time-scale <x>', 'simulator only: multiply the modelled durations (1 = real-world seconds)', String(DEFAULT_TIME_SCALE))
+    .option('--health-timeout <seconds>', 'how long to wait for a real server\'s /health', '600');
 }
 
 /** Turn an expected failure into one line and an exit code; anything else is a bug and keeps its stack. */

@@ -5,7 +5,6 @@
  */
 import { join, resolve } from 'node:path';
 import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
-import { parseBackendTarget } from '../engine/backend-target.ts';
 import { createRun, type BackendSpec } from '../engine/create-run.ts';
 import { BackendUnavailableError } from '../engine/errors.ts';
 import { executeRun } from '../engine/execute-run.ts';
@@ -21,24 +20,20 @@ import { loadSuiteFile } from '../suite/load.ts';
 import {
   UsageError,
   parseIntOption,
-  parseKindOption,
   parsePositiveNumberOption,
   parseSecondsOption,
   parseSizeOption,
 } from './args.ts';
+import { parseBackendOptions, type BackendOptionValues } from './backend-options.ts';
 import type { CliIo } from './io.ts';
 import { closingLines } from './closing-lines.ts';
 import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends BackendOptionValues {
   suite?: string;
   out?: string;
   resume?: string;
-  a: string;
-  b: string;
-  aKind: string;
-  bKind: string;
   concurrency: string;
   repeats: string;
   timeout: string;
@@ -46,12 +41,8 @@ export interface RunCommandOptions {
   seed?: string;
   steps?: string;
   size?: string;
-  aFaults: string;
-  bFaults: string;
-  simTimeScale: string;
   aSimTimeScale: string;
   bSimTimeScale: string;
-  healthTimeout: string;
   /** `on` (default) or `off`: OCR of outputs with expected text (issue 11). */
   ocr?: string;
   json?: boolean;
@@ -88,12 +79,10 @@ function newRunSettings(o: RunCommandOptions): NewRunSettings {
   if (o.seed !== undefined) overrides.seed = parseIntOption('--seed', o.seed, 0, MAX_SEED);
   if (o.steps !== undefined) overrides.steps = parseIntOption('--steps', o.steps, 1, 200);
   if (o.size !== undefined) overrides.size = parseSizeOption('--size', o.size);
-  const spec = (target: string, kind: BackendKind, faults: string): BackendSpec => ({ target, kind, faults, concurrency, timeoutMs });
+  const { targets } = parseBackendOptions(o);
+  const spec = (t: { target: string; kind: BackendKind; faults: string }): BackendSpec => ({ ...t, concurrency, timeoutMs });
   return {
-    backends: {
-      A: spec(parseBackendTarget('--a', o.a), parseKindOption('--a-kind', o.aKind), o.aFaults),
-      B: spec(parseBackendTarget('--b', o.b), parseKindOption('--b-kind', o.bKind), o.bFaults),
-    },
+    backends: { A: spec(targets.A), B: spec(targets.B) },
     params: {
       overrides,
       repeats: parseIntOption('--repeats', o.repeats, 1, 100),
@@ -113,12 +102,11 @@ function describeTarget(cfg: { simulated: boolean; target: string; kind: string 
 }
 
 export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<number> {
-  const simTimeScale = parsePositiveNumberOption('--sim-time-scale', o.simTimeScale, 0, 100);
+  const { simTimeScale, healthDeadlineMs } = parseBackendOptions(o);
   const simSideTimeScale = {
     A: parsePositiveNumberOption('--a-sim-time-scale', o.aSimTimeScale, 0, 100),
     B: parsePositiveNumberOption('--b-sim-time-scale', o.bSimTimeScale, 0, 100),
   };
-  const healthDeadlineMs = parseSecondsOption('--health-timeout', o.healthTimeout, 1, 86_400);
   const human = o.json ? io.stderr : io.stdout;
   const say = (line: string) => {
     if (!o.quiet) human.write(`${line}\n`);

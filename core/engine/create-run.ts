@@ -42,7 +42,8 @@ function backendLabel(kind: BackendKind, target: string): string {
 /** The url recorded for a simulated backend: its port changes on every start, so we record what it is instead. */
 const SIMULATOR_URL_LABEL = 'embedded simulator';
 
-function backendConfig(side: Side, spec: BackendSpec): BackendConfig {
+/** The checked record of one side (faults only for a simulator); the sweep (core/sweep) records its sides the same way. */
+export function backendConfig(side: Side, spec: BackendSpec): BackendConfig {
   const simulated = spec.target === SIM_URL;
   if (simulated) {
     try {

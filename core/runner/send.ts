@@ -45,7 +45,8 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-export async function sendJob(job: Job, request: ImageRequest, options: SendJobOptions): Promise<SendOutcome> {
+/** Only `job.id` is read (for messages): the load generator (core/load) sends requests that are not suite jobs. */
+export async function sendJob(job: Pick<Job, 'id'>, request: ImageRequest, options: SendJobOptions): Promise<SendOutcome> {
   const { adapter, timeoutMs, stopSignal, sideLabel } = options;
   const timeout = new AbortController();
   let timedOut = false;

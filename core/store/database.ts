@@ -92,7 +92,8 @@ function assertDatabaseIntact(db: DatabaseSync, dbFile: string): void {
   if (problems.length > 0) throw damagedError(dbFile, `is damaged (SQLite's check: ${problems.slice(0, 2).join('; ')})`);
 }
 
-export function openDatabase(dbFile: string, verify = false): DatabaseSync {
+/** @param latest the newest schema version this file may have (a sweep database has its own list of migrations). */
+export function openDatabase(dbFile: string, verify = false, latest?: number): DatabaseSync {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(dbFile);
@@ -104,7 +105,7 @@ export function openDatabase(dbFile: string, verify = false): DatabaseSync {
   try {
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Refuse a newer schema before writing anything to the file (switching the journal mode is a write).
-    assertSchemaSupported(db, dbFile);
+    assertSchemaSupported(db, dbFile, latest);
     if (verify) assertDatabaseIntact(db, dbFile);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');

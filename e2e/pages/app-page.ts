@@ -1,11 +1,12 @@
 /**
  * Page object for the whole window: navigation, top bar (run, SIMULATED badge, blind, reviewer, help),
- * notices and the first-run reviewer prompt. Feature pages hang off it: `app.runs`, `app.review`.
+ * notices and the first-run reviewer prompt. Feature pages hang off it: `app.runs`, `app.review`, `app.speed`.
  * Selectors are the data-testids the renderer sets for e2e (never text or CSS classes).
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import { ReviewPage } from './review-page.ts';
 import { RunsPage } from './runs-page.ts';
+import { SpeedPage } from './speed-page.ts';
 
 /** The access token playwright.config.ts made for this e2e run (and gave the server). */
 export function e2eToken(): string {
@@ -18,6 +19,7 @@ export class AppPage {
   readonly page: Page;
   readonly runs: RunsPage;
   readonly review: ReviewPage;
+  readonly speed: SpeedPage;
   readonly root: Locator;
   readonly topBar: Locator;
   readonly currentRun: Locator;
@@ -35,6 +37,7 @@ export class AppPage {
     this.page = page;
     this.runs = new RunsPage(page);
     this.review = new ReviewPage(page);
+    this.speed = new SpeedPage(page);
     this.root = page.getByTestId('app');
     this.topBar = page.getByTestId('top-bar');
     this.currentRun = page.getByTestId('current-run');

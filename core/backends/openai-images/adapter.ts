@@ -23,6 +23,7 @@ import { cancelledError, formatDuration, httpError, snippet, type RequestContext
 import { buildEditMultipart, buildGenerationJson, jsonBody, type EncodedBody } from './encode.ts';
 import { extractImagesApiImage, parseJson, tryParseJson, type DecodedImage, type ResponseContext } from './decode.ts';
 import { findServerTimings, serverStages } from './timings.ts';
+import { reportedPromptTokens, returnedImageCount } from './counts.ts';
 
 export const PATHS = {
   health: '/health',
@@ -279,6 +280,8 @@ export abstract class OpenAiImageAdapter implements BackendAdapter {
       peakMemoryMb: t.peakMemoryMb,
       endpoint: `POST ${path}`,
       ...(t.notes.length ? { notes: t.notes } : {}),
+      imageCount: returnedImageCount(json),
+      promptTokens: reportedPromptTokens(json),
     };
   }
 }

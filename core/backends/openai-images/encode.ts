@@ -28,7 +28,7 @@ export async function buildEditMultipart(request: ImageRequest, model?: string):
   form.append('num_inference_steps', String(request.steps));
   if (request.trueCfgScale !== undefined) form.append('true_cfg_scale', String(request.trueCfgScale));
   if (request.negativePrompt !== undefined) form.append('negative_prompt', request.negativePrompt);
-  form.append('n', '1');
+  form.append('n', String(request.n ?? 1));
   form.append('response_format', 'b64_json');
   form.append('output_format', 'png');
   if (model !== undefined) form.append('model', model);
@@ -45,7 +45,7 @@ export function buildGenerationJson(request: ImageRequest, model?: string): Reco
     ...(model === undefined ? {} : { model }),
     prompt: request.prompt,
     size: request.size,
-    n: 1,
+    n: request.n ?? 1,
     seed: request.seed,
     num_inference_steps: request.steps,
     ...(request.trueCfgScale === undefined ? {} : { true_cfg_scale: request.trueCfgScale }),
@@ -77,7 +77,7 @@ export function buildChatJson(request: ImageRequest, model?: string): Record<str
       ...(request.trueCfgScale === undefined ? {} : { true_cfg_scale: request.trueCfgScale }),
       seed: request.seed,
       ...(request.negativePrompt === undefined ? {} : { negative_prompt: request.negativePrompt }),
-      num_outputs_per_prompt: 1,
+      num_outputs_per_prompt: request.n ?? 1,
     },
   };
 }

@@ -11,7 +11,7 @@ import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
 import { renderJobOf, type ImageJob } from './serve-image.ts';
-import { batchedStepS, jitter, modelA, peakMemoryA } from './timing.ts';
+import { batchedStepS, jitter, modelA, peakMemoryA, promptTokens } from './timing.ts';
 
 export interface PipelineAResult {
   b64: string;
@@ -27,7 +27,17 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   const r = job.request;
   const { life } = ctx;
   const scaleMs = 1000 * ctx.timeScale;
-  const m = modelA({ width: r.width, height: r.height, steps: r.steps, cfg: r.cfg, mode: r.mode, inputImages: r.inputs.length });
+  const images = Math.max(1, r.n ?? 1);
+  const m = modelA({
+    width: r.width,
+    height: r.height,
+    steps: r.steps,
+    cfg: r.cfg,
+    mode: r.mode,
+    inputImages: r.inputs.length,
+    images,
+    promptTokens: promptTokens(r.prompt),
+  });
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
   const renderJob = renderJobOf(ctx.kind, job);
 
@@ -37,7 +47,8 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   let kMax = 1;
   const stepRng = mulberry32(hash32('steps', ctx.kind, job.identity, job.attempt));
   const denoiseJitter = j('denoise');
-  ctx.activeDenoise++;
+  // The step is shared by every image in flight: this request brings its n.
+  ctx.activeDenoise += images;
   let denoise;
   try {
     denoise = await runDenoise(
@@ -52,7 +63,7 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
       () => applyEdit(encode.value as RawRgb, renderJob),
     );
   } finally {
-    ctx.activeDenoise--;
+    ctx.activeDenoise -= images;
   }
   await life.sleep(m.transferToDecodeS * scaleMs, job.signal);
 

@@ -42,7 +42,17 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const r = job.request;
   const { life } = ctx;
   const scale = ctx.timeScale;
-  const m = modelB({ width: r.width, height: r.height, steps: r.steps, cfg: r.cfg, mode: r.mode, inputImages: r.inputs.length });
+  const images = Math.max(1, r.n ?? 1);
+  const m = modelB({
+    width: r.width,
+    height: r.height,
+    steps: r.steps,
+    cfg: r.cfg,
+    mode: r.mode,
+    inputImages: r.inputs.length,
+    images,
+    promptTokens: promptTokens(r.prompt),
+  });
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
   const rng = mulberry32(hash32('b-steps', job.identity, job.attempt));
   const renderJob = renderJobOf(ctx.kind, job);
@@ -129,7 +139,7 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
     [`${P}.vae.decode`]: s(vaeDecode.modelMs),
     [`${P}.forward`]: s(pipelineTotal),
   };
-  const memory = peakMemoryB(r.width, r.height, r.cfg);
+  const memory = peakMemoryB(r.width, r.height, r.cfg, images);
   return {
     b64: encoded.value!,
     width: image.width,

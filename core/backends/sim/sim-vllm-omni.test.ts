@@ -132,7 +132,12 @@ describe('vLLM-Omni current: /v1/images/edits', () => {
     expect(mismatch.status).toBe(400);
     expect(mismatch.body.detail).toMatch(/^Model mismatch: request specifies 'other\/model'/);
     expect((await edit(current, { ...basic, model: 'Qwen/Qwen-Image-Edit' })).status).toBe(200);
-    expect(await edit(current, { ...basic, n: 2 })).toMatchObject({ status: 400 });
+    // n images per request (sweeps' batch axis): the one rendered image n times; 1 to 10.
+    const two = await edit(current, { ...basic, n: 2 });
+    expect(two.status).toBe(200);
+    expect(two.body.data).toHaveLength(2);
+    expect(two.body.data[1].b64_json).toBe(two.body.data[0].b64_json);
+    expect(await edit(current, { ...basic, n: 11 })).toMatchObject({ status: 422 });
     expect((await edit(current, { ...basic, size: 'big' })).body.detail).toMatch(/Invalid size "big"/);
     expect((await edit(current, { ...basic, size: '9000x9000' })).status).toBe(400);
     expect((await edit(current, { ...basic, response_format: 'url' })).status).toBe(400);

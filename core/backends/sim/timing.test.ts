@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { distribute } from './denoise-loop.ts';
 import { calculateDimensions, floorToPipelineMultiple, parseWxH, pipelineDefaultEditSize } from './sizes.ts';
-import { batchedStepS, jitter, modelA, modelB, peakMemoryA, peakMemoryB, promptTokens, stepSizeFactor, visionTokens } from './timing.ts';
+import {
+  PROMPT_FREE_TOKENS,
+  SATURATION_IMAGES,
+  batchedStepS,
+  jitter,
+  modelA,
+  modelB,
+  peakMemoryA,
+  peakMemoryB,
+  promptTokens,
+  stepSizeFactor,
+  visionTokens,
+} from './timing.ts';
 
 const edit1024 = { width: 1024, height: 1024, steps: 50, cfg: false, mode: 'edit' as const, inputImages: 1 };
 
@@ -97,5 +109,35 @@ describe('sizes', () => {
   it('computes the edit default size like diffusers calculate_dimensions', () => {
     expect(calculateDimensions(1024 * 1024, 1)).toEqual({ width: 1024, height: 1024 });
     expect(pipelineDefaultEditSize({ width: 1920, height: 1080 })).toEqual({ width: 1376, height: 768 });
+  });
+});
+
+describe('load model (issue 12)', () => {
+  const shape = { width: 512, height: 512, steps: 20, cfg: false, mode: 'edit' as const, inputImages: 1 };
+
+  it("A's encode is flat in the batch; decode and B's batch grow with it", () => {
+    expect(modelA({ ...shape, images: 8 }).encodeS).toBe(modelA({ ...shape, images: 1 }).encodeS);
+    expect(modelA({ ...shape, images: 4 }).decodeS).toBeCloseTo(4 * modelA(shape).decodeS);
+    expect(modelB({ ...shape, images: 4 }).denoiseStepMs).toBeCloseTo(modelB(shape).denoiseStepMs * (1 + 0.8 * 3));
+    expect(modelB({ ...shape, images: 4 }).textEncodeCallMs).toBe(modelB(shape).textEncodeCallMs);
+  });
+
+  it("A's shared denoise step grows sublinearly up to saturation, linearly after", () => {
+    const per = (k: number) => batchedStepS(1, k) / k;
+    for (let k = 2; k <= SATURATION_IMAGES; k++) expect(per(k)).toBeLessThan(per(k - 1));
+    expect(per(2 * SATURATION_IMAGES)).toBeCloseTo(per(SATURATION_IMAGES));
+    expect(batchedStepS(1, 2 * SATURATION_IMAGES)).toBeCloseTo(2 * batchedStepS(1, SATURATION_IMAGES));
+  });
+
+  it('prompt tokens cost encode time on both sides, beyond the free ones', () => {
+    expect(modelA({ ...shape, promptTokens: PROMPT_FREE_TOKENS }).encodeS).toBe(modelA(shape).encodeS);
+    expect(modelA({ ...shape, promptTokens: PROMPT_FREE_TOKENS + 1024 }).encodeS).toBeCloseTo(2 * modelA(shape).encodeS);
+    expect(modelB({ ...shape, promptTokens: 2048 }).textEncodeCallMs).toBeGreaterThan(modelB({ ...shape, promptTokens: 512 }).textEncodeCallMs);
+  });
+
+  it('batch costs memory on both sides', () => {
+    expect(peakMemoryA(512, 512, 8)).toBeGreaterThan(peakMemoryA(512, 512, 1));
+    expect(peakMemoryB(512, 512, false, 8).reserved).toBeGreaterThan(peakMemoryB(512, 512, false, 1).reserved);
+    expect(peakMemoryB(512, 512, false)).toEqual(peakMemoryB(512, 512, false, 1));
   });
 });

@@ -10,6 +10,12 @@
  *   per step where k requests in flight share each step at base × (1 + 0.35 (k − 1)), decode 0.18 s, small
  *   inter-stage transfers.
  * Per-step cost scales with (pixels / 1024²)^1.1 and linearly with steps; VAE and pre/post work linearly with pixels.
+ *
+ * Load (issue 12, speed review): a request may ask for `n` images and carry a long prompt.
+ * - A: encode is flat in n; the denoise step is shared by every image in flight (k requests × their n), growing
+ *   sublinearly up to SATURATION_IMAGES and linearly beyond (the GPU is full); decode and memory grow with images.
+ * - B: one request at a time; its batch of n costs each step 1 + 0.8 (n − 1), VAE decode and post-processing n times.
+ * - Prompt tokens above PROMPT_FREE_TOKENS cost encode time on both sides (text encoder sequence length).
  */
 import { hashUnit } from './hash.ts';
 
@@ -24,6 +30,20 @@ export interface WorkShape {
   mode: 'edit' | 'generate';
   /** Input images of an edit (0 for generation). */
   inputImages: number;
+  /** Images asked for (`n`); default 1. */
+  images?: number;
+  /** The prompt's token count (promptTokens below); default: short. */
+  promptTokens?: number;
+}
+
+/** Prompts up to this many tokens cost the reference encode time; longer ones cost more. */
+export const PROMPT_FREE_TOKENS = 64;
+/** Images in one denoise step from which the GPU is full: beyond, each image costs a full share. */
+export const SATURATION_IMAGES = 8;
+
+/** Extra encode cost of a long prompt, as a fraction of the reference call: +1 per 1024 tokens above the free ones. */
+export function promptCostFactor(tokens: number | undefined): number {
+  return 1 + Math.max(0, (tokens ?? 0) - PROMPT_FREE_TOKENS) / 1024;
 }
 
 export function pixelFactor(width: number, height: number): number {
@@ -52,18 +72,25 @@ export interface ModelA {
 
 export function modelA(shape: WorkShape): ModelA {
   const px = pixelFactor(shape.width, shape.height);
+  const n = Math.max(1, shape.images ?? 1);
   return {
-    encodeS: 0.25,
+    encodeS: 0.25 * promptCostFactor(shape.promptTokens),
     transferToDenoiseS: 0.004 + 0.002 * px,
     denoiseStepS: 0.3 * stepSizeFactor(shape.width, shape.height) * (shape.cfg ? 2 : 1),
-    transferToDecodeS: 0.002 + 0.002 * px,
-    decodeS: 0.18 * px,
+    transferToDecodeS: 0.002 + 0.002 * px * n,
+    decodeS: 0.18 * px * n,
   };
 }
 
-/** Cost of one denoise step when k requests share it (continuous batching). */
+/**
+ * Cost of one denoise step when k images share it (continuous batching: requests × their n): sublinear up to
+ * SATURATION_IMAGES, then linear (each image beyond costs the saturated share).
+ */
 export function batchedStepS(baseStepS: number, k: number): number {
-  return baseStepS * (1 + 0.35 * (Math.max(1, k) - 1));
+  const images = Math.max(1, k);
+  const upTo = Math.min(images, SATURATION_IMAGES);
+  const sublinear = 1 + 0.35 * (upTo - 1);
+  return baseStepS * (images <= SATURATION_IMAGES ? sublinear : (sublinear * images) / SATURATION_IMAGES);
 }
 
 /** diffusers baseline (B), milliseconds, unscaled and unjittered. */
@@ -86,18 +113,19 @@ export interface ModelB {
 export function modelB(shape: WorkShape): ModelB {
   const px = pixelFactor(shape.width, shape.height);
   const passes = shape.cfg ? 2 : 1;
+  const n = Math.max(1, shape.images ?? 1);
   return {
     preprocessMs: shape.mode === 'edit' ? 20 * px * Math.max(1, shape.inputImages) : 0.5,
-    textEncodeCallMs: 300,
+    textEncodeCallMs: 300 * promptCostFactor(shape.promptTokens),
     textEncodeCalls: passes,
     vaeEncodeMs: shape.mode === 'edit' ? 120 * px * shape.inputImages : 0,
-    prepareLatentsMs: 2 * px,
+    prepareLatentsMs: 2 * px * n,
     timestepsMs: 1,
-    denoiseStepMs: 450 * stepSizeFactor(shape.width, shape.height) * passes,
+    denoiseStepMs: 450 * stepSizeFactor(shape.width, shape.height) * passes * (1 + 0.8 * (n - 1)),
     transformerPassesPerStep: passes,
-    vaeDecodeMs: 210 * px,
-    postprocessMs: 35 * px,
-    encodeResponseMs: 80 * px,
+    vaeDecodeMs: 210 * px * n,
+    postprocessMs: 35 * px * n,
+    encodeResponseMs: 80 * px * n,
   };
 }
 
@@ -107,10 +135,10 @@ export function peakMemoryA(width: number, height: number, concurrent: number): 
   return round1(57_000 + 4_000 * px + 1_500 * px * (Math.max(1, concurrent) - 1));
 }
 
-/** Peak GPU memory of B (reserved and allocated), one request at a time. */
-export function peakMemoryB(width: number, height: number, cfg: boolean): { reserved: number; allocated: number } {
+/** Peak GPU memory of B (reserved and allocated), one request at a time; +1 800 MB per extra image of its batch. */
+export function peakMemoryB(width: number, height: number, cfg: boolean, images = 1): { reserved: number; allocated: number } {
   const px = pixelFactor(width, height);
-  const reserved = 57_000 + 4_500 * px + (cfg ? 300 * px : 0);
+  const reserved = 57_000 + 4_500 * px + (cfg ? 300 * px : 0) + 1_800 * px * (Math.max(1, images) - 1);
   return { reserved: round1(reserved), allocated: round1(reserved - 2_600 * Math.min(1, px)) };
 }
 

@@ -216,7 +216,7 @@ describe.each(Object.keys(transports))('contract over %s', (name) => {
         params: {},
       });
       expect(started).toMatchObject({ suiteName: 'tiny', state: 'starting', pairs: 2 });
-      const mine = () => events.filter((e) => (e.type === 'run-updated' ? e.run.id : e.runId) === started.id);
+      const mine = () => events.filter((e) => (e.type === 'run-updated' ? e.run.id : e.type === 'pairs-changed' ? e.runId : null) === started.id);
       const last = () => mine().filter((e) => e.type === 'run-updated').at(-1);
       await waitUntil(() => {
         const e = last();

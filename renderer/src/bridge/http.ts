@@ -22,7 +22,7 @@ export interface HttpApiOptions {
   setTimer?: (fn: () => void, ms: number) => () => void;
 }
 
-const EVENT_TYPES = new Set(['run-updated', 'pairs-changed']);
+const EVENT_TYPES = new Set(['run-updated', 'pairs-changed', 'sweep-updated']);
 
 export function createHttpApi(options: HttpApiOptions): ReviewApi {
   const base = options.baseUrl.replace(/\/+$/, '');

@@ -21,7 +21,7 @@ import type { Bucket } from '../lib/buckets.ts';
 import type { ParsedFilter } from '../lib/filter.ts';
 import type { Side } from '../../../shared/model.ts';
 
-export type View = 'runs' | 'review' | 'summary';
+export type View = 'runs' | 'review' | 'summary' | 'speed';
 export type Overlay = null | 'help' | 'tags' | 'note' | 'reviewer';
 export type AppInfo = ResponseOf<'app:get-info'>;
 

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { keyActionFor } from '../../lib/keys.ts';
 import { useApp, useStoreApi } from '../../state/react.tsx';
 import { ReviewPage } from '../review/review-page.tsx';
@@ -9,6 +9,10 @@ import { NoticeToast } from './notice-toast.tsx';
 import { ReviewerPrompt } from './reviewer-prompt.tsx';
 import { TopBar } from './top-bar.tsx';
 import './shell.css';
+
+// The Speed screen carries the chart library (ECharts, about half the bundle): loaded when first opened, so the
+// review screens start as fast as before.
+const SpeedPage = lazy(() => import('../speed/speed-page.tsx').then((m) => ({ default: m.SpeedPage })));
 
 export function App() {
   const store = useStoreApi();
@@ -44,6 +48,16 @@ export function App() {
         <RunsPage />
       ) : view === 'summary' ? (
         <SummaryPage />
+      ) : view === 'speed' ? (
+        <Suspense
+          fallback={
+            <div className="boot" aria-busy="true">
+              Loading the Speed screen…
+            </div>
+          }
+        >
+          <SpeedPage />
+        </Suspense>
       ) : (
         <ReviewPage />
       )}

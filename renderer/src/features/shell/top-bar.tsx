@@ -40,6 +40,9 @@ export function TopBar() {
         >
           Summary
         </button>
+        <button type="button" className={view === 'speed' ? 'tab active' : 'tab'} data-testid="nav-speed" onClick={() => setView('speed')}>
+          Speed
+        </button>
       </nav>
       {run && (
         <div className="top-run" data-testid="current-run">

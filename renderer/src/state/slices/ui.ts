@@ -65,7 +65,11 @@ export function createUiSlice(ctx: SliceContext): UiSlice {
 
     async boot() {
       unsubscribe?.();
-      unsubscribe = api.subscribe((event) => (event.type === 'run-updated' ? ctx.onRunEvent(event) : ctx.onPairsEvent(event)));
+      unsubscribe = api.subscribe((event) => {
+        // sweep-updated events are the Speed screen's (issue 12); the review slices take runs and pairs.
+        if (event.type === 'run-updated') ctx.onRunEvent(event);
+        else if (event.type === 'pairs-changed') ctx.onPairsEvent(event);
+      });
       try {
         const [info, settings, runs, suites] = await Promise.all([
           api.call('app:get-info', {}),
