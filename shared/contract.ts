@@ -356,7 +356,7 @@ export const CONTRACT = {
   'sweeps:start': { request: StartSweepRequestSchema, response: SweepSummarySchema },
   'sweeps:cancel': { request: SweepIdRequest, response: SweepSummarySchema },
   'sweeps:resume': { request: SweepIdRequest, response: SweepSummarySchema },
-  /** Register a sweep folder made elsewhere (`omni-review sweep --out DIR`) so it shows in the list. */
+  /** Register a sweep folder made elsewhere (`omni-review sweep --out DIR`) so it shows in the list (this session). */
   'sweeps:open': { request: z.object({ dir: z.string().min(1).max(4096) }).strict(), response: SweepSummarySchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
