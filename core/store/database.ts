@@ -1,9 +1,11 @@
 /**
- * The run database's plumbing: opening run.sqlite with the settings every connection needs (busy timeout, WAL,
+ * The plumbing of the run and sweep databases: opening run.sqlite with the settings every connection needs (busy timeout, WAL,
  * synchronous=FULL, foreign keys; a newer schema refused before anything is written) and the JSON columns,
  * validated with the shared zod schemas on the way in (`checked`) and on the way out (`column`).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { z } from 'zod';
 import { RunConfigSchema, type RunConfig } from '../../shared/model.ts';
@@ -57,6 +59,26 @@ export function damagedError(dbFile: string, what: string, cause?: unknown): Sto
 }
 
 /**
+ * True when `file` is a regular file that starts with SQLite's 16-byte header (a run's or a sweep's database).
+ * Reads those bytes only; never opens the database, so a folder can be classified without writing to it.
+ */
+export async function isSqliteDatabaseFile(file: string): Promise<boolean> {
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    const handle = await open(file, 'r');
+    try {
+      const header = Buffer.alloc(SQLITE_HEADER.length);
+      const { bytesRead } = await handle.read(header, 0, header.length, 0);
+      return bytesRead === header.length && header.toString('latin1') === SQLITE_HEADER;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Before SQLite touches an existing run.sqlite: an empty (0-byte) or foreign file would otherwise be taken for
  * a new database and get a fresh schema written into it. Never writes.
  */
@@ -77,6 +99,22 @@ export function checkExistingDatabaseFile(dbFile: string): void {
   if (read === 0) throw damagedError(dbFile, 'is empty (0 bytes): the run was cut off while it was being created, or the file was truncated');
   if (read < header.length || header.toString('latin1') !== SQLITE_HEADER) {
     throw damagedError(dbFile, 'is not an SQLite database (its first bytes are wrong): not an omni-review run database, or it is damaged');
+  }
+}
+
+/**
+ * The read-only checks before a store takes its folder's lock (a run's or a sweep's): to create, `dbFile` must not
+ * exist yet (`alreadyThere`) and its folder is made; to open, it must exist (`notFound`) and be an SQLite file.
+ * Nothing is written into an existing folder, not even the lock file, before these pass.
+ */
+export async function checkDatabaseFileBeforeLock(dbFile: string, create: boolean, alreadyThere: () => Error, notFound: string): Promise<void> {
+  if (create) {
+    if (existsSync(dbFile)) throw alreadyThere();
+    await mkdir(path.dirname(dbFile), { recursive: true });
+  } else if (!existsSync(dbFile)) {
+    throw new Error(notFound);
+  } else {
+    checkExistingDatabaseFile(dbFile);
   }
 }
 

@@ -12,6 +12,9 @@ import { StoreError } from './store-error.ts';
 
 export const LOCK_FILE = 'run.lock';
 
+/** The lock of a store opened without one (`lock: false`: a read-only viewer); releasing it does nothing. */
+export const NO_LOCK: RunLock = { file: '', release() {} };
+
 /** True when a process with this pid exists (EPERM means it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

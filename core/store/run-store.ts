@@ -4,7 +4,7 @@
  * for verdicts, config and plan, NORMAL for the runner's records: see `durability`); every JSON column is validated with the shared zod schemas on the way in and on the way out.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
@@ -34,9 +34,9 @@ import { OcrReadSchema, ocrReadKey, type OcrRead } from '../../shared/ocr-read.t
 import { containedFile } from '../paths/containment.ts';
 import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError } from './image-file.ts';
 import { oversizeProblem } from './image-limits.ts';
-import { SQLITE_HEADER, checkExistingDatabaseFile, checked, column, damagedError, openDatabase, readConfig, type Row } from './database.ts';
+import { checkDatabaseFileBeforeLock, checked, column, damagedError, isSqliteDatabaseFile, openDatabase, readConfig, type Row } from './database.ts';
 import { migrate } from './migrations.ts';
-import { acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
+import { NO_LOCK, acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
 import { StoreError, isDamagedDatabaseMessage } from './store-error.ts';
 import type { RunStore, StoredImage } from './types.ts';
 
@@ -66,8 +66,6 @@ export interface OpenRunStoreOptions {
    */
   lock?: boolean;
 }
-
-const NO_LOCK: RunLock = { file: '', release() {} };
 
 function now(): string {
   return new Date().toISOString();
@@ -428,15 +426,8 @@ export async function openRunStore(dir: string, options: OpenRunStoreOptions = {
       `${absDir} already holds a run (${DB_FILE} exists, perhaps made a moment ago by another omni-review): nothing in it was changed. ` +
         `Choose a new folder, or continue that run with: npx omni-review run --resume ${absDir}`,
     );
-  if (createConfig) {
-    if (existsSync(dbFile)) throw alreadyRun();
-    await mkdir(absDir, { recursive: true });
-  } else if (!existsSync(dbFile)) {
-    throw new Error(`${dbFile} not found: not a run folder created by \`omni-review run\``);
-  }
   if (createConfig && options.lock === false) throw new Error('creating a run needs its lock');
-  // Read-only checks of an existing file before anything (even the lock file) is written into the folder.
-  if (!createConfig) checkExistingDatabaseFile(dbFile);
+  await checkDatabaseFileBeforeLock(dbFile, createConfig !== undefined, alreadyRun, `${dbFile} not found: not a run folder created by \`omni-review run\``);
   const lock = options.lock === false ? NO_LOCK : acquireRunLock(absDir);
   let db: DatabaseSync | undefined;
   try {
@@ -515,21 +506,8 @@ export function removeOrphanTempFiles(dir: string): string[] {
 }
 
 /** True when `dir` holds a run.sqlite that is an SQLite database (its 16-byte header). Never opens it for writing. */
-export async function isRunFolder(dir: string): Promise<boolean> {
-  const file = path.join(dir, DB_FILE);
-  try {
-    if (!(await stat(file)).isFile()) return false;
-    const handle = await open(file, 'r');
-    try {
-      const header = Buffer.alloc(SQLITE_HEADER.length);
-      const { bytesRead } = await handle.read(header, 0, header.length, 0);
-      return bytesRead === header.length && header.toString('latin1') === SQLITE_HEADER;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return false;
-  }
+export function isRunFolder(dir: string): Promise<boolean> {
+  return isSqliteDatabaseFile(path.join(dir, DB_FILE));
 }
 
 /** Absolute paths of the direct sub-folders of `workspaceDir` that are runs, sorted by name. [] when it does not exist. */

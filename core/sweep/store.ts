@@ -12,7 +12,6 @@
  * commit per request (an fsync while the event loop waits) cost ~10 ms per request at concurrency 8 (bench `load`).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { z } from 'zod';
@@ -24,9 +23,9 @@ import {
   type SweepRequestRecord,
   type SweepState,
 } from '../../shared/sweep.ts';
-import { SQLITE_HEADER, checkExistingDatabaseFile, checked, column, openDatabase, type Row } from '../store/database.ts';
+import { checkDatabaseFileBeforeLock, checked, column, isSqliteDatabaseFile, openDatabase, type Row } from '../store/database.ts';
 import { migrate, type Migration } from '../store/migrations.ts';
-import { acquireRunLock, type RunLock } from '../store/run-lock.ts';
+import { NO_LOCK, acquireRunLock, type RunLock } from '../store/run-lock.ts';
 import { StoreError } from '../store/store-error.ts';
 
 export const SWEEP_DB_FILE = 'sweep.sqlite';
@@ -176,8 +175,6 @@ export class SweepStore {
   }
 }
 
-const NO_LOCK: RunLock = { file: '', release() {} };
-
 export interface OpenSweepOptions {
   /** Create a new sweep with this configuration (the folder must not hold one). */
   create?: SweepConfig;
@@ -194,14 +191,7 @@ export async function openSweepStore(dir: string, options: OpenSweepOptions = {}
       'in-use',
       `${absDir} already holds a sweep (${SWEEP_DB_FILE} exists): nothing in it was changed. Choose a new folder, or continue it with: npx omni-review sweep --resume ${absDir}`,
     );
-  if (create) {
-    if (existsSync(dbFile)) throw already();
-    await mkdir(absDir, { recursive: true });
-  } else if (!existsSync(dbFile)) {
-    throw new Error(`${dbFile} not found: not a sweep folder created by \`omni-review sweep\``);
-  } else {
-    checkExistingDatabaseFile(dbFile);
-  }
+  await checkDatabaseFileBeforeLock(dbFile, create !== undefined, already, `${dbFile} not found: not a sweep folder created by \`omni-review sweep\``);
   const lock = options.lock === false ? NO_LOCK : acquireRunLock(absDir);
   let db: DatabaseSync | undefined;
   try {
@@ -222,19 +212,7 @@ export async function openSweepStore(dir: string, options: OpenSweepOptions = {}
   }
 }
 
-export async function isSweepFolder(dir: string): Promise<boolean> {
-  const file = path.join(dir, SWEEP_DB_FILE);
-  try {
-    if (!(await stat(file)).isFile()) return false;
-    const handle = await open(file, 'r');
-    try {
-      const header = Buffer.alloc(SQLITE_HEADER.length);
-      const { bytesRead } = await handle.read(header, 0, header.length, 0);
-      return bytesRead === header.length && header.toString('latin1') === SQLITE_HEADER;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return false;
-  }
+/** True when `dir` holds a sweep.sqlite that is an SQLite database (its 16-byte header). Never opens it for writing. */
+export function isSweepFolder(dir: string): Promise<boolean> {
+  return isSqliteDatabaseFile(path.join(dir, SWEEP_DB_FILE));
 }
