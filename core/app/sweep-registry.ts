@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParsedRequestOf, SweepSpecEntry } from '../../shared/contract.ts';
 import { sweepPoints, type SweepResult, type SweepSummary } from '../../shared/sweep.ts';
@@ -18,10 +18,9 @@ import { sweepResult, sweepSummary, type SweepStatus } from '../sweep/results.ts
 import { loadSweepSpecFile, parseSweepSpecText, type LoadedSweepSpec } from '../sweep/spec.ts';
 import { isSweepFolder, openSweepStore, type SweepStore } from '../sweep/store.ts';
 import { newSweepId, sweepsDir } from '../sweep/workspace.ts';
-import { SuiteError } from '../suite/suite-error.ts';
 import type { EventBus } from './events.ts';
+import { createYamlCatalogue } from './yaml-catalogue.ts';
 
-const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLED_SWEEPS_DIR = fileURLToPath(new URL('../../fixtures/sweeps/', import.meta.url));
 
 interface Active {
@@ -52,11 +51,6 @@ export interface SweepRegistryOptions {
   specDirs?: string[];
 }
 
-function displayPath(abs: string): string {
-  const rel = relative(PROJECT_DIR, abs);
-  return rel.startsWith('..') || rel.startsWith(sep) ? abs : rel.split(sep).join('/');
-}
-
 function entry(path: string, loaded: LoadedSweepSpec): SweepSpecEntry {
   return { path, name: loaded.spec.name, points: sweepPoints(loaded.spec.axes).length, description: loaded.spec.description };
 }
@@ -64,37 +58,22 @@ function entry(path: string, loaded: LoadedSweepSpec): SweepSpecEntry {
 export function createSweepRegistry(o: SweepRegistryOptions): SweepRegistry {
   const specDirs = o.specDirs ?? [BUNDLED_SWEEPS_DIR, join(o.workspace, 'sweep-specs')];
   const droppedBaseDir = join(o.workspace, 'sweep-specs');
-  const specPaths = new Map<string, string>();
   /** Sweep id → folder. */
   const folders = new Map<string, string>();
   const opened = new Set<string>();
   const active = new Map<string, Active>();
   const lastEmit = new Map<string, number>();
 
-  async function specs(): Promise<SweepSpecEntry[]> {
-    const out: SweepSpecEntry[] = [];
-    specPaths.clear();
-    for (const dir of specDirs) {
-      let names: string[];
-      try {
-        names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort();
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const abs = join(dir, name);
-        try {
-          const loaded = await loadSweepSpecFile(abs);
-          const path = displayPath(abs);
-          specPaths.set(path, abs);
-          out.push(entry(path, loaded));
-        } catch {
-          // A broken spec is not offered; sweeps:check and the CLI say what is wrong with it.
-        }
-      }
-    }
-    return out;
-  }
+  const catalogue = createYamlCatalogue({
+    dirs: specDirs,
+    loadFile: (abs) => loadSweepSpecFile(abs),
+    parseText: parseSweepSpecText,
+    entry,
+    droppedBaseDir,
+    suggestWithin: [o.workspace, ...specDirs],
+    notFound: (path) => `sweep spec "${path}" is not in the list; refresh it, or drop the YAML file`,
+  });
+  const specs = (): Promise<SweepSpecEntry[]> => catalogue.list();
 
   async function refresh(): Promise<void> {
     const root = sweepsDir(o.workspace);
@@ -187,13 +166,8 @@ export function createSweepRegistry(o: SweepRegistryOptions): SweepRegistry {
   return {
     specs,
     async check(text, fileName) {
-      try {
-        const loaded = await parseSweepSpecText(text, { fileName, baseDir: droppedBaseDir, suggestWithin: [o.workspace, ...specDirs] });
-        return { ok: true as const, spec: entry(fileName, loaded) };
-      } catch (err) {
-        if (err instanceof SuiteError) return { ok: false as const, error: err.describeAll() };
-        throw err;
-      }
+      const checked = await catalogue.check(text, fileName);
+      return checked.ok ? { ok: true as const, spec: checked.entry } : checked;
     },
     async list() {
       await refresh();
@@ -216,23 +190,7 @@ export function createSweepRegistry(o: SweepRegistryOptions): SweepRegistry {
       }
     },
     async start(req) {
-      let loaded: LoadedSweepSpec;
-      let source: string;
-      try {
-        if (req.spec.source === 'path') {
-          if (!specPaths.size) await specs();
-          const abs = specPaths.get(req.spec.path);
-          if (!abs) throw new RpcError('not-found', `sweep spec "${req.spec.path}" is not in the list; refresh it, or drop the YAML file`);
-          loaded = await loadSweepSpecFile(abs);
-          source = req.spec.path;
-        } else {
-          loaded = await parseSweepSpecText(req.spec.text, { fileName: req.spec.fileName, baseDir: droppedBaseDir, suggestWithin: [o.workspace, ...specDirs] });
-          source = `${req.spec.fileName} (dropped)`;
-        }
-      } catch (err) {
-        if (err instanceof SuiteError) throw new RpcError('bad-request', err.describeAll());
-        throw err;
-      }
+      const { loaded, source } = await catalogue.load(req.spec);
       const id = newSweepId(loaded.spec.name);
       const dir = join(sweepsDir(o.workspace), id);
       await mkdir(sweepsDir(o.workspace), { recursive: true });
