@@ -6,7 +6,6 @@
 import { join, resolve } from 'node:path';
 import { MAX_SEED, SIDES, type BackendKind, type GenParams, type RunParams } from '../../shared/model.ts';
 import { createRun, type BackendSpec } from '../engine/create-run.ts';
-import { BackendUnavailableError } from '../engine/errors.ts';
 import { executeRun } from '../engine/execute-run.ts';
 import { reportFromStore } from '../engine/report-from-store.ts';
 import { missingInputsProblem } from '../engine/run-integrity.ts';
@@ -26,6 +25,7 @@ import {
 } from './args.ts';
 import { parseBackendOptions, type BackendOptionValues } from './backend-options.ts';
 import type { CliIo } from './io.ts';
+import { interruptOnSignals, stoppedExitCode } from './signals.ts';
 import { closingLines } from './closing-lines.ts';
 import { checkOutDir, displayPath } from './paths.ts';
 import { createPlainReporter, createQuietReporter, createTtyReporter, formatDuration, type ProgressReporter } from './progress.ts';
@@ -169,24 +169,14 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
       ? createTtyReporter(stream)
       : createPlainReporter((line) => human.write(`${line}\n`));
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      reporter.log(`${signal}: stopping — in-flight requests go back to pending; the partial report is being written (again to quit at once)`);
-      controller.abort(new Error(`interrupted by ${signal}`));
-    } else {
-      // Everything already saved stays saved (one transaction per result); --resume picks up from there.
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals(
+    (line) => reporter.log(line),
+    (signal) => `${signal}: stopping — in-flight requests go back to pending; the partial report is being written (again to quit at once)`,
+  );
 
   try {
     const result = await executeRun(store, {
-      signal: controller.signal,
+      signal: interrupt.signal,
       simTimeScale,
       simSideTimeScale,
       healthDeadlineMs,
@@ -220,14 +210,8 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     return code;
   } catch (err) {
     reporter.stop();
-    if (err instanceof BackendUnavailableError) {
-      io.stderr.write(`error: ${err.message}\n  the run folder is kept: once the server is up, continue with: ${resumeHint(store.dir)}\n`);
-      return 3;
-    }
-    if (controller.signal.aborted) {
-      io.stderr.write(`stopped before the run started; continue with: ${resumeHint(store.dir)}\n`);
-      return 130;
-    }
+    const stopped = stoppedExitCode(err, interrupt.signal, io.stderr, { folder: 'run', resumeHint: resumeHint(store.dir), stopped: 'stopped before the run started' });
+    if (stopped !== null) return stopped;
     if (writeFailureReason(err) !== null || err instanceof StoreError) {
       // The disk filled up (or the folder became unwritable) mid-run: everything saved so far is committed.
       // Write what the folder holds as a partial report when it can still be written, then say it in one line.
@@ -243,8 +227,7 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     store.close();
   }
 }

@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import type { Side } from '../../shared/model.ts';
 import { formatSpeedup } from '../../shared/speedup.ts';
 import { formatTeamDifference, formatTeamImprovement, formatTeamSeconds, sweepPoints, type SweepProgress } from '../../shared/sweep.ts';
-import { BackendUnavailableError } from '../engine/errors.ts';
 import { defaultWorkspaceDir } from '../engine/workspace.ts';
 import { isRunFolder } from '../store/run-store.ts';
 import { createSweep, executeSweep } from '../sweep/execute.ts';
@@ -18,6 +17,7 @@ import { newSweepId, sweepsDir } from '../sweep/workspace.ts';
 import { UsageError } from './args.ts';
 import { parseBackendOptions, type BackendOptionValues } from './backend-options.ts';
 import type { CliIo } from './io.ts';
+import { interruptOnSignals, stoppedExitCode } from './signals.ts';
 import { displayPath } from './paths.ts';
 import { formatDuration } from './progress.ts';
 import { createSweepReporter } from './sweep-progress.ts';
@@ -179,22 +179,13 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
   say(`${points.length} points × ${cfg.sides.join(' then ')}${cfg.bothAtOnce ? ' (both at once)' : ''}, ${cfg.spec.requests} requests + ${cfg.spec.warmup} warm-up each`);
 
   const reporter = createSweepReporter(o.quiet ? null : human, (p) => progressLine(p, points.length, cfg.sides.length));
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      reporter.log(`${signal}: stopping — requests in flight are sent again on --resume; writing the partial report (again to quit at once)`);
-      controller.abort(new Error(`interrupted by ${signal}`));
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals(
+    (line) => reporter.log(line),
+    (signal) => `${signal}: stopping — requests in flight are sent again on --resume; writing the partial report (again to quit at once)`,
+  );
   try {
     const outcome = await executeSweep(store, {
-      signal: controller.signal,
+      signal: interrupt.signal,
       healthDeadlineMs: backendOptions.healthDeadlineMs,
       onProgress: (p) => reporter.update(p),
       onLog: (line) => reporter.log(line),
@@ -219,18 +210,11 @@ export async function sweepCommand(o: SweepCommandOptions, io: CliIo): Promise<n
     return code;
   } catch (err) {
     reporter.stop();
-    if (err instanceof BackendUnavailableError) {
-      io.stderr.write(`error: ${err.message}\n  the sweep folder is kept: once the server is up, continue with: ${sweepResumeHint(store.dir)}\n`);
-      return 3;
-    }
-    if (controller.signal.aborted) {
-      io.stderr.write(`stopped; continue with: ${sweepResumeHint(store.dir)}\n`);
-      return 130;
-    }
+    const stopped = stoppedExitCode(err, interrupt.signal, io.stderr, { folder: 'sweep', resumeHint: sweepResumeHint(store.dir), stopped: 'stopped' });
+    if (stopped !== null) return stopped;
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     store.close();
   }
 }
