@@ -8,9 +8,9 @@
  * exactly our own style and script (by hash), images from data: URIs and the report's own folder, and nothing
  * else: no external requests, no injected script can run even if an escape were missed.
  */
-import { createHash } from 'node:crypto';
 import type { Report } from '../../shared/report.ts';
 import { html, Html, jsonForScript } from './escape.ts';
+import { pageCsp, renderPage } from './html-page.ts';
 import { makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
@@ -45,25 +45,13 @@ const STATUS_LABELS: Readonly<Record<PairFlag, string>> = {
   noverdict: 'no verdict yet',
 };
 
-function cspHash(source: string): string {
-  return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
-}
-
 /**
  * The CSP of the page: our own styles and script by hash, images from data: and the report folder, the embedded
  * CJK font from data:, nothing else.
  */
 export function contentSecurityPolicy(style: string = STYLE, script: string = REPORT_SCRIPT, extraStyles: readonly string[] = []): string {
-  return [
-    "default-src 'none'",
-    `style-src ${[style, ...extraStyles].map(cspHash).join(' ')}`,
-    `script-src ${cspHash(script)}`,
-    // 'self' and file: let the enlarge view load the full-size file beside the report (served or opened locally).
-    "img-src data: 'self' file:",
-    'font-src data:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  // 'self' and file: let the enlarge view load the full-size file beside the report (served or opened locally).
+  return pageCsp({ styles: [style, ...extraStyles], script, imgSrc: "data: 'self' file:", font: true });
 }
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
@@ -96,21 +84,5 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
   // Only the glyphs this page shows (title and body, escaped text included: entities never encode CJK).
   const fontFace = options.embedCjkFont === false ? null : await cjkFontFace(`${title}${body.value}`);
   const extraStyles = fontFace ? [fontFace] : [];
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(STYLE, REPORT_SCRIPT, extraStyles)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${new Html(STYLE)}</style>
-${extraStyles.map((css) => html`<style>${new Html(css)}</style>`)}
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
-  return page.value;
+  return renderPage({ title, csp: contentSecurityPolicy(STYLE, REPORT_SCRIPT, extraStyles), styles: [STYLE, ...extraStyles], body });
 }

@@ -3,7 +3,6 @@
  * string from a run (titles, case ids, labels, folders) through the escaping `html` template, a CSP that allows
  * our own style by hash and data: images only.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Side } from '../../../shared/model.ts';
 import {
@@ -21,7 +20,8 @@ import {
 } from '../../../shared/run-compare.ts';
 import { formatCount, formatDuration } from '../../../shared/units.ts';
 import { containedFileOrNull } from '../../paths/containment.ts';
-import { html, Html } from '../escape.ts';
+import { html, type Html } from '../escape.ts';
+import { pageCsp, renderPage } from '../html-page.ts';
 import { STYLE } from '../html-style.ts';
 
 const SIDES = ['A', 'B'] as const;
@@ -38,11 +38,6 @@ ul.warnings{margin:6px 0;padding-left:18px;color:var(--warn)}
 const PAGE_STYLE = STYLE + EXTRA_STYLE;
 
 /** The page's CSP: its one style element by hash, images (and an embedded font) from data: only, no script at all. */
-function csp(style: string, font: boolean): string {
-  const hash = createHash('sha256').update(style, 'utf8').digest('base64');
-  return ["default-src 'none'", `style-src 'sha256-${hash}'`, 'img-src data:', ...(font ? ['font-src data:'] : []), "base-uri 'none'", "form-action 'none'"].join('; ');
-}
-
 export interface ComparisonHtmlOptions {
   /**
    * An @font-face rule (data: URL) covering the CJK characters of the page's text, or null when none is needed: the
@@ -165,20 +160,6 @@ ${c.matching.onlyAfter.length ? html`<p><strong>Only in the second run</strong> 
   const title = `Omni Review · compare · ${c.after.suite}`;
   // Only the glyphs this page shows; escaping never encodes CJK, so the rendered body is the text to cover.
   const fontFace = options.fontFace ? await options.fontFace(`${title}${body.value}`) : null;
-  const style = fontFace ? `${fontFace}${PAGE_STYLE}` : PAGE_STYLE;
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp(style, fontFace !== null)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${new Html(style)}</style>
-</head>
-<body>
-${body}</body>
-</html>
-`;
-  return page.value;
+  const styles = fontFace ? [fontFace, PAGE_STYLE] : [PAGE_STYLE];
+  return renderPage({ title, csp: pageCsp({ styles, imgSrc: 'data:', font: fontFace !== null }), styles, body });
 }
