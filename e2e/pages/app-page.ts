@@ -63,6 +63,18 @@ export class AppPage {
     await expect(this.root).toBeVisible();
   }
 
+  /**
+   * Name the reviewer whether or not this workspace already has one: the web specs share one server and workspace,
+   * so only the first spec to run sees the first-run prompt. Waits until the app has decided (prompt shown, or a
+   * reviewer named in the top bar) so a prompt that opens late cannot cover the screen afterwards.
+   */
+  async ensureReviewer(name: string, options: { blindByDefault?: boolean } = {}): Promise<void> {
+    await expect
+      .poll(async () => (await this.reviewerPrompt.isVisible()) || ((await this.reviewerName.textContent()) ?? '').trim() !== 'Set reviewer')
+      .toBe(true);
+    await this.setReviewer(name, options);
+  }
+
   /** Answer the first-run prompt (or change the reviewer from the top bar). */
   async setReviewer(name: string, options: { blindByDefault?: boolean } = {}): Promise<void> {
     if (!(await this.reviewerPrompt.isVisible())) await this.reviewerName.click();

@@ -68,6 +68,12 @@ export class RunsPage {
     return { done: await n('data-done'), total: await n('data-total'), error: await n('data-error') };
   }
 
+  /** The id of the one run listed now that is not in `known` (the ids listed before starting it). */
+  async newRunId(known: ReadonlySet<string>): Promise<string> {
+    await expect.poll(async () => (await this.runIds()).filter((id) => !known.has(id))).toHaveLength(1);
+    return (await this.runIds()).find((id) => !known.has(id))!;
+  }
+
   async runIds(): Promise<string[]> {
     return (await this.runRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id') ?? ''))).filter(Boolean);
   }

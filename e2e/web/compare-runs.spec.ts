@@ -12,7 +12,7 @@ test('two smoke runs → Compare runs: headline, stages, changed pairs with heat
   const panel = new CompareRunsPanel(page);
   await app.goto();
   // A fresh workspace asks for the reviewer first; one another spec already named does not.
-  if (await app.reviewerPrompt.waitFor({ timeout: 5000 }).then(() => true, () => false)) await app.setReviewer('e2e-compare');
+  await app.ensureReviewer('e2e-compare', { blindByDefault: false });
 
   const started: string[] = [];
   for (const faults of ['', 'typo=1']) {

@@ -43,30 +43,29 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   });
 
   await app.goto();
-  await expect(app.reviewerPrompt).toBeVisible();
-  await app.setReviewer('e2e-reviewer');
+  await app.ensureReviewer('e2e-reviewer', { blindByDefault: false });
 
   // Start the demo suite on both simulators and watch it finish. OCR off: this flow is about reviewing, and the
   // text check of 58 outputs would add minutes on a busy 2-core machine (e2e/web/text-check.spec.ts covers it).
   await app.runs.setOcr(false);
+  const known = new Set(await app.runs.runIds());
   await app.runs.startRun({ suitePath: 'fixtures/suites/demo.yaml' });
   await expect(app.review.root).toBeVisible({ timeout: 30_000 }); // the app opens a run for review once it starts
   await app.gotoRuns();
-  await expect.poll(() => app.runs.runIds()).toHaveLength(1);
-  const [runId] = await app.runs.runIds();
+  const runId = await app.runs.newRunId(known);
   expect(runId).toMatch(/-demo-/);
-  await expect(app.runs.progress(runId!, 'A')).toBeVisible();
+  await expect(app.runs.progress(runId, 'A')).toBeVisible();
   await shot(page, testInfo, 'runs-in-progress');
-  await app.runs.waitForState(runId!, 'complete', 180_000);
-  const a = await app.runs.progressCounts(runId!, 'A');
-  const b = await app.runs.progressCounts(runId!, 'B');
+  await app.runs.waitForState(runId, 'complete', 180_000);
+  const a = await app.runs.progressCounts(runId, 'A');
+  const b = await app.runs.progressCounts(runId, 'B');
   expect(a).toMatchObject({ done: a.total, error: 0 });
   expect(b).toMatchObject({ done: b.total, error: 0 });
   expect(a.total).toBeGreaterThanOrEqual(24);
   await expect(app.simulatedBadge).toBeVisible();
 
   // Review: the list and the compare view.
-  await app.runs.openForReview(runId!);
+  await app.runs.openForReview(runId);
   const review = app.review;
   await review.waitForPairs();
   await expect(page.getByTestId('compare-view')).toHaveAttribute('data-painted', 'true');
@@ -86,7 +85,7 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   // Tag a text failure on a text-rendering pair, with a note.
   await review.filter('cat:text-rendering');
   await expect(review.filterErrors).toBeHidden();
-  const textPairs = (await storedPairs(page, runId!)).filter((p) => p.category === 'text-rendering');
+  const textPairs = (await storedPairs(page, runId)).filter((p) => p.category === 'text-rendering');
   await expect(review.rows).toHaveCount(Math.min(textPairs.length, await review.rows.count()));
   await review.next();
   const tagged = await review.currentKey();
@@ -94,14 +93,14 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   await review.writeNote('second word misspelled on B');
   await review.judge('A_better');
   await expect(review.row(tagged)).toHaveAttribute('data-verdict', 'A_better');
-  let stored = (await storedPairs(page, runId!)).find((p) => p.key === tagged)!;
+  let stored = (await storedPairs(page, runId)).find((p) => p.key === tagged)!;
   expect(stored.verdicts.at(-1)).toMatchObject({ verdict: 'A_better', tags: ['text.misspelled'], reviewer: 'e2e-reviewer', blind: false });
 
   // Undo takes the last verdict back (in the engine too) and returns to that pair.
   await review.undo();
   await expect.poll(() => review.currentKey()).toBe(tagged);
   await expect(review.row(tagged)).toHaveAttribute('data-verdict', '');
-  stored = (await storedPairs(page, runId!)).find((p) => p.key === tagged)!;
+  stored = (await storedPairs(page, runId)).find((p) => p.key === tagged)!;
   expect(stored.verdicts).toHaveLength(0);
 
   // Blind mode: names hidden, sides possibly swapped; "left is better" is stored as the backend shown left.
@@ -113,7 +112,7 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   await shot(page, testInfo, 'blind-mode');
   const blindKey = await review.currentKey();
   await review.judge('A_better'); // key 1 = left
-  const blindPair = (await storedPairs(page, runId!)).find((p) => p.key === blindKey)!;
+  const blindPair = (await storedPairs(page, runId)).find((p) => p.key === blindKey)!;
   const expected = blindPair.blindSwap ? 'B_better' : 'A_better';
   expect(blindPair.verdicts.at(-1)).toMatchObject({ verdict: expected, blind: true, swapped: blindPair.blindSwap });
   await app.setBlind(false);
@@ -162,7 +161,7 @@ test('hostile text in a dropped suite is shown as text, never run', async ({ pag
     void d.dismiss();
   });
   await app.goto();
-  if (await app.reviewerPrompt.isVisible()) await app.setReviewer('e2e-reviewer');
+  await app.ensureReviewer('e2e-reviewer');
   const hostile = '<img src=x onerror=alert(1)>';
   const yaml = [
     'name: hostile',

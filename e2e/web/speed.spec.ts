@@ -15,8 +15,7 @@ test('demo sweep → A-vs-B table, results table, charts and exports on the Spee
   const app = new AppPage(page);
   await app.goto();
   // A fresh workspace asks for a reviewer name once the app has booted; it would cover the screen.
-  await expect(app.reviewerPrompt).toBeVisible();
-  await app.setReviewer('e2e-speed');
+  await app.ensureReviewer('e2e-speed');
 
   await app.speed.open();
   await app.speed.startSweep('fixtures/sweeps/demo.yaml');

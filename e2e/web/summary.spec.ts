@@ -11,11 +11,7 @@ test('smoke run → a verdict → Summary: headline, table, blind hides shares, 
   const app = new AppPage(page);
   await app.goto();
   // A fresh workspace asks for a reviewer once the engine answers; after review-flow.spec.ts it does not.
-  const asked = await app.reviewerPrompt
-    .waitFor({ timeout: 10_000 })
-    .then(() => true)
-    .catch(() => false);
-  if (asked) await app.setReviewer('e2e-summary', { blindByDefault: false });
+  await app.ensureReviewer('e2e-summary', { blindByDefault: false });
 
   await app.runs.startRun({ suitePath: 'fixtures/suites/smoke.yaml' });
   await expect(app.review.root).toBeVisible({ timeout: 30_000 });

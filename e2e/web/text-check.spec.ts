@@ -56,19 +56,19 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   const app = new AppPage(page);
   const text = new TextCheckPanel(page);
   await app.goto();
-  await app.setReviewer('e2e-text');
+  await app.ensureReviewer('e2e-text', { blindByDefault: false });
 
   // The workspace setting may have been turned off by an earlier spec on this server.
   await app.runs.setOcr(true);
+  const known = new Set(await app.runs.runIds());
   await app.runs.startRun({ suiteFile: { name: 'text-small.yaml', content: SUITE }, A: { faults: 'typo=1' } });
   await expect(app.review.root).toBeVisible({ timeout: 30_000 });
   await app.gotoRuns();
-  await expect.poll(() => app.runs.runIds()).toHaveLength(1);
-  const [runId] = await app.runs.runIds();
-  await app.runs.waitForState(runId!, 'complete', 200_000);
+  const runId = await app.runs.newRunId(known);
+  await app.runs.waitForState(runId, 'complete', 200_000);
 
   // Every output was read during the run: A (every text misrendered) fails, B passes.
-  const pairs = await storedPairs(page, runId!);
+  const pairs = await storedPairs(page, runId);
   expect(pairs).toHaveLength(4);
   for (const p of pairs) {
     expect(p.A.text, `${p.key} A read`).toBeTruthy();
@@ -78,7 +78,7 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   expect(aFails.length).toBeGreaterThanOrEqual(3);
 
   // 1. Filter to text failures, then to A's.
-  await app.runs.openForReview(runId!);
+  await app.runs.openForReview(runId);
   const review = app.review;
   await review.waitForPairs();
   expect(await review.bucketCount('text-failures')).toBe(pairs.filter((p) => p.A.text?.pass === false || p.B.text?.pass === false).length);
@@ -107,11 +107,11 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   expect(tag).toMatch(/^text\./);
   expect(stored.B.text!.suggestedTags).toEqual([]);
   await text.acceptNext('left', tag);
-  await expect.poll(async () => (await storedPairs(page, runId!)).find((p) => p.key === key)!.verdicts.at(-1)?.sideTags).toEqual({ A: [tag], B: [] });
+  await expect.poll(async () => (await storedPairs(page, runId)).find((p) => p.key === key)!.verdicts.at(-1)?.sideTags).toEqual({ A: [tag], B: [] });
   await shot(page, '3-accepted');
   await review.undo();
   await expect(text.suggestion('left', tag)).toHaveAttribute('data-state', 'open');
-  await expect.poll(async () => (await storedPairs(page, runId!)).find((p) => p.key === key)!.verdicts).toHaveLength(0);
+  await expect.poll(async () => (await storedPairs(page, runId)).find((p) => p.key === key)!.verdicts).toHaveLength(0);
   // Accept again and judge, so the export carries it.
   await text.acceptNext('left', tag);
   await review.judge('B_better');
