@@ -9,9 +9,11 @@
  * else: no external requests, no injected script can run even if an escape were missed.
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Report } from '../../shared/report.ts';
 import { html, Html, jsonForScript } from './escape.ts';
-import { makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
+import { heatmapPaths, makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
+import { THUMBNAIL_CACHE_DIR } from './thumbnails.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
@@ -28,8 +30,10 @@ export { safeRelativeHref } from './html-parts.ts';
 export interface HtmlReportOptions {
   /** Folder the report lives in: image paths in the report are relative to it. */
   reportDir: string;
-  /** Longest edge of embedded thumbnails, px. Default 256 (figures are at most ~260 CSS px wide). */
+  /** Longest edge of embedded thumbnails, px. Default 160 (figures are at most 240 CSS px wide; thumbnails.ts). */
   thumbnailSize?: number;
+  /** Keep made thumbnails in `<reportDir>/thumbnails/` and reuse them on the next render (default true). */
+  thumbnailCache?: boolean;
   /** Embed a subset of the bundled CJK font for the page's Chinese / Japanese / Korean text (default true). */
   embedCjkFont?: boolean;
 }
@@ -67,7 +71,11 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 }
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
-  const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 256);
+  const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, {
+    heatmaps: heatmapPaths(report),
+    cacheDir: options.thumbnailCache === false ? null : join(options.reportDir, THUMBNAIL_CACHE_DIR),
+    ...(options.thumbnailSize === undefined ? {} : { size: options.thumbnailSize }),
+  });
   const textCrops = await makeTextCrops(report, options.reportDir);
   const { body: pairsBody, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
