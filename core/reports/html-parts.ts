@@ -7,7 +7,7 @@ import { hashString } from '../../shared/hash.ts';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportSide } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
-import { cachedThumbnail, HEATMAP_THUMBNAIL, PHOTO_THUMBNAIL, ThumbnailCache } from './thumbnails.ts';
+import { cachedThumbnail, HEATMAP_THUMBNAIL, PHOTO_THUMBNAIL, type ThumbnailCache } from './thumbnails.ts';
 import { html, type Html } from './escape.ts';
 import { formatDuration } from '../../shared/units.ts';
 
@@ -43,8 +43,8 @@ export interface Thumbnail {
 export interface ThumbnailOptions {
   /** Paths (as in `paths`) that are A↔B heatmaps: encoded with HEATMAP_THUMBNAIL. */
   heatmaps: ReadonlySet<string>;
-  /** Cache folder (thumbnails.ts), or null for none. */
-  cacheDir: string | null;
+  /** Where made thumbnails are kept (thumbnails.ts; `new ThumbnailCache(null)` for none). */
+  cache: ThumbnailCache;
   /** Longest edge override, px (both kinds). */
   size?: number;
 }
@@ -52,7 +52,6 @@ export interface ThumbnailOptions {
 export async function makeThumbnails(paths: Iterable<string>, reportDir: string, options: ThumbnailOptions): Promise<Map<string, Thumbnail | null>> {
   const unique = [...new Set(paths)];
   const out = new Map<string, Thumbnail | null>();
-  const cache = new ThumbnailCache(options.cacheDir);
   let next = 0;
   // A few at a time: sharp has its own thread pool (its decode and encode run there), more in flight only costs memory.
   const lanes = Array.from({ length: Math.min(4, unique.length) }, async () => {
@@ -61,7 +60,7 @@ export async function makeThumbnails(paths: Iterable<string>, reportDir: string,
       const rel = unique[index] as string;
       const base = options.heatmaps.has(rel) ? HEATMAP_THUMBNAIL : PHOTO_THUMBNAIL;
       const spec = options.size === undefined ? base : { ...base, size: options.size };
-      const thumb = safeRelativeHref(rel) === null ? null : await cachedThumbnail(resolve(reportDir, rel), spec, cache);
+      const thumb = safeRelativeHref(rel) === null ? null : await cachedThumbnail(resolve(reportDir, rel), spec, options.cache);
       out.set(rel, thumb ? { id: `th${index}`, uri: `data:${thumb.mime};base64,${thumb.data.toString('base64')}`, width: thumb.width, height: thumb.height } : null);
     }
   });

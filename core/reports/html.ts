@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Report } from '../../shared/report.ts';
 import { html, Html, jsonForScript } from './escape.ts';
 import { heatmapPaths, makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
-import { THUMBNAIL_CACHE_DIR } from './thumbnails.ts';
+import { THUMBNAIL_CACHE_DIR, ThumbnailCache } from './thumbnails.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
@@ -32,7 +32,7 @@ export interface HtmlReportOptions {
   reportDir: string;
   /** Longest edge of embedded thumbnails, px. Default 160 (figures are at most 240 CSS px wide; thumbnails.ts). */
   thumbnailSize?: number;
-  /** Keep made thumbnails in `<reportDir>/thumbnails/` and reuse them on the next render (default true). */
+  /** Keep made thumbnails, text crops and the font subset in `<reportDir>/report-cache/` and reuse them on the next render (default true). */
   thumbnailCache?: boolean;
   /** Embed a subset of the bundled CJK font for the page's Chinese / Japanese / Korean text (default true). */
   embedCjkFont?: boolean;
@@ -71,12 +71,13 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 }
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
+  const cache = new ThumbnailCache(options.thumbnailCache === false ? null : join(options.reportDir, THUMBNAIL_CACHE_DIR));
   const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, {
     heatmaps: heatmapPaths(report),
-    cacheDir: options.thumbnailCache === false ? null : join(options.reportDir, THUMBNAIL_CACHE_DIR),
+    cache,
     ...(options.thumbnailSize === undefined ? {} : { size: options.thumbnailSize }),
   });
-  const textCrops = await makeTextCrops(report, options.reportDir);
+  const textCrops = await makeTextCrops(report, options.reportDir, cache);
   const { body: pairsBody, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
   const run = report.run;
@@ -102,7 +103,7 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
 <script>${new Html(REPORT_SCRIPT)}</script>`;
   const title = `Omni Review · ${run.suite.name}`;
   // Only the glyphs this page shows (title and body, escaped text included: entities never encode CJK).
-  const fontFace = options.embedCjkFont === false ? null : await cjkFontFace(`${title}${body.value}`);
+  const fontFace = options.embedCjkFont === false ? null : await cjkFontFace(`${title}${body.value}`, cache);
   const extraStyles = fontFace ? [fontFace] : [];
   const page = html`<!doctype html>
 <html lang="en">

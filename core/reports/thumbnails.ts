@@ -29,11 +29,14 @@ export const PHOTO_THUMBNAIL: ThumbnailSpec = { size: 160, format: 'avif', quali
 /** Heatmaps: the changed region is also drawn as a box over them (html-parts.ts boundsOverlay), so 128 px does. */
 export const HEATMAP_THUMBNAIL: ThumbnailSpec = { size: 128, format: 'webp', quality: 40 };
 
-/** Cache folder inside the report's folder (derived data: safe to delete). */
-export const THUMBNAIL_CACHE_DIR = 'thumbnails';
+/**
+ * Cache folder inside the report's folder (derived data: safe to delete): thumbnails, text crops (html-text.ts)
+ * and the CJK font subset (cjk-font.ts).
+ */
+export const THUMBNAIL_CACHE_DIR = 'report-cache';
 
 export interface EncodedThumbnail {
-  mime: 'image/avif' | 'image/webp';
+  mime: 'image/avif' | 'image/webp' | 'font/woff2';
   data: Buffer;
   width: number;
   height: number;
@@ -42,9 +45,10 @@ export interface EncodedThumbnail {
 const THUMB_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 /** Bump when the encoding changes in a way the spec does not capture. */
 const CACHE_VERSION = 1;
-const CACHE_NAME = /^([0-9a-f]{32})-(\d{1,5})x(\d{1,5})-(\d{1,9})\.(avif|webp)$/;
+const CACHE_NAME = /^([0-9a-f]{32})-(\d{1,5})x(\d{1,5})-(\d{1,9})\.(avif|webp|woff2)$/;
 
-const MIME = { avif: 'image/avif', webp: 'image/webp' } as const;
+const MIME = { avif: 'image/avif', webp: 'image/webp', woff2: 'font/woff2' } as const;
+const EXT = { 'image/avif': 'avif', 'image/webp': 'webp', 'font/woff2': 'woff2' } as const;
 
 /** Encode `bytes` as a thumbnail, or null when it is not a raster image we show. */
 export async function encodeThumbnail(bytes: Buffer, spec: ThumbnailSpec): Promise<EncodedThumbnail | null> {
@@ -58,7 +62,7 @@ export async function encodeThumbnail(bytes: Buffer, spec: ThumbnailSpec): Promi
 }
 
 /**
- * The thumbnail cache of one folder. Entries are named `<key>-<w>x<h>-<bytes>.<ext>`: the key hashes the image's
+ * The cache of one folder. Entries are named `<key>-<w>x<h>-<bytes>.<ext>`: the key hashes the image's
  * path, size and modification time with the spec, the name carries what the page needs (dimensions) and the
  * length a complete file has, so a file cut short (a crash mid-write; entries are not fsynced, they can be made
  * again) is never embedded.
@@ -88,12 +92,14 @@ export class ThumbnailCache {
     return this.entries;
   }
 
-  static async keyOf(path: string, spec: ThumbnailSpec): Promise<string> {
+  /** Key of what is made from the file at `path` by `recipe` (a spec, a crop box): changes with the file's size or mtime. */
+  static async keyOf(path: string, recipe: string): Promise<string> {
     const st = await stat(path);
-    return createHash('sha256')
-      .update(`${CACHE_VERSION}|${spec.format}|${spec.size}|${spec.quality}|${path}|${st.size}|${st.mtimeMs}`)
-      .digest('hex')
-      .slice(0, 32);
+    return ThumbnailCache.keyOfText(`${path}|${st.size}|${st.mtimeMs}|${recipe}`);
+  }
+
+  static keyOfText(text: string): string {
+    return createHash('sha256').update(`${CACHE_VERSION}|${text}`).digest('hex').slice(0, 32);
   }
 
   async get(key: string): Promise<EncodedThumbnail | null> {
@@ -103,7 +109,7 @@ export class ThumbnailCache {
     try {
       const data = await readFile(join(this.dir, name));
       if (data.length !== Number(m[4])) return null;
-      return { mime: MIME[m[5] as 'avif' | 'webp'], data, width: Number(m[2]), height: Number(m[3]) };
+      return { mime: MIME[m[5] as keyof typeof MIME], data, width: Number(m[2]), height: Number(m[3]) };
     } catch {
       return null;
     }
@@ -112,7 +118,7 @@ export class ThumbnailCache {
   /** Best effort: a folder we cannot write (a read-only report folder) only means no cache. */
   async put(key: string, t: EncodedThumbnail): Promise<void> {
     if (this.dir === null || !this.writable) return;
-    const ext = t.mime === 'image/avif' ? 'avif' : 'webp';
+    const ext = EXT[t.mime];
     const name = `${key}-${t.width}x${t.height}-${t.data.length}.${ext}`;
     // The temp name follows core/fs/atomic-write.ts's pattern, so a kill -9 mid-write leaves a file of a known kind.
     const temp = join(this.dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
@@ -132,7 +138,7 @@ export class ThumbnailCache {
 export async function cachedThumbnail(path: string, spec: ThumbnailSpec, cache: ThumbnailCache): Promise<EncodedThumbnail | null> {
   let key: string;
   try {
-    key = await ThumbnailCache.keyOf(path, spec);
+    key = await ThumbnailCache.keyOf(path, `${spec.format}|${spec.size}|${spec.quality}`);
   } catch {
     return null; // missing file
   }
