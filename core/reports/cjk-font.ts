@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import subsetFont from 'subset-font';
 import { FONT_DIR } from '../backends/sim/fonts.ts';
+import { ThumbnailCache } from './thumbnails.ts';
 
 /** The family name the report's style lists after the system fonts (html-style.ts). */
 export const CJK_FAMILY = 'Omni Review CJK';
@@ -42,10 +43,19 @@ export async function cjkSubsetWoff2(characters: string): Promise<Buffer> {
   return subsetFont(await bundledFont(), characters, { targetFormat: 'woff2' });
 }
 
-/** The @font-face rule for `text`'s CJK characters, or null when the text has none (no font is embedded). */
-export async function cjkFontFace(text: string): Promise<string | null> {
+/**
+ * The @font-face rule for `text`'s CJK characters, or null when the text has none (no font is embedded). With a
+ * cache the subset is made once per character set: HarfBuzz and the WOFF2 compression take about a second of a
+ * report's re-render (docs/performance.md "Reports that scale").
+ */
+export async function cjkFontFace(text: string, cache: ThumbnailCache = new ThumbnailCache(null)): Promise<string | null> {
   const chars = cjkCharacters(text);
   if (chars === '') return null;
-  const woff2 = await cjkSubsetWoff2(chars);
+  const key = ThumbnailCache.keyOfText(`${CJK_FILE}|woff2|${chars}`);
+  let woff2 = (await cache.get(key))?.data;
+  if (!woff2) {
+    woff2 = await cjkSubsetWoff2(chars);
+    await cache.put(key, { mime: 'font/woff2', data: woff2, width: 0, height: 0 });
+  }
   return `@font-face{font-family:"${CJK_FAMILY}";src:url(data:font/woff2;base64,${woff2.toString('base64')}) format("woff2");font-display:block}`;
 }

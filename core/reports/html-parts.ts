@@ -1,15 +1,13 @@
 /**
- * report.html building blocks: thumbnails (WebP data URIs, each embedded once in a table and referenced by id), safe links to the full-size files, stage
+ * report.html building blocks: thumbnails (AVIF/WebP data URIs from thumbnails.ts, each embedded once in a table and referenced by id), safe links to the full-size files, stage
  * bars with fixed palettes, status badges and image figures. Everything here escapes through `html`.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import sharp from 'sharp';
 import { hashString } from '../../shared/hash.ts';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportSide } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
-import { SHARP_LIMITS } from '../store/image-limits.ts';
+import { cachedThumbnail, HEATMAP_THUMBNAIL, PHOTO_THUMBNAIL, type ThumbnailCache } from './thumbnails.ts';
 import { html, type Html } from './escape.ts';
 import { formatDuration } from '../../shared/units.ts';
 
@@ -34,8 +32,6 @@ export function safeRelativeHref(rel: string): string | null {
     .join('/');
 }
 
-const THUMB_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
-
 /** One embedded thumbnail: written ONCE into the page's thumbnail table, referenced by id wherever it is shown. */
 export interface Thumbnail {
   id: string;
@@ -44,34 +40,28 @@ export interface Thumbnail {
   height: number;
 }
 
-/** A small WebP of a raster image file, or null when it is missing or not an image (shown as a placeholder). */
-async function thumbnailOf(path: string, size: number): Promise<Omit<Thumbnail, 'id'> | null> {
-  try {
-    const bytes = await readFile(path);
-    const meta = await sharp(bytes).metadata();
-    if (!meta.format || !THUMB_FORMATS.has(meta.format)) return null;
-    const { data, info } = await sharp(bytes, SHARP_LIMITS)
-      .autoOrient()
-      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 70 })
-      .toBuffer({ resolveWithObject: true });
-    return { uri: `data:image/webp;base64,${data.toString('base64')}`, width: info.width, height: info.height };
-  } catch {
-    return null;
-  }
+export interface ThumbnailOptions {
+  /** Paths (as in `paths`) that are A↔B heatmaps: encoded with HEATMAP_THUMBNAIL. */
+  heatmaps: ReadonlySet<string>;
+  /** Where made thumbnails are kept (thumbnails.ts; `new ThumbnailCache(null)` for none). */
+  cache: ThumbnailCache;
+  /** Longest edge override, px (both kinds). */
+  size?: number;
 }
 
-export async function makeThumbnails(paths: Iterable<string>, reportDir: string, size: number): Promise<Map<string, Thumbnail | null>> {
+export async function makeThumbnails(paths: Iterable<string>, reportDir: string, options: ThumbnailOptions): Promise<Map<string, Thumbnail | null>> {
   const unique = [...new Set(paths)];
   const out = new Map<string, Thumbnail | null>();
   let next = 0;
-  // A few at a time: sharp has its own thread pool, more in flight only costs memory.
+  // A few at a time: sharp has its own thread pool (its decode and encode run there), more in flight only costs memory.
   const lanes = Array.from({ length: Math.min(4, unique.length) }, async () => {
     while (next < unique.length) {
       const index = next++;
       const rel = unique[index] as string;
-      const thumb = safeRelativeHref(rel) === null ? null : await thumbnailOf(resolve(reportDir, rel), size);
-      out.set(rel, thumb ? { id: `th${index}`, ...thumb } : null);
+      const base = options.heatmaps.has(rel) ? HEATMAP_THUMBNAIL : PHOTO_THUMBNAIL;
+      const spec = options.size === undefined ? base : { ...base, size: options.size };
+      const thumb = safeRelativeHref(rel) === null ? null : await cachedThumbnail(resolve(reportDir, rel), spec, options.cache);
+      out.set(rel, thumb ? { id: `th${index}`, uri: `data:${thumb.mime};base64,${thumb.data.toString('base64')}`, width: thumb.width, height: thumb.height } : null);
     }
   });
   await Promise.all(lanes);
@@ -91,6 +81,11 @@ export function thumbnailTable(thumbs: Map<string, Thumbnail | null>): Html {
 
 function thumbnailRef(t: Thumbnail, label: string): Html {
   return html`<svg class="th" viewBox="0 0 ${t.width} ${t.height}" role="img" aria-label="${label}" data-thumb="${t.id}"><use href="#${t.id}"/></svg>`;
+}
+
+/** The A↔B heatmaps among imagePaths (encoded differently: flat grey with a few red pixels). */
+export function heatmapPaths(report: Report): Set<string> {
+  return new Set(report.pairs.flatMap((p) => (p.diff?.heatmap ? [p.diff.heatmap] : [])));
 }
 
 export function imagePaths(report: Report): string[] {
@@ -142,7 +137,8 @@ const BAR_H = 14;
 export function stageBar(stages: Record<string, number>, e2eMs: number | null, scaleMs: number, label: string): Html {
   const hasE2e = e2eMs !== null && e2eMs > 0;
   if (!(scaleMs > 0) || (!hasE2e && stageSum(stages) === 0)) return html``;
-  const px = (ms: number) => ((ms / scaleMs) * BAR_W).toFixed(2);
+  // One decimal is a tenth of a CSS pixel: finer digits only add bytes (a bar per side of each of 650 pairs).
+  const px = (ms: number) => ((ms / scaleMs) * BAR_W).toFixed(1);
   const track = hasE2e
     ? html`<rect class="track" x="0" y="0" width="${px(e2eMs as number)}" height="${BAR_H}"><title>e2e ${formatDuration(e2eMs)}</title></rect>`
     : html``;
@@ -152,8 +148,14 @@ export function stageBar(stages: Record<string, number>, e2eMs: number | null, s
     const ms = stages[name] as number;
     if (!(Number.isFinite(ms) && ms > 0)) continue;
     const w = (ms / scaleMs) * BAR_W;
+    // A stage under half a pixel is not visible and cannot be hovered: leave its rect out (report.json and
+    // report.csv keep its time; the bar's e2e track still spans it).
+    if (w < 0.5) {
+      x += w;
+      continue;
+    }
     rects.push(
-      html`<rect x="${x.toFixed(2)}" y="3" width="${w.toFixed(2)}" height="${BAR_H - 6}" fill="${stageColor(name)}"><title>${name}: ${formatDuration(ms)}</title></rect>`,
+      html`<rect x="${x.toFixed(1)}" y="3" width="${w.toFixed(1)}" height="${BAR_H - 6}" fill="${stageColor(name)}"><title>${name}: ${formatDuration(ms)}</title></rect>`,
     );
     x += w;
   }

@@ -26,10 +26,10 @@ svg.bar{background:#0b0d11;border-radius:3px;max-width:100%}svg.bar rect.track{f
 section.case{margin:16px 0;padding:10px 12px;border:1px solid var(--line);border-radius:10px;background:#12151b}
 section.case .title{color:var(--muted);font-weight:400}
 .chain{border-left:3px solid #334155;padding-left:10px;margin:8px 0}.chain-title{color:var(--muted);font-weight:500}
-article.pair{padding:10px 0;border-top:1px dashed var(--line)}
+article.pair{padding:10px 0;border-top:1px dashed var(--line);content-visibility:auto;contain-intrinsic-size:auto 560px}
 .prompt{white-space:pre-wrap;word-break:break-word;margin:2px 0 6px;font-size:15px}
 .key{font-weight:400;font-size:12px}
-.grid{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px}
+.grid{display:grid;grid-template-columns:repeat(4,minmax(0,240px));gap:10px}
 .sources{display:flex;flex-direction:column;gap:6px}
 .fig{margin:0}.fig .frame{position:relative;background:#0b0d11;border:1px solid var(--line);border-radius:6px;min-height:80px;display:flex;align-items:center;justify-content:center;overflow:hidden}
 .fig svg.th{display:block;width:100%;height:auto}.fig.small svg.th{height:140px;width:auto;max-width:100%}
@@ -51,13 +51,13 @@ ul.verdicts{margin:6px 0 0;padding-left:18px}.note{white-space:pre-wrap}
 [hidden]{display:none !important}
 .conclusion .headline{font-size:18px}.conclusion p{margin:4px 0}.headline-review,.headline-text{font-size:15px}
 table.summary th,table.summary td{padding:2px 8px}table.summary thead th{text-align:center;color:var(--muted);font-weight:600}table.summary tr.total th,table.summary tr.total td{font-weight:700}table.summary tr.sub th{padding-left:18px}
-@media (max-width:900px){.grid{grid-template-columns:repeat(2,minmax(0,1fr))}.sides{grid-template-columns:1fr}}
+@media (max-width:900px){.grid{grid-template-columns:repeat(2,minmax(0,240px))}.sides{grid-template-columns:1fr}}
 @media print{
 :root{color-scheme:light;--bg:#fff;--panel:#fff;--line:#c8ccd4;--fg:#111;--muted:#4b5563;--acc:#1d4ed8;--ok:#15803d;--err:#b91c1c;--warn:#b45309}
 body{font-size:11px}
 .filters,#lightbox{display:none !important}
 section.case{background:#fff;break-inside:auto}
-article.pair{break-inside:avoid}
+article.pair{break-inside:avoid;content-visibility:visible}
 .card{overflow:visible;break-inside:avoid}.card.wide{break-inside:auto}
 .fig .frame,svg.bar{background:#fff}
 code{color:#312e81}.chip{background:#f3f4f6}.error{color:#7f1d1d;background:#fee2e2}

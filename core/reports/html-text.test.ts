@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildReport } from './build.ts';
 import { renderHtmlReport } from './html.ts';
@@ -50,6 +50,13 @@ describe('reports: text rendering (issue 11)', () => {
       expect(page).not.toMatch(/data-side="B"/);
       // A crop of the OCR box (40×10 px, padded), embedded: the page stays self-contained.
       expect(page).toMatch(/<img class="text-crop" src="data:image\/webp;base64,[A-Za-z0-9+/=]+" width="\d+" height="\d+" alt="read: HELO"/);
+      // The crop and the output's thumbnail are kept in report-cache/; the next render gives the same page and
+      // makes nothing new (thumbnails.test.ts shows entries are read back rather than made again).
+      const cached = await readdir(join(dir, 'report-cache'));
+      expect(cached.filter((n) => n.endsWith('.webp'))).toHaveLength(1);
+      expect(cached.filter((n) => n.endsWith('.avif'))).toHaveLength(1);
+      expect(await renderHtmlReport(r, { reportDir: dir })).toBe(page);
+      expect(await readdir(join(dir, 'report-cache'))).toEqual(cached);
     } finally {
       await cleanup();
     }

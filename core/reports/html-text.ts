@@ -16,6 +16,7 @@ import { formatPercent } from '../../shared/units.ts';
 import { html, type Html } from './escape.ts';
 import { safeRelativeHref } from './html-parts.ts';
 import { SHARP_LIMITS } from '../store/image-limits.ts';
+import { ThumbnailCache } from './thumbnails.ts';
 
 const LANG_NAMES: Record<string, string> = { en: 'English', zh: 'Chinese', mixed: 'mixed' };
 /** Crops are drawn at most this tall and wide (CSS px), and at most this many per output. */
@@ -43,18 +44,18 @@ export interface TextCrop {
 /** Crops by `${pair key}|${side}`. */
 export type TextCrops = Map<string, TextCrop[]>;
 
-/** The text regions of a failing output, each padded a little, cut from its image file and made a small WebP. */
-async function cropsOf(p: ReportPair, side: 'A' | 'B', reportDir: string): Promise<TextCrop[]> {
+/** Drawn size × this = the crop's pixels; WebP quality. Part of the cache key. */
+const CROP_SCALE = 1.5;
+const CROP_QUALITY = 60;
+
+/** The text regions of a failing output, each padded a little, cut from its image file and made a small WebP (cached). */
+async function cropsOf(p: ReportPair, side: 'A' | 'B', reportDir: string, cache: ThumbnailCache): Promise<TextCrop[]> {
   const s = p[side];
   const t = s.text;
   if (!t || t.pass || s.image === null || safeRelativeHref(s.image) === null) return [];
   const lines = (t.usedLines.length > 0 ? t.usedLines.map((i) => t.lines[i]!) : t.lines).slice(0, CROPS_PER_OUTPUT);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(resolve(reportDir, s.image));
-  } catch {
-    return []; // the image is not beside the report (a moved report.json): the failure is listed without crops
-  }
+  const path = resolve(reportDir, s.image);
+  let bytes: Buffer | null = null;
   const out: TextCrop[] = [];
   for (const l of lines) {
     const pad = Math.round(l.box.height * 0.15);
@@ -64,24 +65,34 @@ async function cropsOf(p: ReportPair, side: 'A' | 'B', reportDir: string): Promi
     const height = Math.min(t.height - top, Math.ceil(l.box.height + 2 * pad));
     if (!(width > 0 && height > 0)) continue;
     const scale = Math.min(CROP_HEIGHT / height, CROP_MAX_WIDTH / width);
+    const drawn = { width: Math.round(width * scale), height: Math.round(height * scale) };
     try {
-      // Boxes are in the pixels of the image as read (after EXIF orientation), hence autoOrient first.
-      const data = await sharp(bytes, SHARP_LIMITS)
-        .autoOrient()
-        .extract({ left, top, width, height })
-        .resize({ width: Math.max(1, Math.round(width * scale * 2)), height: Math.max(1, Math.round(height * scale * 2)), fit: 'fill' })
-        .webp({ quality: 80 })
-        .toBuffer();
-      out.push({ uri: `data:image/webp;base64,${data.toString('base64')}`, width: Math.round(width * scale), height: Math.round(height * scale), text: l.text });
+      const key = await ThumbnailCache.keyOf(path, `crop|${left},${top},${width},${height}|${drawn.width}x${drawn.height}|${CROP_SCALE}|${CROP_QUALITY}`);
+      let data = (await cache.get(key))?.data;
+      if (!data) {
+        bytes ??= await readFile(path);
+        // Boxes are in the pixels of the image as read (after EXIF orientation), hence autoOrient first.
+        // 1.5× the drawn size at quality 60: legible text at a third of the bytes of 2× at 80 (a 500-case report
+        // carries ~170 crops; docs/performance.md "Reports that scale").
+        data = await sharp(bytes, SHARP_LIMITS)
+          .autoOrient()
+          .extract({ left, top, width, height })
+          .resize({ width: Math.max(1, Math.round(width * scale * CROP_SCALE)), height: Math.max(1, Math.round(height * scale * CROP_SCALE)), fit: 'fill' })
+          .webp({ quality: CROP_QUALITY })
+          .toBuffer();
+        await cache.put(key, { mime: 'image/webp', data, ...drawn });
+      }
+      out.push({ uri: `data:image/webp;base64,${data.toString('base64')}`, ...drawn, text: l.text });
     } catch {
-      // a box outside the image (a read of another size): skip that crop
+      // the image is not beside the report (a moved report.json: the failure is listed without crops), or a box
+      // outside the image (a read of another size): skip that crop
     }
   }
   return out;
 }
 
 /** Crops of every failing output's text regions (a few images at a time). */
-export async function makeTextCrops(report: Report, reportDir: string): Promise<TextCrops> {
+export async function makeTextCrops(report: Report, reportDir: string, cache: ThumbnailCache = new ThumbnailCache(null)): Promise<TextCrops> {
   const jobs = report.pairs.flatMap((p) => (['A', 'B'] as const).filter((s) => p[s].text && !p[s].text!.pass).map((s) => [p, s] as const));
   const out: TextCrops = new Map();
   let next = 0;
@@ -89,7 +100,7 @@ export async function makeTextCrops(report: Report, reportDir: string): Promise<
     Array.from({ length: Math.min(4, jobs.length) }, async () => {
       while (next < jobs.length) {
         const [p, s] = jobs[next++]!;
-        out.set(`${p.key}|${s}`, await cropsOf(p, s, reportDir));
+        out.set(`${p.key}|${s}`, await cropsOf(p, s, reportDir, cache));
       }
     }),
   );

@@ -96,8 +96,9 @@ describe('renderHtmlReport', () => {
   it('is one self-contained page: thumbnails as data URIs, full-size files linked relatively, no external URLs', async () => {
     const page = await renderHtmlReport(baseReport(), { reportDir: dir });
     expect(page.startsWith('<!doctype html>')).toBe(true);
-    // poster: source, A, B, heatmap exist → 4 thumbnails
-    expect(page.match(/<image id="th\d+" width="\d+" height="\d+" href="data:image\/webp;base64,/g)).toHaveLength(4);
+    // poster: source, A, B, heatmap exist → 4 thumbnails: photos as AVIF, the heatmap as WebP (thumbnails.ts)
+    expect(page.match(/<image id="th\d+" width="\d+" height="\d+" href="data:image\/avif;base64,/g)).toHaveLength(3);
+    expect(page.match(/<image id="th\d+" width="\d+" height="\d+" href="data:image\/webp;base64,/g)).toHaveLength(1);
     expect(page.match(/<use href="#th\d+"\/>/g)).toHaveLength(4);
     expect(page).toContain(`href="${rel('poster-A-1-1')}"`);
     expect(page).toContain(`href="${rel('heat-poster-1')}"`);
@@ -113,14 +114,14 @@ describe('renderHtmlReport', () => {
     // The same pair three times under other keys: same files, so still 4 embedded thumbnails, 12 references.
     report.pairs = [first, { ...first, key: `${first.key}-copy1` }, { ...first, key: `${first.key}-copy2` }];
     const page = await renderHtmlReport(report, { reportDir: dir });
-    expect(page.match(/data:image\/webp;base64,/g)).toHaveLength(4);
+    expect(page.match(/data:image\/(avif|webp);base64,/g)).toHaveLength(4);
     expect(page.match(/<use href="#th\d+"\/>/g)).toHaveLength(12);
     for (const [, id] of page.matchAll(/<use href="#(th\d+)"\/>/g)) expect(page).toContain(`<image id="${id}" `);
   });
 
   it('shows a placeholder, not a crash, for missing image files', async () => {
     const page = await renderHtmlReport(baseReport(), { reportDir: join(dir, 'nowhere') });
-    expect(page).not.toContain('data:image/webp');
+    expect(page).not.toMatch(/data:image\/(avif|webp)/);
     expect(page).toContain('image missing');
     expect(page).toContain('text-to-image: no source');
   });

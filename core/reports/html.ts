@@ -8,10 +8,12 @@
  * exactly our own style and script (by hash), images from data: URIs and the report's own folder, and nothing
  * else: no external requests, no injected script can run even if an escape were missed.
  */
+import { join } from 'node:path';
 import type { Report } from '../../shared/report.ts';
 import { html, Html, jsonForScript } from './escape.ts';
 import { pageCsp, renderPage } from './html-page.ts';
-import { makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
+import { heatmapPaths, makeThumbnails, imagePaths, thumbnailTable } from './html-parts.ts';
+import { THUMBNAIL_CACHE_DIR, ThumbnailCache } from './thumbnails.ts';
 import { pairSections } from './html-pairs.ts';
 import { STYLE } from './html-style.ts';
 import { backendCard, e2eTable, qualitySummary, reviewSummary, stageSummary } from './html-summary.ts';
@@ -28,8 +30,10 @@ export { safeRelativeHref } from './html-parts.ts';
 export interface HtmlReportOptions {
   /** Folder the report lives in: image paths in the report are relative to it. */
   reportDir: string;
-  /** Longest edge of embedded thumbnails, px. Default 256 (figures are at most ~260 CSS px wide). */
+  /** Longest edge of embedded thumbnails, px. Default 160 (figures are at most 240 CSS px wide; thumbnails.ts). */
   thumbnailSize?: number;
+  /** Keep made thumbnails, text crops and the font subset in `<reportDir>/report-cache/` and reuse them on the next render (default true). */
+  thumbnailCache?: boolean;
   /** Embed a subset of the bundled CJK font for the page's Chinese / Japanese / Korean text (default true). */
   embedCjkFont?: boolean;
 }
@@ -55,8 +59,13 @@ export function contentSecurityPolicy(style: string = STYLE, script: string = RE
 }
 
 export async function renderHtmlReport(report: Report, options: HtmlReportOptions): Promise<string> {
-  const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, options.thumbnailSize ?? 256);
-  const textCrops = await makeTextCrops(report, options.reportDir);
+  const cache = new ThumbnailCache(options.thumbnailCache === false ? null : join(options.reportDir, THUMBNAIL_CACHE_DIR));
+  const thumbs = await makeThumbnails(imagePaths(report), options.reportDir, {
+    heatmaps: heatmapPaths(report),
+    cache,
+    ...(options.thumbnailSize === undefined ? {} : { size: options.thumbnailSize }),
+  });
+  const textCrops = await makeTextCrops(report, options.reportDir, cache);
   const { body: pairsBody, index } = pairSections(report, thumbs);
   const categories = [...new Set(report.pairs.map((p) => p.category))];
   const run = report.run;
@@ -82,7 +91,7 @@ export async function renderHtmlReport(report: Report, options: HtmlReportOption
 <script>${new Html(REPORT_SCRIPT)}</script>`;
   const title = `Omni Review · ${run.suite.name}`;
   // Only the glyphs this page shows (title and body, escaped text included: entities never encode CJK).
-  const fontFace = options.embedCjkFont === false ? null : await cjkFontFace(`${title}${body.value}`);
+  const fontFace = options.embedCjkFont === false ? null : await cjkFontFace(`${title}${body.value}`, cache);
   const extraStyles = fontFace ? [fontFace] : [];
   return renderPage({ title, csp: contentSecurityPolicy(STYLE, REPORT_SCRIPT, extraStyles), styles: [STYLE, ...extraStyles], body });
 }
