@@ -44,13 +44,12 @@ const SPACE = /\s/u;
 let toSimplified: ((s: string) => string) | undefined;
 const simplifiedCache = new Map<string, string>();
 function simplified(ch: string): string {
-  let out = simplifiedCache.get(ch);
-  if (out === undefined) {
-    toSimplified ??= Converter({ from: 't', to: 'cn' });
-    const conv = toSimplified(ch);
-    out = [...conv].length === 1 ? conv : ch;
-    simplifiedCache.set(ch, out);
-  }
+  const cached = simplifiedCache.get(ch);
+  if (cached !== undefined) return cached;
+  const convert = (toSimplified ??= Converter({ from: 't', to: 'cn' }));
+  const conv: string = convert(ch);
+  const out = [...conv].length === 1 ? conv : ch;
+  simplifiedCache.set(ch, out);
   return out;
 }
 
