@@ -23,6 +23,12 @@ export const OcrLineSchema = z
     /** 0..1 as the engine reports it. */
     confidence: z.number(),
     box: OcrBoxSchema,
+    /**
+     * Set when a re-read decided this line: the whole-image read failed the check, the line's region (with a
+     * margin) was read again and that read passed. The text here is what the whole-image read said, kept so the
+     * replacement is visible (docs/text-check.md "Re-reading a failed line").
+     */
+    firstRead: z.string().max(10_000).optional(),
   })
   .strict();
 export type OcrLine = z.infer<typeof OcrLineSchema>;

@@ -29,6 +29,18 @@ describe('normalizeText', () => {
   it('keeps a space between Latin words but none around CJK characters', () => {
     expect(normalizeText('SALE 大减价 50 OFF')).toBe('sale大减价50 off');
   });
+  it('folds Traditional Chinese to Simplified, so a variant form is not an error', () => {
+    expect(normalizeText('天增歲月人增壽')).toBe('天增岁月人增寿');
+    expect(normalizeText('春滿乾坤福滿門')).toBe(normalizeText('春满乾坤福满门'));
+    expect(normalizeText('新年快樂')).toBe('新年快乐');
+    // Kana and Latin are left alone.
+    expect(normalizeText('ありがとう Café')).toBe('ありがとうcafé');
+  });
+  it('keeps offsets into the original Traditional text for highlighting', () => {
+    const ops = alignText('新年快樂', '新年快乐');
+    expect(ops.every((o) => o.op === 'match')).toBe(true);
+    expect(ops[3]).toMatchObject({ expected: '乐', expectedStart: 3, expectedEnd: 4 });
+  });
   it('maps compatibility digits and keeps accented letters', () => {
     expect(normalizeText('① Café')).toBe('1 café');
     expect(normalizeText('Cafe\u0301')).toBe('café');
@@ -123,6 +135,12 @@ describe('selectRelevantLines', () => {
 });
 
 describe('checkText', () => {
+  it('passes Traditional expected text read back in Simplified, and still fails a real wrong character', () => {
+    expect(checkText({ expected: '新年快樂', lines: lines('新年快乐') }).pass).toBe(true);
+    const wrong = checkText({ expected: '新年快樂', lines: lines('新年快药') });
+    expect(wrong.pass).toBe(false);
+    expect(wrong.tags).toContain('text.misspelled');
+  });
   it('passes exact text regardless of case, width and CJK spacing', () => {
     const r = checkText({ expected: '新年快乐 HAPPY NEW YEAR', lines: lines('happy new year', '新 年 快 乐') });
     expect(r.pass).toBe(true);

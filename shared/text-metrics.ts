@@ -10,6 +10,8 @@
  * characters as the bag items (LongText-Bench).
  */
 
+import { Converter } from 'opencc-js/t2cn';
+
 export type TextLanguage = 'zh' | 'en' | 'mixed';
 
 /** Suggested failure tags, per side. `text.source_kept`: an edit left the source text in place. */
@@ -32,7 +34,24 @@ export interface TextUnit {
 // Han, kana and Hangul are written without spaces; each character is its own "word" (LongText-Bench's ZH bag).
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const KEEP = /[\p{L}\p{N}]/u;
+const HAN = /\p{Script=Han}/u;
 const SPACE = /\s/u;
+
+// Traditional → Simplified, one character at a time (OpenCC's character table, not its phrase rules), applied to
+// both expected and recognised text: a variant form (歲/岁) is not a rendering error, and PP-OCRv4's Chinese model
+// mostly answers in Simplified. Per character so each unit keeps its own offsets; the fold is the same on both
+// sides, so a context-dependent pick (乾 → 干 in 乾坤) cannot create a difference.
+let toSimplified: ((s: string) => string) | undefined;
+const simplifiedCache = new Map<string, string>();
+function simplified(ch: string): string {
+  const cached = simplifiedCache.get(ch);
+  if (cached !== undefined) return cached;
+  const convert = (toSimplified ??= Converter({ from: 't', to: 'cn' }));
+  const conv: string = convert(ch);
+  const out = [...conv].length === 1 ? conv : ch;
+  simplifiedCache.set(ch, out);
+  return out;
+}
 
 /** Expected text longer than this (in normalised characters) is scored on its first MAX_UNITS characters. */
 export const MAX_UNITS = 2000;
@@ -43,7 +62,7 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * The normalisation, per grapheme: NFKC (full-width → half-width, compatibility forms like ① → 1), lower case,
  * letters and digits kept, punctuation and symbols dropped (they join: "don't" → "dont", as LongText-Bench),
  * whitespace separates words, CJK characters are words of their own so spacing between them does not count
- * (Tesseract writes "新 年 快乐").
+ * (Tesseract writes "新 年 快乐"), and Han characters are folded from Traditional to Simplified (歲 → 岁).
  */
 export function textUnits(text: string): TextUnit[] {
   const units: TextUnit[] = [];
@@ -63,7 +82,7 @@ export function textUnits(text: string): TextUnit[] {
       const cjk = CJK.test(ch);
       if (cjk) {
         if (wordOpen) word += 1;
-        units.push({ ch, start, end, word, cjk });
+        units.push({ ch: HAN.test(ch) ? simplified(ch) : ch, start, end, word, cjk });
         word += 1;
         wordOpen = false;
       } else {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkText, type TextCheckResult, type TextThresholds } from '../../shared/text-metrics.ts';
 import { containedFile } from '../paths/containment.ts';
 import type { OcrEngine } from './engine.ts';
-import type { OcrLine, OcrReadOptions } from './types.ts';
+import type { OcrLine, OcrReadOptions, OcrRegion, OcrResult } from './types.ts';
 
 export interface ImageTextCheck extends TextCheckResult {
   expected: string;
@@ -24,6 +24,68 @@ export function joinExpected(expected: string | readonly string[]): string {
   return typeof expected === 'string' ? expected : expected.join(' ');
 }
 
+/** The margin added around a line's box for its re-read, as a share of the line's height (each side). */
+export const REREAD_MARGIN = 0.15;
+
+/**
+ * Read an image for a text check, re-reading failed lines once. The whole-image read comes first; when it fails
+ * the check, the lines that carry the expected text are read again from their own regions with a margin of
+ * REREAD_MARGIN × the line height (PP-OCR's recogniser on the crop, no detection). The re-read is used only when
+ * it passes the check; each replaced line then keeps its first text in `firstRead`, so reports show that a
+ * re-read decided. Why: the detector's tight boxes sometimes cut into a line's ends or merge narrow letters
+ * ("ARTEMIS II" read "ARTEMISI"); the recogniser on a slightly wider crop reads them. A rendering error reads
+ * the same from any crop, so this removes false alarms without hiding real ones (docs/text-check.md figures).
+ * Tesseract was tried as the second reader and read these crops worse (nothing, or Latin for Chinese).
+ */
+export async function readForCheck(
+  engine: Pick<OcrEngine, 'read'>,
+  image: string | Uint8Array,
+  expected: string,
+  options: { thresholds?: Partial<TextThresholds>; read?: OcrReadOptions } = {},
+): Promise<OcrResult> {
+  const first = await engine.read(image, options.read);
+  if (expected.trim() === '' || (options.read?.regions?.length ?? 0) > 0) return first;
+  const thresholds = options.thresholds ? { thresholds: options.thresholds } : {};
+  const check = checkText({ expected, lines: first.lines, ...thresholds });
+  if (check.pass || check.usedLines.length === 0) return first;
+  const regions = check.usedLines.map((i) => marginRegion(first.lines[i]!.box, first.width, first.height));
+  const again = await engine.read(image, { ...options.read, regions });
+  // The recogniser returns one line per region, in reading order; match them back to the regions by box.
+  const lines = first.lines.slice();
+  check.usedLines.forEach((lineIndex, k) => {
+    const region = regions[k]!;
+    const hit = again.lines.find((l) => sameRegion(l.box, region));
+    if (hit) lines[lineIndex] = { ...first.lines[lineIndex]!, text: hit.text, confidence: hit.confidence, firstRead: first.lines[lineIndex]!.text };
+  });
+  const recheck = checkText({ expected, lines, ...thresholds });
+  if (!recheck.pass) return first;
+  return { ...first, lines: lines.map((l, i) => (l.firstRead !== undefined && l.firstRead === l.text ? first.lines[i]! : l)), ms: first.ms + again.ms };
+}
+
+function marginRegion(box: OcrLine['box'], width: number, height: number): OcrRegion {
+  const xs = box.map((p) => p[0]);
+  const ys = box.map((p) => p[1]);
+  const x0 = Math.min(...xs);
+  const y0 = Math.min(...ys);
+  const m = REREAD_MARGIN * (Math.max(...ys) - y0);
+  const x = Math.max(0, Math.floor(x0 - m));
+  const y = Math.max(0, Math.floor(y0 - m));
+  return {
+    x,
+    y,
+    width: Math.min(width, Math.ceil(Math.max(...xs) + m)) - x,
+    height: Math.min(height, Math.ceil(Math.max(...ys) + m)) - y,
+  };
+}
+
+function sameRegion(box: OcrLine['box'], region: OcrRegion): boolean {
+  const xs = box.map((p) => p[0]);
+  const ys = box.map((p) => p[1]);
+  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+  return cx >= region.x && cx <= region.x + region.width && cy >= region.y && cy <= region.y + region.height;
+}
+
 export async function checkImageText(
   engine: OcrEngine,
   input: {
@@ -34,8 +96,11 @@ export async function checkImageText(
     read?: OcrReadOptions;
   },
 ): Promise<ImageTextCheck> {
-  const result = await engine.read(input.image, input.read);
   const expected = joinExpected(input.expected);
+  const result = await readForCheck(engine, input.image, expected, {
+    ...(input.thresholds ? { thresholds: input.thresholds } : {}),
+    ...(input.read ? { read: input.read } : {}),
+  });
   const check = checkText({
     expected,
     lines: result.lines,

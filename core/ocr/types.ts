@@ -11,6 +11,8 @@ export interface OcrLine {
   confidence: number;
   /** Corners clockwise from top-left, in pixels of the image as read (after EXIF orientation). */
   box: [Point, Point, Point, Point];
+  /** A region re-read replaced this line's text (text-check.ts `readForCheck`): what the first read said. */
+  firstRead?: string;
 }
 
 export type OcrEngineName = 'ppocr' | 'tesseract';

@@ -10,8 +10,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** The small part of opentype.js used here (the package ships no type declarations). */
+type OtCommand =
+  | { type: 'M' | 'L'; x: number; y: number }
+  | { type: 'Q'; x1: number; y1: number; x: number; y: number }
+  | { type: 'C'; x1: number; y1: number; x2: number; y2: number; x: number; y: number }
+  | { type: 'Z' };
 interface OtPath {
-  toPathData(options: { decimalPlaces: number; flipY: boolean; optimize: boolean }): string;
+  commands: OtCommand[];
 }
 interface OtGlyph {
   index: number;
@@ -97,6 +102,28 @@ export function textPath(text: string, fontSize: number): GlyphRun {
   return layoutGlyphs(text, fontSize, true);
 }
 
+/**
+ * SVG path data from opentype.js path commands, coordinates to 2 decimals. Not opentype.js's own toPathData: its
+ * rounding (2.0.0) concatenates the fractional part as a string, so a coordinate like 429.00000000000006 (fraction
+ * 5.7e-14, printed in exponent form) becomes "NaN" and librsvg drops the rest of that glyph and clips the line —
+ * "LAUNCH DAY" at 81.92 px came out as "LAUNCH D/".
+ */
+export function pathData(commands: readonly OtCommand[]): string {
+  const n = (v: number): string => {
+    if (!Number.isFinite(v)) throw new Error(`glyph outline has a non-finite coordinate (${v})`);
+    const r = Math.round(v * 100) / 100;
+    return (Object.is(r, -0) ? 0 : r).toString();
+  };
+  let d = '';
+  for (const c of commands) {
+    if (c.type === 'Z') d += 'Z';
+    else if (c.type === 'Q') d += `Q${n(c.x1)} ${n(c.y1)} ${n(c.x)} ${n(c.y)}`;
+    else if (c.type === 'C') d += `C${n(c.x1)} ${n(c.y1)} ${n(c.x2)} ${n(c.y2)} ${n(c.x)} ${n(c.y)}`;
+    else d += `${c.type}${n(c.x)} ${n(c.y)}`;
+  }
+  return d;
+}
+
 function layoutGlyphs(text: string, fontSize: number, withPath: boolean): GlyphRun {
   let x = 0;
   let d = '';
@@ -119,7 +146,7 @@ function layoutGlyphs(text: string, fontSize: number, withPath: boolean): GlyphR
     const scale = fontSize / font.unitsPerEm;
     if (prev && prev.font === id) x += font.getKerningValue(prev.glyph, glyph) * scale;
     // getPath already maps font units (y up) to SVG pixels (y down); flipY would turn the glyphs upside down again.
-    if (withPath) d += glyph.getPath(x, 0, fontSize).toPathData({ decimalPlaces: 2, flipY: false, optimize: false });
+    if (withPath) d += pathData(glyph.getPath(x, 0, fontSize).commands);
     x += (glyph.advanceWidth ?? font.unitsPerEm) * scale;
     prev = { font: id, glyph };
   }

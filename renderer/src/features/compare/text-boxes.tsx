@@ -2,7 +2,8 @@
  * OCR boxes over an output (issue 11): every line the engine read, in the image's own pixels, drawn inside the
  * side's Layer so they follow zoom and pan. Lines the text check scored are outlined in the pass/fail colour;
  * other text in the picture (a sign that was already there) is dashed and grey. The recognised text is on each
- * box's title and, at the box's top-left, as a small label.
+ * box's title and, at the box's top-left, as a small label. A line a region re-read decided says so, with what the
+ * whole-image read said (docs/text-check.md "Re-reading a failed line").
  */
 import type { SideTextCheck } from '../../../../shared/ocr-view.ts';
 import { boundsToPercent } from './geometry.ts';
@@ -22,7 +23,12 @@ export function TextBoxes({ check, position }: { check: SideTextCheck; position:
             className={`cv-text-box ${cls}`}
             style={box}
             data-testid={`ocr-box-${position}`}
-            title={`Read: “${line.text}” (confidence ${Math.round(line.confidence * 100)} %)${used ? '' : ' — not part of the expected text'}`}
+            data-reread={line.firstRead !== undefined}
+            title={
+              `Read: “${line.text}” (confidence ${Math.round(line.confidence * 100)} %)` +
+              (line.firstRead !== undefined ? ` — from a re-read of this line; the whole-image read said “${line.firstRead}”` : '') +
+              (used ? '' : ' — not part of the expected text')
+            }
           >
             <span className="cv-text-box-label">{line.text}</span>
           </div>
