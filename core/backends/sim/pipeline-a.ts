@@ -11,7 +11,7 @@ import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
 import { renderJobOf, type ImageJob } from './serve-image.ts';
-import { batchedStepS, jitter, modelA, peakMemoryA, promptTokens } from './timing.ts';
+import { batchedStepS, jitter, modelA, peakMemoryA, workShapeOf } from './timing.ts';
 
 export interface PipelineAResult {
   b64: string;
@@ -27,17 +27,9 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   const r = job.request;
   const { life } = ctx;
   const scaleMs = 1000 * ctx.timeScale;
-  const images = Math.max(1, r.n ?? 1);
-  const m = modelA({
-    width: r.width,
-    height: r.height,
-    steps: r.steps,
-    cfg: r.cfg,
-    mode: r.mode,
-    inputImages: r.inputs.length,
-    images,
-    promptTokens: promptTokens(r.prompt),
-  });
+  const shape = workShapeOf(r);
+  const images = shape.images;
+  const m = modelA(shape);
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
   const renderJob = renderJobOf(ctx.kind, job);
 

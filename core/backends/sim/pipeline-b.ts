@@ -10,7 +10,7 @@ import { timedStage } from './lifecycle.ts';
 import type { RawRgb } from './raster.ts';
 import { applyEdit, encodeImage, prepareBase } from './render.ts';
 import { renderJobOf, type ImageJob } from './serve-image.ts';
-import { jitter, modelB, peakMemoryB, promptTokens, visionTokens } from './timing.ts';
+import { jitter, modelB, peakMemoryB, promptTokens, visionTokens, workShapeOf } from './timing.ts';
 
 export interface PipelineBResult {
   b64: string;
@@ -42,25 +42,17 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const r = job.request;
   const { life } = ctx;
   const scale = ctx.timeScale;
-  const images = Math.max(1, r.n ?? 1);
-  const m = modelB({
-    width: r.width,
-    height: r.height,
-    steps: r.steps,
-    cfg: r.cfg,
-    mode: r.mode,
-    inputImages: r.inputs.length,
-    images,
-    promptTokens: promptTokens(r.prompt),
-  });
+  const shape = workShapeOf(r);
+  const images = shape.images;
+  const m = modelB(shape);
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
   const rng = mulberry32(hash32('b-steps', job.identity, job.attempt));
   const renderJob = renderJobOf(ctx.kind, job);
 
-    const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));
+  const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));
 
   const visionTok = options.conditionSize ? visionTokens(options.conditionSize[0], options.conditionSize[1]) : 0;
-  const textSeqLen = (visionTok > 0 ? visionTok + 2 : 0) + promptTokens(r.prompt) + 5;
+  const textSeqLen = (visionTok > 0 ? visionTok + 2 : 0) + shape.promptTokens + 5;
   const negSeqLen = (visionTok > 0 ? visionTok + 2 : 0) + promptTokens(r.negativePrompt ?? ' ') + 5;
   const textCalls: Array<{ branch: string; total: number; forward: number; seq_len: number }> = [];
   for (let call = 0; call < m.textEncodeCalls; call++) {

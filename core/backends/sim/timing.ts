@@ -36,6 +36,29 @@ export interface WorkShape {
   promptTokens?: number;
 }
 
+/** A simulated request's work shape: what both pipelines' timing models read from it (images at least 1). */
+export function workShapeOf(r: {
+  width: number;
+  height: number;
+  steps: number;
+  cfg: boolean;
+  mode: 'edit' | 'generate';
+  inputs: readonly unknown[];
+  n?: number | undefined;
+  prompt: string;
+}): WorkShape & { images: number; promptTokens: number } {
+  return {
+    width: r.width,
+    height: r.height,
+    steps: r.steps,
+    cfg: r.cfg,
+    mode: r.mode,
+    inputImages: r.inputs.length,
+    images: Math.max(1, r.n ?? 1),
+    promptTokens: promptTokens(r.prompt),
+  };
+}
+
 /** Prompts up to this many tokens cost the reference encode time; longer ones cost more. */
 export const PROMPT_FREE_TOKENS = 64;
 /** Images in one denoise step from which the GPU is full: beyond, each image costs a full share. */
