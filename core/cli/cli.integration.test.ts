@@ -3,7 +3,6 @@
  * (issue 3), over real loopback HTTP: the simulators, a replay server standing in for a vLLM-Omni that is not
  * ours, and child processes where the point is the process itself (exit codes, stderr, kill -9).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,10 +14,9 @@ import type { Report } from '../../shared/report.ts';
 import { startSimServer } from '../backends/sim/index.ts';
 import { loadRecorded, recordedRoutes, startReplayServer } from '../backends/testing/replay-server.ts';
 import { reportProblems } from '../../scripts/check-report.ts';
-import { runCliInProcess } from './testing.ts';
+import { runCliChild, runCliInProcess, type CliChildResult } from './testing.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'omni-review.mjs');
 const SUITES = join(ROOT, 'fixtures', 'suites');
 const FAST = ['--sim-time-scale', '0.002'];
 
@@ -33,18 +31,8 @@ afterAll(async () => {
 
 const cli = runCliInProcess;
 
-/** The CLI as a child process on the pinned Node (what a user's shell runs). */
-function child(args: string[], options: { onSpawn?: (pid: number) => void } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, OMNI_REVIEW_WORKSPACE: join(work, 'ws') } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    p.on('error', fail);
-    p.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-    if (p.pid !== undefined) options.onSpawn?.(p.pid);
-  });
+function child(args: string[], options: { onSpawn?: (pid: number) => void } = {}): Promise<CliChildResult> {
+  return runCliChild(args, { workspace: join(work, 'ws'), ...options });
 }
 
 async function readReport(dir: string): Promise<Report> {

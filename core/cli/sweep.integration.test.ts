@@ -4,22 +4,18 @@
  * killed with kill -9 (a child process, by pid) resumes to every point complete without re-sending a finished
  * request, counted at loopback servers.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashString } from '../../shared/hash.ts';
 import type { SweepResult } from '../../shared/sweep.ts';
 import { startLoopbackImageServer } from '../load/testing.ts';
 import { buildPrompt } from '../sweep/prompt.ts';
-import { runCliInProcess as cli } from './testing.ts';
+import { runCliChild, runCliInProcess as cli, type CliChildResult } from './testing.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'omni-review.mjs');
 
 let work: string;
 beforeAll(async () => {
@@ -29,17 +25,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function child(args: string[], onSpawn?: (pid: number) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, OMNI_REVIEW_WORKSPACE: join(work, 'ws') } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    p.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    p.on('error', fail);
-    p.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-    if (p.pid !== undefined) onSpawn?.(p.pid);
-  });
+function child(args: string[], onSpawn?: (pid: number) => void): Promise<CliChildResult> {
+  return runCliChild(args, { workspace: join(work, 'ws'), ...(onSpawn ? { onSpawn } : {}) });
 }
 
 function savedKeys(dir: string): Set<string> {

@@ -3,6 +3,8 @@
  * integration tests that check exit codes and the one-line messages. A test's `vi.mock` of a module the engine
  * uses applies here too, since this imports the same module graph.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { CliIo } from './io.ts';
 import { main } from './main.ts';
 
@@ -27,4 +29,32 @@ export async function runCliInProcess(...args: string[]): Promise<{ code: number
   const stderr = memoryStream();
   const code = await main(args, { stdout, stderr } satisfies CliIo);
   return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/omni-review.mjs', import.meta.url));
+
+export interface CliChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The CLI as a child process on the pinned Node (what a user's shell runs), from the repository root with
+ * `workspace` as its workspace: for tests where the process itself is the point (exit codes, stderr, kill -9 by
+ * the pid handed to `onSpawn`).
+ */
+export function runCliChild(args: readonly string[], options: { workspace: string; onSpawn?: (pid: number) => void }): Promise<CliChildResult> {
+  return new Promise((done, fail) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, OMNI_REVIEW_WORKSPACE: options.workspace } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    p.on('error', fail);
+    p.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
+    if (p.pid !== undefined) options.onSpawn?.(p.pid);
+  });
 }
