@@ -11,14 +11,14 @@ import path from 'node:path';
 import { LineCounter, isScalar, parseDocument } from 'yaml';
 import { CATEGORIES, SuiteSchema, type Category, type Suite } from '../../shared/model.ts';
 import { quotedSpans } from '../../shared/expected-text.ts';
-import { fieldPathOf, formatFieldPath, type FieldPath } from '../../shared/issue-path.ts';
+import { fieldPathOf, type FieldPath } from '../../shared/issue-path.ts';
 import { buildSuite, fileFieldPath } from './build-suite.ts';
 import { FileSuiteSchema, problemsFromIssues, quote, withoutExplainedAbsences, type Problem } from './file-schema.ts';
 import { checkInputImage, type InputCheck, type InputImageInfo } from './inputs.ts';
 import { checkSize } from './size.ts';
 import { SuiteError, makeIssue, type SuiteIssue } from './suite-error.ts';
 import { YamlLocator } from './yaml-locate.ts';
-import { aliasProblem, syntaxProblem } from './yaml-problems.ts';
+import { aliasProblem, problemsToIssues, syntaxProblem, type LocatedProblem } from './yaml-problems.ts';
 
 export { SuiteError, type SuiteIssue } from './suite-error.ts';
 export type { InputImageInfo } from './inputs.ts';
@@ -103,13 +103,7 @@ export async function parseSuiteText(text: string, options: ParseSuiteOptions): 
   // merge: `<<: *anchor` is the usual way to share params between cases; uniqueKeys: a repeated key is an error.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const locator = new YamlLocator(doc, lineCounter);
-  const toIssues = (problems: Array<Problem & { at?: { line: number; column: number } }>): SuiteIssue[] =>
-    problems
-      .map((p) => {
-        const at = p.at ?? locator.locate(p.path);
-        return makeIssue({ file: options.fileName, line: at.line, column: at.column, field: formatFieldPath(p.path), problem: p.problem, hint: p.hint });
-      })
-      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const toIssues = (problems: LocatedProblem[]): SuiteIssue[] => problemsToIssues(problems, locator, options.fileName);
 
   if (doc.errors.length > 0) {
     throw new SuiteError(toIssues(doc.errors.map((e) => syntaxProblem(e, text, doc, locator))));

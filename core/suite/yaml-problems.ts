@@ -3,7 +3,9 @@
  * the position to edit and a hint, for the suite loader.
  */
 import { isAlias, visit, type Document, type YAMLError } from 'yaml';
+import { formatFieldPath } from '../../shared/issue-path.ts';
 import { quote, type Problem } from './file-schema.ts';
+import { makeIssue, type SuiteIssue } from './suite-error.ts';
 import type { YamlLocator } from './yaml-locate.ts';
 
 
@@ -87,4 +89,27 @@ export function aliasProblem(doc: Document, locator: YamlLocator, error: unknown
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** A problem found in a YAML file, with its position when the parser gave one (else it is located by path). */
+export type LocatedProblem = Problem & { at?: { line: number; column: number } };
+
+/**
+ * Problems as issues of `fileName`, each at its line and column, in file order. `elsewhere` may place a problem
+ * outside the file (a sweep's command-line flag that overrides a field); issues without a line sort first.
+ */
+export function problemsToIssues(
+  problems: readonly LocatedProblem[],
+  locator: YamlLocator,
+  fileName: string,
+  elsewhere?: (problem: LocatedProblem) => SuiteIssue | undefined,
+): SuiteIssue[] {
+  return problems
+    .map((p) => {
+      const placed = elsewhere?.(p);
+      if (placed) return placed;
+      const at = p.at ?? locator.locate(p.path);
+      return makeIssue({ file: fileName, line: at.line, column: at.column, field: formatFieldPath(p.path), problem: p.problem, hint: p.hint });
+    })
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

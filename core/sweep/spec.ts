@@ -16,7 +16,7 @@ import { checkSize } from '../suite/size.ts';
 import { closestMatch } from '../suite/suggest.ts';
 import { SuiteError, makeIssue, type SuiteIssue } from '../suite/suite-error.ts';
 import { YamlLocator } from '../suite/yaml-locate.ts';
-import { aliasProblem, syntaxProblem } from '../suite/yaml-problems.ts';
+import { aliasProblem, problemsToIssues, syntaxProblem, type LocatedProblem } from '../suite/yaml-problems.ts';
 
 export const MAX_SWEEP_BYTES = 200_000;
 /** Requests of one sweep in all (points × (requests + warm-up) × 2 sides): a typo such as requests: 10000 over 512 points is refused. */
@@ -209,15 +209,12 @@ export async function parseSweepSpecText(text: string, options: ParseSweepOption
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const locator = new YamlLocator(doc, lineCounter);
-  const toIssues = (problems: Array<Problem & { at?: { line: number; column: number } }>): SuiteIssue[] =>
-    problems
-      .map((p) => {
-        const flag = flagOf(p.path, options.overrides);
-        if (flag !== undefined) return makeIssue({ file: flag, line: null, column: null, field: formatFieldPath(p.path), problem: p.problem, hint: p.hint });
-        const at = p.at ?? locator.locate(p.path);
-        return makeIssue({ file: options.fileName, line: at.line, column: at.column, field: formatFieldPath(p.path), problem: p.problem, hint: p.hint });
-      })
-      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  // A field set by a flag is reported against the flag, not a line of the file.
+  const onFlag = (p: LocatedProblem): SuiteIssue | undefined => {
+    const flag = flagOf(p.path, options.overrides);
+    return flag === undefined ? undefined : makeIssue({ file: flag, line: null, column: null, field: formatFieldPath(p.path), problem: p.problem, hint: p.hint });
+  };
+  const toIssues = (problems: LocatedProblem[]): SuiteIssue[] => problemsToIssues(problems, locator, options.fileName, onFlag);
   if (doc.errors.length > 0) throw new SuiteError(toIssues(doc.errors.map((e) => syntaxProblem(e, text, doc, locator))));
   let raw: unknown;
   try {
