@@ -51,6 +51,16 @@ describe('boot', () => {
     expect(store.getState().blind).toBe(true);
   });
 
+  it('shows a setting at once and keeps what the engine answers', async () => {
+    const { engine, store } = await boot([], { reviewer: 'ana' });
+    const saved = store.getState().saveSettings({ ocr: false });
+    // Before the engine has answered: a checkbox bound to it must already show the click.
+    expect(store.getState().settings.ocr).toBe(false);
+    expect(await saved).toBe(true);
+    expect(store.getState().settings.ocr).toBe(false);
+    expect((await engine.api.call('settings:get', {})).ocr).toBe(false);
+  });
+
   it('says why settings were not saved', async () => {
     const { store } = await boot([], { reviewer: 'ana' });
     expect(await store.getState().saveSettings({ reviewer: 'x'.repeat(81) })).toBe(false);

@@ -108,6 +108,11 @@ export function createUiSlice(ctx: SliceContext): UiSlice {
     },
 
     async saveSettings(patch) {
+      // Shown at once, confirmed by the engine's answer: a checkbox bound to a setting must change on the
+      // click itself, not a round trip later (it looked dead, and a second click in between was lost).
+      const before = get().settings;
+      const shown = { ...before, ...patch };
+      set({ settings: shown, ...derive(get().pairs, get().filter, shown, get().blind) });
       try {
         const settings = await api.call('settings:set', patch);
         const s = get();
@@ -119,7 +124,12 @@ export function createUiSlice(ctx: SliceContext): UiSlice {
         });
         return true;
       } catch (error) {
-        set({ notice: { kind: 'error', text: `Settings not saved: ${errorMessage(error)}` } });
+        const s = get();
+        set({
+          settings: before,
+          ...derive(s.pairs, s.filter, before, s.blind),
+          notice: { kind: 'error', text: `Settings not saved: ${errorMessage(error)}` },
+        });
         return false;
       }
     },
