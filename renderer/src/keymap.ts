@@ -17,6 +17,7 @@ export type KeyAction =
   | 'blind'
   | 'help'
   | 'filter'
+  | 'sort'
   | 'view-split'
   | 'view-swipe'
   | 'view-onion'
@@ -49,6 +50,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'turn-prev', keys: ['['], label: '[', description: 'Previous turn of a multi-turn chain', group: 'Navigate' },
   { action: 'turn-next', keys: [']'], label: ']', description: 'Next turn of a multi-turn chain', group: 'Navigate' },
   { action: 'filter', keys: ['/'], label: '/', description: 'Filter pairs (tokens: v:A_better tag:text.missing cat:text-rendering diff>0.5% stage:denoise>20s ocr:fail ocr:left.fail cer>0.1 lang:zh)', group: 'Navigate' },
+  { action: 'sort', keys: ['S'], label: 'S (shift+s)', description: 'Next sort order: suite · text error (worst CER) · changed pixels A↔B · slowest end to end', group: 'Navigate' },
   { action: 'verdict-a', keys: ['1'], label: '1', description: 'Left / A is better', group: 'Judge' },
   { action: 'verdict-b', keys: ['2'], label: '2', description: 'Right / B is better', group: 'Judge' },
   { action: 'verdict-tie', keys: ['3'], label: '3', description: 'Tie', group: 'Judge' },

@@ -3,10 +3,11 @@
  * counts) are computed when their inputs change and stored, so React selectors return stable references and
  * thousands of pairs are filtered once per change, not per render.
  */
-import type { PairView, RunSummary, Settings } from '../../../shared/contract.ts';
+import type { PairView, RunSummary } from '../../../shared/contract.ts';
 import { computeBuckets } from '../lib/buckets.ts';
-import { filterPairs, type ParsedFilter } from '../lib/filter.ts';
+import { filterPairs } from '../lib/filter.ts';
 import { latestVerdict } from '../lib/pair-utils.ts';
+import { sortPairs } from '../lib/sort.ts';
 import { sideTagsOf } from '../../../shared/model.ts';
 import type { AppState, Draft } from './types.ts';
 
@@ -73,11 +74,17 @@ export function neighbourPairs(
   return { next, previous: at > 0 ? pairOf(state.visibleKeys[at - 1]) : null };
 }
 
-/** The filtered list and the bucket counts for these pairs, this filter and this reviewer. */
-export function derive(pairs: PairView[], filter: ParsedFilter, settings: Settings, blind = false) {
-  const reviewer = settings.reviewer.trim() === '' ? null : settings.reviewer;
+/** What the visible list depends on besides the pairs. */
+export type ListView = Pick<AppState, 'filter' | 'settings' | 'blind' | 'sort'>;
+
+/**
+ * The visible list (filtered, then sorted: j/k walk it in this order) and the bucket counts for these pairs,
+ * this filter, this sort and this reviewer. `pairs` come in suite order, which breaks the sort's ties.
+ */
+export function derive(pairs: PairView[], view: ListView) {
+  const reviewer = view.settings.reviewer.trim() === '' ? null : view.settings.reviewer;
   return {
-    visibleKeys: filterPairs(pairs, filter, { reviewer, blind }).map((p) => p.key),
+    visibleKeys: sortPairs(filterPairs(pairs, view.filter, { reviewer, blind: view.blind }), view.sort).map((p) => p.key),
     buckets: computeBuckets(pairs, reviewer),
   };
 }

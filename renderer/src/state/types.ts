@@ -19,6 +19,7 @@ import type { KeyAction } from '../keymap.ts';
 import type { PositionalVerdict } from '../lib/blind.ts';
 import type { Bucket } from '../lib/buckets.ts';
 import type { ParsedFilter } from '../lib/filter.ts';
+import type { SortOrder } from '../lib/sort.ts';
 import type { Side } from '../../../shared/model.ts';
 
 export type View = 'runs' | 'review' | 'summary' | 'speed';
@@ -117,7 +118,7 @@ export interface RunsSlice {
   exportRun(format: ExportFormat): Promise<void>;
 }
 
-/** The open run's pairs, the filter and its buckets, and the current pair (navigation). */
+/** The open run's pairs, the filter and its buckets, the sort, and the current pair (navigation). */
 export interface ReviewSlice {
   runId: string | null;
   pairs: PairView[];
@@ -126,6 +127,9 @@ export interface ReviewSlice {
   pairsError: string | null;
   filterText: string;
   filter: ParsedFilter;
+  /** The list's order (kept with the filter; opening another run starts in suite order again). */
+  sort: SortOrder;
+  /** The filtered pairs in the sort's order: the list shows them and j/k walk them. */
   visibleKeys: string[];
   buckets: Bucket[];
   currentKey: string | null;
@@ -135,6 +139,8 @@ export interface ReviewSlice {
   reloadPairs(): Promise<void>;
   setFilterText(text: string): void;
   toggleBucket(name: string): void;
+  /** Re-order the list and go to its first pair. */
+  setSort(order: SortOrder): void;
   select(pairKey: string): void;
   move(delta: 1 | -1): void;
   selectTurn(delta: 1 | -1): void;

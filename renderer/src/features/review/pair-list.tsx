@@ -3,8 +3,9 @@ import { memo, useEffect, useRef } from 'react';
 import type { PairView } from '../../../../shared/contract.ts';
 import { allTagsOf } from '../../../../shared/model.ts';
 import { placement, verdictLabel } from '../../lib/blind.ts';
-import { formatPercent } from '../../../../shared/units.ts';
+import { formatDuration, formatPercent } from '../../../../shared/units.ts';
 import { latestVerdict, pairLabel, pairStatus } from '../../lib/pair-utils.ts';
+import { sortScore, type SortOrder } from '../../lib/sort.ts';
 import { useApp } from '../../state/react.tsx';
 import { reviewerOf } from '../../state/selectors.ts';
 
@@ -30,6 +31,7 @@ export function PairList() {
   const loading = useApp((s) => s.pairsLoading);
   const error = useApp((s) => s.pairsError);
   const showRepeat = useApp((s) => s.pairs.some((p) => p.repeat > 1));
+  const sort = useApp((s) => s.sort);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design; this component does not memoize them.
@@ -80,6 +82,7 @@ export function PairList() {
               blind={blind}
               reviewer={reviewer}
               showRepeat={showRepeat}
+              sort={sort}
               onSelect={select}
             />
           );
@@ -97,10 +100,33 @@ interface RowProps {
   blind: boolean;
   reviewer: string | null;
   showRepeat: boolean;
+  sort: SortOrder;
   onSelect: (key: string) => void;
 }
 
-const PairRow = memo(function PairRow({ id, pair, top, selected, blind, reviewer, showRepeat, onSelect }: RowProps) {
+/**
+ * The score the list is sorted by, when the row does not show it already (Δ is always there): the worse side's
+ * CER or the slower side's end-to-end time, side-neutral like the sort itself.
+ */
+function SortScore({ pair, sort }: { pair: PairView; sort: SortOrder }) {
+  if (sort === 'text-error') {
+    return (
+      <span className="mono sort-score" data-testid="pair-row-score" title="CER of the worse side">
+        CER {formatPercent(sortScore(pair, sort))}
+      </span>
+    );
+  }
+  if (sort === 'latency') {
+    return (
+      <span className="mono sort-score" data-testid="pair-row-score" title="End to end of the slower side">
+        e2e {formatDuration(sortScore(pair, sort))}
+      </span>
+    );
+  }
+  return null;
+}
+
+const PairRow = memo(function PairRow({ id, pair, top, selected, blind, reviewer, showRepeat, sort, onSelect }: RowProps) {
   const status = pairStatus(pair);
   const verdict = latestVerdict(pair, reviewer);
   const { swapped } = placement(pair, blind);
@@ -130,7 +156,11 @@ const PairRow = memo(function PairRow({ id, pair, top, selected, blind, reviewer
         ) : (
           ratio !== null && <span className={`mono ${ratio > 0.005 ? 'hot' : ''}`}>Δ {formatPercent(ratio)}</span>
         )}
-        {pair.diff?.ssim != null && <span className="mono">ssim {pair.diff.ssim.toFixed(3)}</span>}
+        {sort === 'text-error' || sort === 'latency' ? (
+          <SortScore pair={pair} sort={sort} />
+        ) : (
+          pair.diff?.ssim != null && <span className="mono">ssim {pair.diff.ssim.toFixed(3)}</span>
+        )}
         {verdict && allTagsOf(verdict).length > 0 && <span className="tag-count" title={allTagsOf(verdict).join(', ')}>{allTagsOf(verdict).length} tag{allTagsOf(verdict).length > 1 ? 's' : ''}</span>}
       </div>
     </div>

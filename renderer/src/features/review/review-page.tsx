@@ -11,6 +11,7 @@ import { ExportPanel } from './export-panel.tsx';
 import { FilterBox } from './filter-box.tsx';
 import { PairList } from './pair-list.tsx';
 import { ReviewStatsPanel } from './review-stats-panel.tsx';
+import { SortSelect } from './sort-select.tsx';
 import { TimingSummary } from './timing-summary.tsx';
 import { preloadPairs } from '../compare/index.ts';
 import { TextCheckPanel } from './text-check-panel.tsx';
@@ -75,6 +76,7 @@ export function ReviewPage() {
         {run && <RunStrip run={run} />}
         <FilterBox />
         <BucketBar />
+        <SortSelect />
         <PairList />
       </aside>
       <main className="review-center">

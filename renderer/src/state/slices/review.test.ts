@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEngine, waitUntil, type TestEngine } from '../../../../core/testing/test-engine.ts';
 import type { PairView } from '../../../../shared/contract.ts';
 import { latestVerdict } from '../../lib/pair-utils.ts';
+import { sortScore } from '../../lib/sort.ts';
 import { currentPair, neighbourPairs } from '../selectors.ts';
 import { createReviewStore } from '../store.ts';
 import type { ReviewStore } from '../types.ts';
@@ -14,9 +15,18 @@ afterEach(async () => {
 
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-async function open(options: { pairs?: number; reviewedFraction?: number; errorEvery?: number } = {}) {
+async function open(options: { pairs?: number; reviewedFraction?: number; errorEvery?: number; misreadEvery?: number } = {}) {
   const engine = await startTestEngine({
-    runs: [{ id: 'r1', pairs: options.pairs ?? 40, reviewedFraction: options.reviewedFraction ?? 0, priorReviewer: 'ana', errorEvery: options.errorEvery ?? 0 }],
+    runs: [
+      {
+        id: 'r1',
+        pairs: options.pairs ?? 40,
+        reviewedFraction: options.reviewedFraction ?? 0,
+        priorReviewer: 'ana',
+        errorEvery: options.errorEvery ?? 0,
+        misreadEvery: options.misreadEvery ?? 0,
+      },
+    ],
     settings: { reviewer: 'ana' },
   });
   engines.push(engine);
@@ -128,6 +138,68 @@ describe('navigation and filter', () => {
     // At the top of the list there is no previous pair.
     s.select(s.visibleKeys[0]!);
     expect(neighbourPairs(store.getState(), 2)).toMatchObject({ previous: null, next: [{ key: s.visibleKeys[1]! }, { key: s.visibleKeys[2]! }] });
+  });
+});
+
+describe('sort', () => {
+  it('re-orders the filtered list, goes to its first pair, and j/k walk the sorted order', async () => {
+    const { store } = await open({ pairs: 40, misreadEvery: 3 });
+    const s = store.getState();
+    s.setFilterText('ocr:read');
+    const filtered = store.getState().visibleKeys;
+    s.setSort('text-error');
+    const st = store.getState();
+    expect(st.sort).toBe('text-error');
+    expect([...st.visibleKeys].sort()).toEqual([...filtered].sort());
+    expect(st.visibleKeys).not.toEqual(filtered);
+    const worst = Math.max(...filtered.map((k) => sortScore(pairAt(store, k), 'text-error')!));
+    expect(sortScore(pairAt(store, st.visibleKeys[0]!), 'text-error')).toBe(worst);
+    expect(st.currentKey).toBe(st.visibleKeys[0]);
+    st.handleAction('next');
+    st.handleAction('next');
+    expect(store.getState().currentKey).toBe(st.visibleKeys[2]);
+    st.handleAction('prev');
+    expect(store.getState().currentKey).toBe(st.visibleKeys[1]);
+    // The preloader's neighbours follow the same order.
+    expect(neighbourPairs(store.getState(), 1).next.map((p) => p.key)).toEqual([st.visibleKeys[2]]);
+    // Changing the filter keeps the sort.
+    s.setFilterText('ocr:fail');
+    const failing = store.getState().visibleKeys;
+    expect(failing.length).toBeGreaterThan(1);
+    for (let i = 1; i < failing.length; i++) {
+      expect(sortScore(pairAt(store, failing[i - 1]!), 'text-error')!).toBeGreaterThanOrEqual(sortScore(pairAt(store, failing[i]!), 'text-error')!);
+    }
+  });
+
+  it('cycles with S, saying which order is on, and keeps it through a verdict and a reload', async () => {
+    const { store } = await open({ pairs: 30, misreadEvery: 3 });
+    const s = store.getState();
+    s.handleAction('sort');
+    expect(store.getState()).toMatchObject({ sort: 'text-error', notice: { kind: 'info', text: 'Sorted: Text error (worst CER first).' } });
+    s.handleAction('sort');
+    expect(store.getState().sort).toBe('diff');
+    const order = store.getState().visibleKeys;
+    // Seeded diffs grow with the pair index, so most changed pixels first is (about) the suite order reversed.
+    expect(sortScore(pairAt(store, order[0]!), 'diff')!).toBeGreaterThan(sortScore(pairAt(store, order.at(-1)!), 'diff')!);
+    await s.judge('tie');
+    expect(store.getState().visibleKeys).toEqual(order);
+    await s.reloadPairs();
+    expect(store.getState().visibleKeys).toEqual(order);
+    s.handleAction('sort');
+    s.handleAction('sort');
+    expect(store.getState().sort).toBe('suite');
+    expect(store.getState().visibleKeys).toEqual(store.getState().pairs.map((p) => p.key));
+  });
+
+  it('starts another run in suite order, like the filter', async () => {
+    const { engine, store } = await open({ pairs: 10 });
+    await engine.seed({ id: 'r2', pairs: 10 });
+    await store.getState().refreshRuns();
+    store.getState().setSort('latency');
+    await store.getState().openRun('r1');
+    expect(store.getState().sort).toBe('latency');
+    await store.getState().openRun('r2');
+    expect(store.getState()).toMatchObject({ sort: 'suite', filterText: '' });
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * The review slice: the open run's pairs, the filter with its buckets, and navigation (the current pair).
+ * The review slice: the open run's pairs, the filter with its buckets, the sort, and navigation (the current
+ * pair, moving through the filtered list in the sort's order).
  * Reloads are serialised and never apply a list that raced a local verdict write (ctx.mutationSeq).
  */
 import type { PairView, UiEvent } from '../../../../shared/contract.ts';
@@ -18,7 +19,7 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
 
   function applyPairs(pairs: PairView[], preferUnreviewed: boolean): void {
     const s = get();
-    const { visibleKeys, buckets } = derive(pairs, s.filter, s.settings, s.blind);
+    const { visibleKeys, buckets } = derive(pairs, s);
     const pairIndex = new Map(pairs.map((p, i) => [p.key, i]));
     let currentKey = s.currentKey !== null && pairIndex.has(s.currentKey) ? s.currentKey : null;
     if (currentKey === null) {
@@ -38,6 +39,7 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
     pairsError: null,
     filterText: '',
     filter: EMPTY_FILTER,
+    sort: 'suite',
     visibleKeys: [],
     buckets: computeBuckets([], null),
     currentKey: null,
@@ -61,6 +63,7 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
               currentKey: null,
               filterText: '',
               filter: EMPTY_FILTER,
+              sort: 'suite',
               drafts: {},
               save: { status: 'idle', pairKey: null, message: null },
               exportState: NO_EXPORT,
@@ -113,7 +116,7 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
     setFilterText(text) {
       const s = get();
       const filter = parseFilter(text, { blind: s.blind });
-      const { visibleKeys, buckets } = derive(s.pairs, filter, s.settings, s.blind);
+      const { visibleKeys, buckets } = derive(s.pairs, { ...s, filter });
       const keep = s.currentKey !== null && visibleKeys.includes(s.currentKey);
       const currentKey = keep ? s.currentKey : (visibleKeys[0] ?? s.currentKey);
       set({ filterText: text, filter, visibleKeys, buckets, currentKey, ...(currentKey !== s.currentKey ? { shownAt: now() } : {}) });
@@ -130,6 +133,16 @@ export function createReviewSlice(ctx: SliceContext): ReviewSlice {
           ? tokenize(s.filterText).map((t) => t.raw).filter((t) => !exclusive.includes(t)).join(' ')
           : toggleToken(s.filterText, bucket.token, exclusive);
       get().setFilterText(text);
+    },
+
+    setSort(order) {
+      const s = get();
+      if (order === s.sort) return;
+      const { visibleKeys } = derive(s.pairs, { ...s, sort: order });
+      set({ sort: order, visibleKeys });
+      // A new order is read from the top: the worst pair first is the point of sorting by a score.
+      const first = visibleKeys[0];
+      if (first !== undefined) get().select(first);
     },
 
     select(pairKey) {
@@ -176,7 +189,7 @@ export function replacePair(ctx: SliceContext, pair: PairView): void {
   const pairs = s.pairs.slice();
   pairs[i] = pair;
   ctx.mutationSeq++;
-  ctx.set({ pairs, ...derive(pairs, s.filter, s.settings, s.blind) });
+  ctx.set({ pairs, ...derive(pairs, s) });
 }
 
 /**

@@ -7,6 +7,7 @@ import { errorMessage } from '../../bridge/errors.ts';
 import type { ViewMode } from '../../features/compare/types.ts';
 import type { KeyAction } from '../../keymap.ts';
 import type { PositionalVerdict } from '../../lib/blind.ts';
+import { nextSortOrder, SORT_LABELS } from '../../lib/sort.ts';
 import { currentPair, derive, reviewerOf } from '../selectors.ts';
 import type { SliceContext, UiSlice } from '../types.ts';
 
@@ -44,6 +45,11 @@ const KEY_TO_CALL: Partial<Record<KeyAction, (ctx: SliceContext) => void>> = {
   'suggest-reject': (ctx) => void ctx.get().decideSuggestion(false),
   'view-text': (ctx) => ctx.get().toggleText(),
   filter: (ctx) => ctx.set({ focusFilterSeq: ctx.get().focusFilterSeq + 1 }),
+  sort: (ctx) => {
+    const order = nextSortOrder(ctx.get().sort);
+    ctx.get().setSort(order);
+    ctx.set({ notice: { kind: 'info', text: `Sorted: ${SORT_LABELS[order]}.` } });
+  },
   fit: (ctx) => ctx.get().zoom('fit'),
   'zoom-in': (ctx) => ctx.get().zoom('in'),
   'zoom-out': (ctx) => ctx.get().zoom('out'),
@@ -112,13 +118,13 @@ export function createUiSlice(ctx: SliceContext): UiSlice {
       // click itself, not a round trip later (it looked dead, and a second click in between was lost).
       const before = get().settings;
       const shown = { ...before, ...patch };
-      set({ settings: shown, ...derive(get().pairs, get().filter, shown, get().blind) });
+      set({ settings: shown, ...derive(get().pairs, { ...get(), settings: shown }) });
       try {
         const settings = await api.call('settings:set', patch);
         const s = get();
         set({
           settings,
-          ...derive(s.pairs, s.filter, settings, s.blind),
+          ...derive(s.pairs, { ...s, settings }),
           overlay: s.overlay === 'reviewer' && settings.reviewer.trim() !== '' ? null : s.overlay,
           notice: s.overlay === 'reviewer' ? null : s.notice,
         });
@@ -127,7 +133,7 @@ export function createUiSlice(ctx: SliceContext): UiSlice {
         const s = get();
         set({
           settings: before,
-          ...derive(s.pairs, s.filter, before, s.blind),
+          ...derive(s.pairs, { ...s, settings: before }),
           notice: { kind: 'error', text: `Settings not saved: ${errorMessage(error)}` },
         });
         return false;
