@@ -1,11 +1,13 @@
 /**
- * Page object for the Review page: the virtualized pair list with buckets and the token filter, the compare
+ * Page object for the Review page: the virtualized pair list with buckets, the token filter and the sort, the compare
  * panes, verdict buttons and keys, tags, note, undo, blind labels, timings and export.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export type VerdictValue = 'A_better' | 'B_better' | 'tie' | 'both_bad' | 'skip';
 export type ExportFormat = 'html' | 'json' | 'csv';
+/** The list's sort orders (renderer/src/lib/sort.ts). */
+export type SortOrder = 'suite' | 'text-error' | 'diff' | 'latency';
 
 /** The key for each verdict button (1/2 are positional: left/right in blind mode). */
 export const VERDICT_KEYS: Record<VerdictValue, string> = { A_better: '1', B_better: '2', tie: '3', both_bad: '4', skip: 's' };
@@ -18,6 +20,7 @@ export class ReviewPage {
   readonly filterInput: Locator;
   readonly filterErrors: Locator;
   readonly filterCount: Locator;
+  readonly sortSelect: Locator;
   readonly listEmpty: Locator;
   readonly saveState: Locator;
   readonly tagPalette: Locator;
@@ -49,6 +52,7 @@ export class ReviewPage {
     this.filterInput = page.getByTestId('filter-input');
     this.filterErrors = page.getByTestId('filter-errors');
     this.filterCount = page.getByTestId('filter-count');
+    this.sortSelect = page.getByTestId('review-sort');
     this.listEmpty = page.getByTestId('pair-list-empty');
     this.saveState = page.getByTestId('save-state');
     this.tagPalette = page.getByTestId('tag-palette');
@@ -117,6 +121,18 @@ export class ReviewPage {
   async filter(query: string): Promise<void> {
     await this.filterInput.fill(query);
     await this.filterInput.press('Enter');
+  }
+
+  /** Pick a sort order with the mouse (the select hands the keys back to the page). */
+  async sortBy(order: SortOrder): Promise<void> {
+    await this.sortSelect.selectOption(order);
+    await expect(this.sortSelect).toHaveValue(order);
+  }
+
+  /** Keys of the rows in list order (the rows in the DOM: all of them for a short list). */
+  async rowKeys(): Promise<string[]> {
+    const rows = await this.rows.evaluateAll((els) => els.map((el) => ({ key: el.getAttribute('data-key') ?? '', top: el.getBoundingClientRect().top })));
+    return rows.sort((a, b) => a.top - b.top).map((r) => r.key);
   }
 
   async clickBucket(name: string): Promise<void> {

@@ -1,9 +1,9 @@
 /**
  * Issue 11 in browser mode against the real engine, simulators and OCR: a run of four text posters where the
  * simulator misrenders every text on A (typo=1) is read by OCR during the run; the reviewer filters to text
- * failures, sees the OCR boxes on the pane and the misread characters marked, accepts the suggested tag on the
- * side that has it with one key (stored, and undone with u), and exports. A screenshot of each step goes to
- * docs/screenshots/text-check-*.png.
+ * failures, sorts them worst CER first (j/k follow that order), turns the OCR boxes on to see them on the pane with
+ * the misread characters marked, accepts the suggested tag on the side that has it with one key (stored, and
+ * undone with u), and exports. A screenshot of each step goes to docs/screenshots/text-check-*.png.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -35,11 +35,17 @@ interface StoredVerdict {
   tags: string[];
   sideTags?: { A: string[]; B: string[] };
 }
+/** The worse side's CER: what "Text error" sorts by, worst first (null: no text check). */
+function worseCer(p: StoredPair): number | null {
+  const cers = [p.A.text?.cer, p.B.text?.cer].filter((c): c is number => typeof c === 'number');
+  return cers.length === 0 ? null : Math.max(...cers);
+}
+
 interface StoredPair {
   key: string;
   verdicts: StoredVerdict[];
-  A: { text?: { pass: boolean; suggestedTags: string[] } | null };
-  B: { text?: { pass: boolean; suggestedTags: string[] } | null };
+  A: { text?: { pass: boolean; cer: number; suggestedTags: string[] } | null };
+  B: { text?: { pass: boolean; cer: number; suggestedTags: string[] } | null };
 }
 
 async function storedPairs(page: Page, runId: string): Promise<StoredPair[]> {
@@ -52,7 +58,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}text-check-${name}.png` });
 }
 
-test('text failures: filter, boxes and marked characters, accept a suggestion with one key, undo, export', async ({ page }) => {
+test('text failures: filter, sort worst first, boxes and marked characters, accept a suggestion with one key, undo, export', async ({ page }) => {
   const app = new AppPage(page);
   const text = new TextCheckPanel(page);
   await app.goto();
@@ -77,7 +83,8 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   const aFails = pairs.filter((p) => p.A.text?.pass === false).map((p) => p.key);
   expect(aFails.length).toBeGreaterThanOrEqual(3);
 
-  // 1. Filter to text failures, then to A's.
+  // 1. Filter to text failures, then to A's; sort them worst CER first. The boxes are off for this step, so the
+  // screenshot shows the list and the pane as they are before the reviewer asks for the OCR read (r).
   await app.runs.openForReview(runId);
   const review = app.review;
   await review.waitForPairs();
@@ -86,20 +93,36 @@ test('text failures: filter, boxes and marked characters, accept a suggestion wi
   await review.filter('ocr:a.fail');
   await expect(review.filterErrors).toBeHidden();
   await expect(review.rows).toHaveCount(aFails.length);
+  await expect(review.sortSelect).toHaveValue('suite');
+  expect(await review.rowKeys()).toEqual(aFails);
+  await review.sortBy('text-error');
+  // pairs:list is in suite order, which breaks ties (Array.prototype.sort is stable); the first row is the worst CER.
+  const failing = pairs.filter((p) => aFails.includes(p.key));
+  const worstFirst = failing.sort((x, y) => worseCer(y)! - worseCer(x)!).map((p) => p.key);
+  await expect.poll(() => review.rowKeys()).toEqual(worstFirst);
+  expect(worseCer(failing[0]!)).toBe(Math.max(...failing.map((p) => worseCer(p)!)));
+  await expect(review.rows.first().getByTestId('pair-row-score')).toHaveText(/^CER \d+ %$/);
+  // A new order starts at its first pair, and j / k walk the sorted list.
+  expect(await review.currentKey()).toBe(worstFirst[0]);
+  await review.next();
+  expect(await review.currentKey()).toBe(worstFirst[1]);
+  await review.prev();
+  expect(await review.currentKey()).toBe(worstFirst[0]);
+  await text.pressOnPage('r');
+  await expect(text.boxes('left')).toHaveCount(0);
+  await expect(text.boxes('right')).toHaveCount(0);
   await shot(page, '1-filtered');
 
-  // 2. Boxes on the pane (r toggles them) and the misread characters marked on A's side only.
+  // 2. Boxes on the pane (r) and the misread characters marked on A's side only.
   const key = await review.currentKey();
   expect(aFails).toContain(key);
   await expect(text.side('left')).toHaveAttribute('data-state', 'fail');
+  await text.pressOnPage('r');
   await expect(text.boxes('left').first()).toBeVisible();
+  await expect(text.boxes('right').first()).toBeVisible();
   await expect(text.markedChars('left').first()).toBeVisible();
   await expect(text.markedChars('right')).toHaveCount(0);
   await shot(page, '2-boxes-and-marks');
-  await text.pressOnPage('r');
-  await expect(text.boxes('left')).toHaveCount(0);
-  await text.pressOnPage('r');
-  await expect(text.boxes('left').first()).toBeVisible();
 
   // 3. Accept the suggestion on A with one key: stored as that side's tag, then undone.
   const stored = pairs.find((p) => p.key === key)!;
