@@ -106,7 +106,8 @@ interface RowProps {
 
 /**
  * The score the list is sorted by, when the row does not show it already (Δ is always there): the worse side's
- * CER or the slower side's end-to-end time, side-neutral like the sort itself.
+ * CER or the slower side's end-to-end time, side-neutral like the sort itself. Blind mode hides timings everywhere,
+ * so the row leaves the time out there (the order stays: it names no side).
  */
 function SortScore({ pair, sort }: { pair: PairView; sort: SortOrder }) {
   if (sort === 'text-error') {
@@ -156,7 +157,7 @@ const PairRow = memo(function PairRow({ id, pair, top, selected, blind, reviewer
         ) : (
           ratio !== null && <span className={`mono ${ratio > 0.005 ? 'hot' : ''}`}>Δ {formatPercent(ratio)}</span>
         )}
-        {sort === 'text-error' || sort === 'latency' ? (
+        {sort === 'text-error' || (sort === 'latency' && !blind) ? (
           <SortScore pair={pair} sort={sort} />
         ) : (
           pair.diff?.ssim != null && <span className="mono">ssim {pair.diff.ssim.toFixed(3)}</span>
