@@ -93,7 +93,7 @@ export function TextCheckPanel({ pair }: { pair: PairView }) {
   );
 }
 
-function SideText({
+export function SideText({
   position,
   name,
   check,
