@@ -82,6 +82,12 @@ const TurnSchema = z
     negativePrompt: z.string().optional(),
     /** Text the output should show. The suite loader fills it from the prompt's quoted spans when absent. */
     expectedText: z.array(z.string()),
+    /**
+     * For an edit: the text the turn's input image shows and the edit should replace (issue 11's
+     * `text.source_kept`). The suite loader sets it from `source_text`, else, after the first turn, from the previous
+     * turn's expected text when that differs from this turn's (core/suite/build-suite.ts turnSourceText). Absent: none.
+     */
+    sourceText: z.array(z.string()).optional(),
   })
   .strict();
 export type Turn = z.infer<typeof TurnSchema>;

@@ -2,12 +2,14 @@
  * The text check of one side of a pair, as the UI and the reports show it (issue 11): what OCR read (lines and
  * boxes), the scores of shared/text-metrics.ts against the turn's expected text, pass/fail, the suggested tags and
  * the per-character alignment the pane highlights. Built from a stored OCR read (shared/ocr-read.ts) wherever it
- * is shown, so every screen and report scores the same read the same way.
+ * is shown, through one function (`turnTextCheck`), so every screen and report scores the same read the same way
+ * and with the same source text (`text.source_kept`).
  *
  * Isomorphic: no node:*, no DOM.
  */
 import { z } from 'zod';
-import { OcrLineSchema, type OcrRead } from './ocr-read.ts';
+import type { Turn } from './model.ts';
+import { OcrLineSchema, expectedTextOf, type OcrRead } from './ocr-read.ts';
 import { checkText, type TextThresholds } from './text-metrics.ts';
 
 export const AlignStepSchema = z
@@ -36,6 +38,8 @@ export const SideTextCheckSchema = z
     /** Indexes into `lines` of the lines the scores use (the others are unrelated text in the picture). */
     usedLines: z.array(z.number().int()),
     expected: z.string(),
+    /** For an edit: the text the input image showed (the turn's source text), checked for `text.source_kept`. */
+    source: z.string().optional(),
     /** The relevant lines' text, as scored. */
     recognized: z.string(),
     lang: z.enum(['zh', 'en', 'mixed']),
@@ -52,9 +56,18 @@ export const SideTextCheckSchema = z
   .strict();
 export type SideTextCheck = z.infer<typeof SideTextCheckSchema>;
 
-/** Score a stored read against its expected text. */
-export function sideTextCheck(read: OcrRead, thresholds?: Partial<TextThresholds>): SideTextCheck {
-  const r = checkText({ expected: read.expected, lines: read.lines, ...(thresholds ? { thresholds } : {}) });
+/**
+ * Score a stored read against its expected text; with `sourceText` (the text the edit's input showed) a side that
+ * still shows it is suggested `text.source_kept`. The read does not depend on the source text, only the scoring.
+ */
+export function sideTextCheck(read: OcrRead, options: { sourceText?: string; thresholds?: Partial<TextThresholds> } = {}): SideTextCheck {
+  const source = options.sourceText === undefined || options.sourceText === '' ? undefined : options.sourceText;
+  const r = checkText({
+    expected: read.expected,
+    lines: read.lines,
+    ...(source === undefined ? {} : { sourceText: source }),
+    ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+  });
   return {
     engine: read.engine,
     ms: read.ms,
@@ -63,6 +76,7 @@ export function sideTextCheck(read: OcrRead, thresholds?: Partial<TextThresholds
     lines: read.lines,
     usedLines: r.usedLines,
     expected: read.expected,
+    ...(source === undefined ? {} : { source }),
     recognized: r.recognized,
     lang: r.lang,
     cer: r.cer,
@@ -85,6 +99,28 @@ export function sideTextCheck(read: OcrRead, thresholds?: Partial<TextThresholds
           : { recognized: a.recognized }),
     })),
   };
+}
+
+/** A run's stored reads by (image, expected text); the newest of each, whatever engine made it. */
+export type OcrReadIndex = ReadonlyMap<string, OcrRead>;
+
+export function indexOcrReads(reads: readonly OcrRead[] | undefined): OcrReadIndex {
+  const byImage = new Map<string, OcrRead>();
+  for (const r of reads ?? []) byImage.set(`${r.imageId}\n${r.expected}`, r);
+  return byImage;
+}
+
+/**
+ * The text check of one side's output for one turn of a run: the read of that image for the turn's expected text,
+ * scored with the turn's source text. The one place a run's text check is made (the UI's pair views, the
+ * reports, their CSV / JSON and summaries); null when the turn expects no text or the output was not read.
+ */
+export function turnTextCheck(reads: OcrReadIndex, imageId: string | null | undefined, turn: Pick<Turn, 'expectedText' | 'sourceText'>): SideTextCheck | null {
+  const expected = expectedTextOf(turn.expectedText);
+  if (!imageId || expected === '') return null;
+  const read = reads.get(`${imageId}\n${expected}`);
+  if (!read) return null;
+  return sideTextCheck(read, { sourceText: expectedTextOf(turn.sourceText ?? []) });
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import type { PairSideView, PairView } from '../../shared/contract.ts';
 import { hashString } from '../../shared/hash.ts';
-import { expectedTextOf, type OcrRead } from '../../shared/ocr-read.ts';
-import { sideTextCheck } from '../../shared/ocr-view.ts';
+import type { OcrRead } from '../../shared/ocr-read.ts';
+import { indexOcrReads, turnTextCheck } from '../../shared/ocr-view.ts';
 import { sideTiming } from '../../shared/timing-breakdown.ts';
 import {
   SIDES,
@@ -41,13 +41,6 @@ export interface PairViewInput {
   ocrReads?: readonly OcrRead[];
 }
 
-/** The newest read of each (image, expected text), whatever engine made it. */
-function readsByImage(reads: readonly OcrRead[] | undefined): Map<string, OcrRead> {
-  const byImage = new Map<string, OcrRead>();
-  for (const r of reads ?? []) byImage.set(`${r.imageId}\n${r.expected}`, r);
-  return byImage;
-}
-
 /**
  * Blind mode's side assignment: a stable coin flip per (run, chain), so a reload or another reviewer sees the
  * same arrangement and position bias can be measured from the stored `swapped` flags. One flip per multi-turn
@@ -77,7 +70,7 @@ export function buildPairViews(input: PairViewInput): PairView[] {
     if (!seen || r.finishedAt >= seen.finishedAt) results.set(r.jobId, r);
   }
   const comparisons = new Map(input.comparisons.map((c) => [c.pairKey, c]));
-  const reads = readsByImage(input.ocrReads);
+  const reads = indexOcrReads(input.ocrReads);
   const verdicts = new Map<string, Verdict[]>();
   for (const v of [...input.verdicts].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
     const list = verdicts.get(v.pairKey) ?? [];
@@ -91,7 +84,6 @@ export function buildPairViews(input: PairViewInput): PairView[] {
       for (let turn = 1; turn <= c.turns.length; turn++) {
         const key = pairKey(c.id, turn, repeat);
         const t = c.turns[turn - 1]!;
-        const expected = expectedTextOf(t.expectedText);
         const comparison = comparisons.get(key);
         const side = (s: Side): PairSideView => {
           const job = jobs.get(jobId(c.id, s, turn, repeat));
@@ -100,7 +92,6 @@ export function buildPairViews(input: PairViewInput): PairView[] {
           const sourceId = turn === 1 ? (c.inputs[0] ?? null) : (previous?.imageId ?? null);
           const status = job?.status ?? 'pending';
           const ok = status === 'ok' && result?.status === 'ok';
-          const read = ok && result?.imageId && expected !== '' ? reads.get(`${result.imageId}\n${expected}`) : undefined;
           return {
             status,
             error: result?.status === 'error' ? (result.error ?? null) : null,
@@ -115,7 +106,7 @@ export function buildPairViews(input: PairViewInput): PairView[] {
             endpoint: result?.endpoint || null,
             attempts: result?.attempts ?? job?.attempts ?? 0,
             vsSource: vsSourceView(comparison?.vsSource[s]),
-            text: read ? sideTextCheck(read) : null,
+            text: ok ? turnTextCheck(reads, result?.imageId, t) : null,
           };
         };
         const sides = Object.fromEntries(SIDES.map((s) => [s, side(s)])) as Record<Side, PairSideView>;

@@ -1,9 +1,11 @@
 /**
  * The simulators' `typo` fault as the text check sees it (issue 11): each kind of text failure the fault draws,
- * on either backend, is read by the OCR engine and flagged with its own tag; the clean output passes.
+ * on either backend, is read by the OCR engine and flagged with its own tag; the clean output passes. An edit that
+ * left the source text in place is flagged `text.source_kept`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkText } from '../../shared/text-metrics.ts';
+import { keepsSourceText } from '../backends/sim/faults.ts';
 import { renderImage, type RenderJob } from '../backends/sim/render.ts';
 import { fixturePng } from '../backends/sim/test-support.ts';
 import { createOcrEngine, type OcrEngine } from './engine.ts';
@@ -55,5 +57,21 @@ describe('sim typo faults through the OCR engine', () => {
       }
     }
     expect(seen.size).toBe(8);
+  });
+
+  it('an edit that kept the source text is flagged text.source_kept; the edit that drew the new text passes', async () => {
+    const turn1 = await renderImage(job('vllm-omni', 'Add a chalkboard sign that reads "TODAY FLAT WHITE"', 'turn-1', false));
+    const change = 'Change the text on the chalkboard sign to "TODAY MOCHA"';
+    const identity = Array.from({ length: 40 }, (_, n) => `turn-2-${n}`).find((id) => keepsSourceText(turn1.shownText, ['TODAY MOCHA'], id))!;
+    const turn2 = (typo: boolean) => renderImage({ ...job('vllm-omni', change, identity, typo), inputs: [turn1.bytes], sourceText: turn1.shownText });
+    const kept = await turn2(true);
+    expect(kept.textFault?.kind).toBe('source_kept');
+    const keptCheck = checkText({ expected: 'TODAY MOCHA', sourceText: 'TODAY FLAT WHITE', lines: (await engine.read(kept.bytes)).lines });
+    expect(keptCheck.pass, `read "${keptCheck.recognized}"`).toBe(false);
+    expect(keptCheck.tags, `read "${keptCheck.recognized}"`).toContain('text.source_kept');
+    const clean = await turn2(false);
+    const cleanCheck = checkText({ expected: 'TODAY MOCHA', sourceText: 'TODAY FLAT WHITE', lines: (await engine.read(clean.bytes)).lines });
+    expect(cleanCheck.pass, `read "${cleanCheck.recognized}"`).toBe(true);
+    expect(cleanCheck.tags).not.toContain('text.source_kept');
   });
 });

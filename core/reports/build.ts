@@ -31,8 +31,8 @@ import { reviewStats } from '../../shared/review-stats.ts';
 import { headline } from '../../shared/headline.ts';
 import { headlineInput, summaryRows, type TextResultOf } from '../../shared/run-summary.ts';
 import { reportTextOf } from './conclusions.ts';
-import { expectedTextOf, type OcrRead } from '../../shared/ocr-read.ts';
-import { sideTextCheck } from '../../shared/ocr-view.ts';
+import type { OcrRead } from '../../shared/ocr-read.ts';
+import { indexOcrReads, turnTextCheck } from '../../shared/ocr-view.ts';
 import { textSummary } from '../../shared/text-summary.ts';
 
 export interface ReportInput {
@@ -135,9 +135,8 @@ export function buildReport(input: ReportInput): Report {
     verdictsByPair.set(v.pairKey, list);
   }
 
-  // The newest read of each (image, expected text), as the UI's pair views pick it (core/app/pair-views.ts).
-  const reads = new Map<string, OcrRead>();
-  for (const r of input.ocrReads ?? []) reads.set(`${r.imageId}\n${r.expected}`, r);
+  // The newest read of each (image, expected text), scored as the UI's pair views score it (shared/ocr-view.ts).
+  const reads = indexOcrReads(input.ocrReads);
 
   const pairs: ReportPair[] = [];
   for (const c of config.suite.cases) {
@@ -153,9 +152,8 @@ export function buildReport(input: ReportInput): Report {
           const result = resultsById.get(id);
           if (!result) return sideFromJob(jobsById.get(id), plannedSize(config, c));
           const reportSide = sideFromResult(result, imageRelPath);
-          const expected = expectedTextOf(t.expectedText);
-          const read = result.status === 'ok' && result.imageId && expected !== '' ? reads.get(`${result.imageId}\n${expected}`) : undefined;
-          return read ? { ...reportSide, text: sideTextCheck(read) } : reportSide;
+          const text = result.status === 'ok' ? turnTextCheck(reads, result.imageId, t) : null;
+          return text ? { ...reportSide, text } : reportSide;
         };
         const comparison = comparisons.get(key);
         pairs.push({

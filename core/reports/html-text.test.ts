@@ -17,9 +17,9 @@ const result = (side: 'A' | 'B'): JobResult => ({
 });
 const read = (side: 'A' | 'B', text: string): OcrRead => ({ imageId: IMG[side], expected: 'HELLO', engine: 'test-double 1', lines: [{ text, confidence: 0.9, box: { x: 2, y: 3, width: 40, height: 10 } }], width: 64, height: 64, ms: 7 });
 
-function report(reads: OcrRead[] | undefined) {
+function report(reads: OcrRead[] | undefined, config = sampleRunConfig()) {
   return buildReport({
-    config: sampleRunConfig(), jobs: [job('A'), job('B')], results: [result('A'), result('B')], comparisons: [], verdicts: [], servers: { A: null, B: null },
+    config, jobs: [job('A'), job('B')], results: [result('A'), result('B')], comparisons: [], verdicts: [], servers: { A: null, B: null },
     imageRelPath: (id) => `images/${id.slice(0, 2)}/${id}.png`, ...(reads ? { ocrReads: reads } : {}), generatedAt: '2025-01-01T00:00:02.000Z', toolVersion: 'test',
   });
 }
@@ -34,6 +34,25 @@ describe('reports: text rendering (issue 11)', () => {
     expect(r.summary.text?.B.byLang.en).toMatchObject({ n: 1, pass: 1 });
     expect(r.summary.text?.agreement).toMatchObject({ pairs: 1, onlyAFails: 1, bothPass: 0 });
     expect(textPassCounts(r.pairs)).toEqual({ A: { pass: 0, total: 1 }, B: { pass: 1, total: 1 } });
+  });
+
+  it('scores with the turn\'s source text: the side still showing it is suggested text.source_kept, in the JSON and the page', async () => {
+    const config = sampleRunConfig();
+    const turn = config.suite.cases[0]!.turns[0]!;
+    turn.sourceText = ['GOODBYE'];
+    const r = report([read('A', 'GOODBYE'), read('B', 'HELLO')], config);
+    expect(r.pairs[0]?.A.text).toMatchObject({ source: 'GOODBYE', pass: false });
+    expect(r.pairs[0]?.A.text?.suggestedTags).toContain('text.source_kept');
+    expect(r.pairs[0]?.B.text).toMatchObject({ source: 'GOODBYE', pass: true, suggestedTags: [] });
+    const { dir, cleanup } = await tempDir('text-report-source');
+    try {
+      const page = await renderHtmlReport(r, { reportDir: dir });
+      expect(page).toMatch(/source <q class="text-source">GOODBYE<\/q>/);
+      expect(page).toMatch(/suggested [^<]*text\.source_kept/);
+      expect(renderCsvReport(r)).toContain('text.source_kept');
+    } finally {
+      await cleanup();
+    }
   });
 
   it('renders the section with the failure and a crop of its text region, and CSV columns per side', async () => {

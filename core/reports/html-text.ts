@@ -117,7 +117,7 @@ function failure(p: ReportPair, side: 'A' | 'B', label: string, all: TextCrops):
   const t = p[side].text;
   if (!t || t.pass) return null;
   return html`<li class="text-failure" data-pair="${p.key}" data-side="${side}"><b>${side}</b> <span class="muted">(${label})</span> · <code>${p.key}</code> · CER ${formatPercent(t.cer)} · suggested ${t.suggestedTags.length ? t.suggestedTags.join(', ') : '--'}
-<div>expected <q>${t.expected}</q> · read <q>${t.recognized || '(nothing)'}</q></div>
+<div>expected <q>${t.expected}</q>${t.source === undefined ? '' : html` · source <q class="text-source">${t.source}</q>`} · read <q>${t.recognized || '(nothing)'}</q></div>
 <div class="text-crops">${crops(p, side, all)}</div></li>`;
 }
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { BackendKind, RunConfig, ServerInfo, Side, Suite } from '../../shared/model.ts';
 import type { BackendAdapter, ImageRequest, ImageResponse } from '../backends/types.ts';
 import type { CompareOutput, ComparePool } from '../compare/types.ts';
+import { buildPairViews } from '../app/pair-views.ts';
 import { planJobs } from '../engine/plan.ts';
+import { reportFromStore } from '../engine/report-from-store.ts';
 import { openRunStore } from '../store/run-store.ts';
 import { backendConfig, sampleRunConfig, solidPng, tempDir } from '../store/testing.ts';
 import type { RunStore } from '../store/types.ts';
@@ -82,8 +84,8 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function setup(): Promise<RunStore> {
-  const config: RunConfig = sampleRunConfig({ suite: SUITE, backends: { A: backendConfig('A'), B: backendConfig('B') } });
+async function setup(suite: Suite = SUITE): Promise<RunStore> {
+  const config: RunConfig = sampleRunConfig({ suite, backends: { A: backendConfig('A'), B: backendConfig('B') } });
   const store = await openRunStore(path.join(root, 'run'), { create: config });
   opened.push(store);
   store.addJobs(planJobs(config.suite, config.params, () => ({ width: 64, height: 64 })));
@@ -147,5 +149,80 @@ describe('OCR reads during a run', () => {
     const store = await setup();
     await run(store, null);
     expect(store.ocrReads()).toEqual([]);
+  });
+});
+
+/**
+ * TEST DOUBLE of an OCR engine for an edit that left the old text: side A's output of the chain's second turn
+ * still shows the first turn's text; every other output shows what was asked. It tells the images apart by the
+ * run's stored results, as a real engine would by their pixels.
+ */
+class KeptSourceReader extends ScriptedReader {
+  private readonly store: RunStore;
+  constructor(store: RunStore) {
+    super();
+    this.store = store;
+  }
+  override async read(imagePath: string, expected: string) {
+    const out = await super.read(imagePath, expected);
+    const result = this.store.results().find((r) => r.imageId !== undefined && this.store.imagePath(r.imageId) === imagePath);
+    if (result?.side !== 'A' || result.turn !== 2) return out;
+    return { ...out, lines: out.lines.map((l) => ({ ...l, text: 'TODAY FLAT WHITE' })) };
+  }
+}
+
+describe('the source text of an edit (text.source_kept)', () => {
+  const CHAIN: Suite = {
+    name: 'chain',
+    defaults: { steps: 2 },
+    cases: [
+      {
+        id: 'menu',
+        category: 'generation',
+        inputs: [],
+        turns: [
+          { prompt: 'a chalkboard that reads "TODAY FLAT WHITE"', expectedText: ['TODAY FLAT WHITE'] },
+          { prompt: 'change the text to "TODAY MOCHA"', expectedText: ['TODAY MOCHA'], sourceText: ['TODAY FLAT WHITE'] },
+        ],
+        params: { size: '64x64' },
+        tags: [],
+      },
+    ],
+  };
+
+  it('suggests text.source_kept for the side whose edit still shows the source text, in the views and the report alike', async () => {
+    const store = await setup(CHAIN);
+    const outcome = await run(store, new KeptSourceReader(store));
+    expect(outcome.status).toBe('complete');
+    // One read per output, keyed by the expected text only: the source text changes the scoring, not the read.
+    expect(store.ocrReads().map((r) => r.expected).sort()).toEqual(['TODAY FLAT WHITE', 'TODAY FLAT WHITE', 'TODAY MOCHA', 'TODAY MOCHA']);
+
+    const views = buildPairViews({ config: store.config, jobs: store.jobs(), results: store.results(), comparisons: [], verdicts: [], ocrReads: store.ocrReads() });
+    const edit = views.find((v) => v.turn === 2);
+    expect(edit?.A.text).toMatchObject({ expected: 'TODAY MOCHA', source: 'TODAY FLAT WHITE', recognized: 'TODAY FLAT WHITE', pass: false });
+    expect(edit?.A.text?.suggestedTags).toContain('text.source_kept');
+    // B rendered the new text: it passes, nothing suggested.
+    expect(edit?.B.text).toMatchObject({ source: 'TODAY FLAT WHITE', recognized: 'TODAY MOCHA', pass: true, suggestedTags: [] });
+    // The first turn has no source text: no source, no such tag.
+    const first = views.find((v) => v.turn === 1);
+    expect(first?.A.text).toMatchObject({ pass: true, suggestedTags: [] });
+    expect(first?.A.text?.source).toBeUndefined();
+
+    const report = reportFromStore(store);
+    const reported = report.pairs.find((p) => p.turn === 2);
+    expect(reported?.A.text).toEqual(edit?.A.text);
+    expect(reported?.B.text).toEqual(edit?.B.text);
+  });
+
+  it('without a source text the same read is only a failed check, not text.source_kept', async () => {
+    const [c] = CHAIN.cases;
+    const withoutSource: Suite = { ...CHAIN, cases: [{ ...c!, turns: c!.turns.map(({ sourceText: _, ...t }) => t) }] };
+    const store = await setup(withoutSource);
+    await run(store, new KeptSourceReader(store));
+    const views = buildPairViews({ config: store.config, jobs: store.jobs(), results: store.results(), comparisons: [], verdicts: [], ocrReads: store.ocrReads() });
+    const edit = views.find((v) => v.turn === 2);
+    expect(edit?.A.text?.pass).toBe(false);
+    expect(edit?.A.text?.suggestedTags).not.toContain('text.source_kept');
+    expect(edit?.A.text?.suggestedTags.length).toBeGreaterThan(0);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * A checked suite file (snake_case, shorthand forms) → the shared Suite model (camelCase, turns and inputs
- * always lists, inputs as absolute paths, expected text filled in from the quoted spans), and back from a model
- * path to the path as the file wrote it.
+ * always lists, inputs as absolute paths, expected text filled in from the quoted spans, source text from the
+ * turn before), and back from a model path to the path as the file wrote it.
  */
 import path from 'node:path';
 import type { GenParams, Suite, SuiteCase, Turn } from '../../shared/model.ts';
 import { quotedSpans } from '../../shared/expected-text.ts';
+import { expectedTextOf } from '../../shared/ocr-read.ts';
 import type { FieldPath } from '../../shared/issue-path.ts';
 import type { FileCase, FileParams, FileSuite } from './file-schema.ts';
 
@@ -19,17 +20,43 @@ function toParams(p: FileParams | undefined): GenParams {
   return out;
 }
 
-function toTurn(prompt: string, negativePrompt: string | undefined, expectedText: string[] | undefined): Turn {
-  const turn: Turn = { prompt, expectedText: expectedText ?? quotedSpans(prompt) };
-  if (negativePrompt !== undefined) turn.negativePrompt = negativePrompt;
-  return turn;
+interface WrittenTurn {
+  prompt: string;
+  negative_prompt?: string | undefined;
+  expected_text?: string[] | undefined;
+  source_text?: string[] | undefined;
+}
+
+/**
+ * The source text of a turn (issue 11's `text.source_kept`): what the turn's input image shows and the edit should
+ * replace. The suite's `source_text` when written (`[]`: none); else, for a turn after the first, the previous turn's
+ * expected text when it reads differently from this turn's (the turn's input is the previous turn's output); else
+ * none. Undefined for none; a turn with no expected text has nothing to check and so no source text either.
+ */
+export function turnSourceText(written: readonly string[] | undefined, expected: readonly string[], previousExpected: readonly string[] | undefined): string[] | undefined {
+  if (expectedTextOf(expected) === '') return undefined;
+  if (written !== undefined) return expectedTextOf(written) === '' ? undefined : [...written];
+  if (previousExpected === undefined) return undefined;
+  const previous = expectedTextOf(previousExpected);
+  return previous !== '' && previous !== expectedTextOf(expected) ? [...previousExpected] : undefined;
+}
+
+function toTurns(written: readonly WrittenTurn[]): Turn[] {
+  const turns: Turn[] = [];
+  for (const w of written) {
+    const expectedText = w.expected_text ?? quotedSpans(w.prompt);
+    const turn: Turn = { prompt: w.prompt, expectedText };
+    if (w.negative_prompt !== undefined) turn.negativePrompt = w.negative_prompt;
+    const sourceText = turnSourceText(w.source_text, expectedText, turns.at(-1)?.expectedText);
+    if (sourceText !== undefined) turn.sourceText = sourceText;
+    turns.push(turn);
+  }
+  return turns;
 }
 
 function toCase(c: FileCase, baseDir: string): SuiteCase {
   const written = c.inputs ?? (c.input !== undefined ? [c.input] : []);
-  const turns = c.turns
-    ? c.turns.map((t) => toTurn(t.prompt, t.negative_prompt, t.expected_text))
-    : [toTurn(c.prompt ?? '', c.negative_prompt, c.expected_text)];
+  const turns = toTurns(c.turns ?? [{ prompt: c.prompt ?? '', negative_prompt: c.negative_prompt, expected_text: c.expected_text, source_text: c.source_text }]);
   const out: SuiteCase = {
     id: c.id,
     category: c.category,
@@ -48,7 +75,7 @@ export function buildSuite(file: FileSuite, baseDir: string): Suite {
   return suite;
 }
 
-const SNAKE: Readonly<Record<string, string>> = { negativePrompt: 'negative_prompt', expectedText: 'expected_text', trueCfgScale: 'true_cfg_scale' };
+const SNAKE: Readonly<Record<string, string>> = { negativePrompt: 'negative_prompt', expectedText: 'expected_text', sourceText: 'source_text', trueCfgScale: 'true_cfg_scale' };
 
 /** A path in the model (camelCase, always turns/inputs) → the path in the file as this suite wrote it. */
 export function fileFieldPath(modelPath: FieldPath, file: FileSuite): FieldPath {

@@ -25,6 +25,7 @@ export const FileTurnSchema = z
     prompt: nonBlank,
     negative_prompt: z.string().optional(),
     expected_text: z.array(z.string()).optional(),
+    source_text: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -38,6 +39,7 @@ export const FileCaseSchema = z
     prompt: nonBlank.optional(),
     negative_prompt: z.string().optional(),
     expected_text: z.array(z.string()).optional(),
+    source_text: z.array(z.string()).optional(),
     turns: z.array(FileTurnSchema).min(1).optional(),
     params: FileParamsSchema.optional(),
     tags: z.array(z.string()).optional(),
@@ -165,7 +167,7 @@ function wrongTypeHint(key: string | number | undefined, value: unknown): string
   if (value === null) return 'Give it a value or remove the key.';
   if (key === 'input' && Array.isArray(value)) return 'For several images write inputs: [a.png, b.png].';
   if (key === 'inputs' && typeof value === 'string') return `For one image write input: ${value}, or inputs: [${value}].`;
-  if ((key === 'expected_text' || key === 'tags') && typeof value === 'string') return `Write a list: ${key}: [${value}].`;
+  if ((key === 'expected_text' || key === 'source_text' || key === 'tags') && typeof value === 'string') return `Write a list: ${key}: [${value}].`;
   if (key === 'turns' && typeof value === 'string') return 'turns: is a list of {prompt: …}; for a single prompt write prompt: instead.';
   return 'See docs/suite-format.md for the fields and their types.';
 }

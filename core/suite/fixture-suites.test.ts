@@ -66,6 +66,12 @@ describe('fixtures/suites/demo.yaml', async () => {
     }
   });
 
+  it('has chains whose last turn replaces the text of the turn before (the source text text.source_kept checks)', () => {
+    const sourceOf = (id: string) => cases.find((c) => c.id === id)?.turns.map((t) => t.sourceText);
+    expect(sourceOf('chain-cafe-menu')).toEqual([undefined, undefined, ['TODAY FLAT WHITE']]);
+    expect(sourceOf('chain-launch-banner')).toEqual([undefined, undefined, ['发射成功']]);
+  });
+
   it('has at least 2 text-to-image posters with quoted text and no input', () => {
     const generation = byCategory('generation');
     expect(generation.length).toBeGreaterThanOrEqual(2);

@@ -374,6 +374,53 @@ cases:
     expect(loaded.suite.cases.map((c) => c.turns[0]?.expectedText)).toEqual([['OPEN', '营业中'], []]);
   });
 
+  it('source text: the previous turn\'s expected text when it differs, an explicit source_text (even empty) wins, else none', async () => {
+    const loaded = await parse(`name: x
+cases:
+  - id: chain
+    category: multi-turn
+    input: ${COFFEE}
+    turns:
+      - prompt: Add a sign that reads "TODAY FLAT WHITE"
+      - prompt: Make it a watercolor
+        expected_text: [TODAY FLAT WHITE]
+      - prompt: Change the sign to "TODAY MOCHA"
+      - prompt: Make it night
+      - prompt: Write "OPEN" on the door
+        source_text: [CLOSED]
+      - prompt: Change it to "CLOSED"
+        source_text: []
+  - id: single
+    category: text-rendering
+    input: ${COFFEE}
+    prompt: Change the sign to "OPEN"
+    source_text: [CLOSED]
+  - id: first
+    category: text-rendering
+    input: ${COFFEE}
+    prompt: Add a sign that reads "OPEN"
+`);
+    const sources = (i: number) => loaded.suite.cases[i]?.turns.map((t) => t.sourceText);
+    // Turn 1 has no turn before it; turn 2 shows the same text as turn 1; turn 3 replaces it; turn 4 expects no
+    // text (nothing to check); turn 5 says its own; turn 6 says "none" although turn 5 expected other text.
+    expect(sources(0)).toEqual([undefined, undefined, ['TODAY FLAT WHITE'], undefined, ['CLOSED'], undefined]);
+    expect(sources(1)).toEqual([['CLOSED']]);
+    expect(sources(2)).toEqual([undefined]);
+    expect(loaded.suite.cases[0]?.turns.every((t, i) => i === 2 || i === 4 || !('sourceText' in t))).toBe(true);
+  });
+
+  it('source_text: a list, per turn when the case has turns, not on a generation case\'s first turn', async () => {
+    const text = await textError(`name: x\ncases:\n  - id: a\n    category: edit\n    input: ${COFFEE}\n    prompt: Change it to "OPEN"\n    source_text: CLOSED\n`);
+    expectAt(text, 7, 5, 'cases[0].source_text');
+    expect(text.hint).toBe('Write a list: source_text: [CLOSED].');
+    const onCase = await textError(`name: x\ncases:\n  - id: a\n    category: multi-turn\n    input: ${BRICK}\n    source_text: [CLOSED]\n    turns:\n      - prompt: Add "CLOSED"\n      - prompt: Change it to "OPEN"\n`);
+    expectAt(onCase, 6, 5, 'cases[0].source_text');
+    expect(onCase.hint).toBe('Move source_text into the turns it applies to.');
+    const generation = await textError(`name: x\ncases:\n  - id: a\n    category: generation\n    prompt: A poster with "OPEN"\n    source_text: [CLOSED]\n`);
+    expectAt(generation, 6, 5, 'cases[0].source_text');
+    expect(generation.problem).toMatch(/first turn of a generation case/);
+  });
+
   it('keeps numbers written where text is meant as written (ids, expected text, tags)', async () => {
     const loaded = await parse(`name: 2025
 cases:

@@ -182,13 +182,14 @@ function coerceTextLeaves(root: Record<string, unknown>, locator: YamlLocator): 
     if (!isRecord(c)) return;
     const at = ['cases', i];
     for (const key of ['id', 'title', 'input', 'prompt', 'negative_prompt']) fix(c, key, [...at, key]);
-    for (const key of ['inputs', 'expected_text', 'tags']) fixList(c, key, at);
+    for (const key of ['inputs', 'expected_text', 'source_text', 'tags']) fixList(c, key, at);
     const turns = c['turns'];
     if (!Array.isArray(turns)) return;
     turns.forEach((t: unknown, j) => {
       if (!isRecord(t)) return;
       for (const key of ['prompt', 'negative_prompt']) fix(t, key, [...at, 'turns', j, key]);
       fixList(t, 'expected_text', [...at, 'turns', j]);
+      fixList(t, 'source_text', [...at, 'turns', j]);
     });
   });
 }
@@ -249,7 +250,7 @@ function checkSemantics(root: Record<string, unknown>, locator: YamlLocator): Pr
       });
     }
     if (hasTurns) {
-      for (const key of ['negative_prompt', 'expected_text']) {
+      for (const key of ['negative_prompt', 'expected_text', 'source_text']) {
         if (has(c, key)) problems.push({ path: [...at, key], problem: `${key} is per turn when the case has turns`, hint: `Move ${key} into the turns it applies to.` });
       }
     }
@@ -273,6 +274,15 @@ function checkSemantics(root: Record<string, unknown>, locator: YamlLocator): Pr
           problem: `a ${category} case needs an input image`,
           hint: 'Add input: <image path relative to the suite file>, or use category generation for text-to-image.',
           absent: { at, keys: ['input', 'inputs'] },
+        });
+      }
+      const firstSourceAt: FieldPath = hasTurns ? [...at, 'turns', 0, 'source_text'] : [...at, 'source_text'];
+      const firstTurn = hasTurns ? (Array.isArray(c['turns']) ? c['turns'][0] : undefined) : c;
+      if (category === 'generation' && isRecord(firstTurn) && Array.isArray(firstTurn['source_text']) && firstTurn['source_text'].length > 0) {
+        problems.push({
+          path: firstSourceAt,
+          problem: 'source_text on the first turn of a generation case (text-to-image has no input image to show it)',
+          hint: 'source_text is the text the turn\'s input image shows; put it on a later turn of the chain, or remove it.',
         });
       }
       const turns = promptsOf(c);

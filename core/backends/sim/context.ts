@@ -3,6 +3,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { BackendKind } from '../../../shared/model.ts';
+import { hashHex } from './hash.ts';
 import { FifoGate, Lifecycle } from './lifecycle.ts';
 import type { FaultName, FaultProfile, SimEvent, SimStats } from './types.ts';
 
@@ -28,6 +29,11 @@ export interface SimContext {
   activeDenoise: number;
   /** Pipeline runs started so far (the first one is "cold"). */
   runs: number;
+  /**
+   * The text each image this server answered with shows, by the sha256 of its bytes (bounded, oldest first out):
+   * a chain's next turn sends that image back, and the simulator knows what text it starts from.
+   */
+  readonly shownText: Map<string, string[]>;
 }
 
 export function createContext(init: Pick<SimContext, 'kind' | 'generation' | 'timeScale' | 'model' | 'faults' | 'emit'>): SimContext {
@@ -42,6 +48,7 @@ export function createContext(init: Pick<SimContext, 'kind' | 'generation' | 'ti
     lastDrop: null,
     activeDenoise: 0,
     runs: 0,
+    shownText: new Map(),
   };
 }
 
@@ -65,4 +72,23 @@ export function snapshotStats(ctx: SimContext): SimStats {
     requests: Object.fromEntries(ctx.requestCounts),
     faults: Object.fromEntries(ctx.faultCounts) as SimStats['faults'],
   };
+}
+
+const MAX_REMEMBERED_IMAGES = 20_000;
+
+/** Remember the text an answered image shows (nothing to remember when it shows none). */
+export function rememberShownText(ctx: SimContext, bytes: Uint8Array, text: readonly string[]): void {
+  if (text.length === 0) return;
+  const key = hashHex('shown', bytes);
+  ctx.shownText.delete(key);
+  ctx.shownText.set(key, [...text]);
+  if (ctx.shownText.size > MAX_REMEMBERED_IMAGES) {
+    const oldest = ctx.shownText.keys().next().value;
+    if (oldest !== undefined) ctx.shownText.delete(oldest);
+  }
+}
+
+/** The text an input image shows, when this server answered with it earlier; undefined otherwise. */
+export function shownTextOf(ctx: SimContext, bytes: Uint8Array | undefined): string[] | undefined {
+  return bytes === undefined ? undefined : ctx.shownText.get(hashHex('shown', bytes));
 }

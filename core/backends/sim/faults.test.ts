@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../../../shared/text-metrics.ts';
-import { applyTextFault, applyTypo, decideFaults, describeFaults, faultFires, formatFaultSpec, parseFaultSpec } from './faults.ts';
+import { SOURCE_KEPT_SHARE, applyTextFault, applyTypo, decideFaults, describeFaults, faultFires, formatFaultSpec, keepsSourceText, parseFaultSpec } from './faults.ts';
 import { mulberry32 } from '../../../shared/random.ts';
 import { FAULT_NAMES } from './types.ts';
 
@@ -177,5 +177,24 @@ describe('applyTextFault', () => {
 
   it('leaves text without visible characters alone', () => {
     expect(applyTextFault('  ', mulberry32(1)).text).toBe('  ');
+  });
+});
+
+describe('keepsSourceText (the typo fault\'s source_kept kind)', () => {
+  const ids = Array.from({ length: 400 }, (_, i) => `identity-${i}`);
+
+  it('never fires without a source text, or when the source reads as the new text', () => {
+    for (const id of ids) {
+      expect(keepsSourceText(undefined, ['TODAY MOCHA'], id)).toBe(false);
+      expect(keepsSourceText([], ['TODAY MOCHA'], id)).toBe(false);
+      expect(keepsSourceText(['TODAY MOCHA'], ['TODAY MOCHA'], id)).toBe(false);
+    }
+  });
+
+  it('fires for about SOURCE_KEPT_SHARE of identities when the input shows other text, the same way each time', () => {
+    const fired = ids.filter((id) => keepsSourceText(['TODAY FLAT WHITE'], ['TODAY MOCHA'], id));
+    expect(fired.length / ids.length).toBeGreaterThan(SOURCE_KEPT_SHARE - 0.08);
+    expect(fired.length / ids.length).toBeLessThan(SOURCE_KEPT_SHARE + 0.08);
+    expect(ids.filter((id) => keepsSourceText(['TODAY FLAT WHITE'], ['TODAY MOCHA'], id))).toEqual(fired);
   });
 });

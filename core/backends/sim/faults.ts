@@ -16,7 +16,7 @@ function isFaultName(name: string): name is FaultName {
 
 /** What each fault does, for help texts and error messages. */
 export const FAULT_DESCRIPTIONS: Readonly<Record<FaultName, string>> = {
-  typo: 'rendered text is misspelled, missing, has extra words or is garbled',
+  typo: 'rendered text is misspelled, missing, has extra words or is garbled; an edit of text the simulator drew keeps the old text',
   'wrong-size': 'the output image is not the requested size',
   blank: 'the output image is one flat colour',
   '5xx': 'HTTP 503 in the protocol error shape',
@@ -146,9 +146,26 @@ export function applyTypo(text: string, rand: () => number): string {
   return chars.join('');
 }
 
-/** The kinds of text failure a "typo" fault draws (issue 11's tags without the `text.` prefix). */
-export const TEXT_FAULT_KINDS = ['misspelled', 'missing', 'extra', 'garbled'] as const;
+/**
+ * The kinds of text failure a "typo" fault draws (issue 11's tags without the `text.` prefix). `source_kept` only
+ * for an edit whose input shows other text (keepsSourceText), the others from applyTextFault.
+ */
+export const TEXT_FAULT_KINDS = ['misspelled', 'missing', 'extra', 'garbled', 'source_kept'] as const;
 export type TextFaultKind = (typeof TEXT_FAULT_KINDS)[number];
+
+/** Of the "typo" faults on an edit whose input shows other text, the share that leave that text in place. */
+export const SOURCE_KEPT_SHARE = 0.4;
+
+/**
+ * Whether a "typo" fault on this request leaves the input's text in place instead of drawing the new text: only
+ * when the input shows text (`sourceText`, what the simulator drew there itself) that reads differently from the
+ * text asked for, and then for SOURCE_KEPT_SHARE of identities. Drawn from its own hash, so the kind every other
+ * request draws (applyTextFault, seeded by the identity) is the same as before this kind existed.
+ */
+export function keepsSourceText(sourceText: readonly string[] | undefined, spans: readonly string[], identity: string): boolean {
+  if (!sourceText || sourceText.length === 0 || sourceText.join(' ') === spans.join(' ')) return false;
+  return hashUnit('typo-source-kept', identity) < SOURCE_KEPT_SHARE;
+}
 
 /** Words an "extra" fault inserts into Latin text. */
 const EXTRA_WORDS = ['NEW', 'BIG', 'THE', 'BEST', 'HOT', 'NOW', 'FREE'];
@@ -159,7 +176,7 @@ const EXTRA_WORDS = ['NEW', 'BIG', 'THE', 'BEST', 'HOT', 'NOW', 'FREE'];
  * CJK character added; 20 %), garbled (every letter replaced, word shapes kept; 20 %). Seeded by `rand`, so a
  * request's identity always gives the same failure; text without visible characters is left alone.
  */
-export function applyTextFault(text: string, rand: () => number): { text: string; kind: TextFaultKind } {
+export function applyTextFault(text: string, rand: () => number): { text: string; kind: Exclude<TextFaultKind, 'source_kept'> } {
   const chars = [...text];
   const visible = chars.map((c, i) => ({ c, i })).filter(({ c }) => /\S/u.test(c));
   if (visible.length === 0) return { text, kind: 'misspelled' };

@@ -3,7 +3,7 @@
  * Encode costs the same whatever else is running; denoise steps are shared by every request in the stage
  * (continuous batching), each step costing base × (1 + 0.35 (k − 1)) for k requests.
  */
-import type { SimContext } from './context.ts';
+import { rememberShownText, type SimContext } from './context.ts';
 import { runDenoise } from './denoise-loop.ts';
 import { mulberry32 } from '../../../shared/random.ts';
 import { hash32 } from './hash.ts';
@@ -31,7 +31,7 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   const images = shape.images;
   const m = modelA(shape);
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
-  const renderJob = renderJobOf(ctx.kind, job);
+  const renderJob = renderJobOf(ctx, job);
 
   const encode = await timedStage(life, m.encodeS * scaleMs * j('encode'), job.signal, () => prepareBase(renderJob));
   await life.sleep(m.transferToDenoiseS * scaleMs, job.signal);
@@ -62,6 +62,7 @@ export async function runPipelineA(ctx: SimContext, job: ImageJob, format: 'png'
   const image = denoise.value.image;
   const decode = await timedStage(life, m.decodeS * scaleMs * j('decode'), job.signal, async () => {
     const out = await encodeImage(image, format);
+    rememberShownText(ctx, out.bytes, denoise.value.shownText);
     return { b64: out.bytes.toString('base64'), mime: out.mime };
   });
   const encoded = decode.value!;

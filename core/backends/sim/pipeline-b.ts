@@ -2,7 +2,7 @@
  * Side B's pipeline: the diffusers baseline server, one request at a time, timed stage by stage the way the baseline
  * hooks its pipeline (reference/diffusers-qwen-image-edit.md §2, §6).
  */
-import type { SimContext } from './context.ts';
+import { rememberShownText, type SimContext } from './context.ts';
 import { distribute, runDenoise } from './denoise-loop.ts';
 import { mulberry32 } from '../../../shared/random.ts';
 import { hash32 } from './hash.ts';
@@ -47,7 +47,7 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const m = modelB(shape);
   const j = (stage: string): number => jitter(ctx.kind, job.identity, job.attempt, stage);
   const rng = mulberry32(hash32('b-steps', job.identity, job.attempt));
-  const renderJob = renderJobOf(ctx.kind, job);
+  const renderJob = renderJobOf(ctx, job);
 
   const pre = await timedStage(life, m.preprocessMs * scale * j('preprocess'), job.signal, () => prepareBase(renderJob));
 
@@ -83,6 +83,7 @@ export async function runPipelineB(ctx: SimContext, job: ImageJob, options: Pipe
   const image = denoise.value.image;
   const encoded = await timedStage(life, m.encodeResponseMs * scale * j('encode_response'), job.signal, async () => {
     const out = await encodeImage(image, r.outputFormat);
+    rememberShownText(ctx, out.bytes, denoise.value.shownText);
     return out.bytes.toString('base64');
   });
 

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fontFor, textPath } from './fonts.ts';
 import { STYLE_IDS, STYLE_KEYWORDS, detectStyles, detectTextPosition } from './prompt-words.ts';
+import { keepsSourceText } from './faults.ts';
 import { type RenderJob, decodeToSize, renderImage, wrongSize } from './render.ts';
 import { type Rgba, crop, decodeRgba, diffRatio, fixturePng, flatPng, ssimOf } from './test-support.ts';
 
@@ -123,6 +124,47 @@ describe('text', () => {
     expect(clean.textFault).toBeUndefined();
     expect(typo.layout!.plate).toEqual(clean.layout!.plate);
     expect(diffRatio(crop(typo.rgba, clean.layout!.plate), crop(clean.rgba, clean.layout!.plate))).toBeGreaterThan(0.01);
+  });
+});
+
+describe('a typo on an edit of text the simulator drew (source_kept)', () => {
+  const CHANGE = 'Change the text on the sign to "TODAY MOCHA"';
+  const SOURCE = ['TODAY FLAT WHITE'];
+  const ids = Array.from({ length: 12 }, (_, i) => `chain-${i}`);
+  const kept = ids.filter((id) => keepsSourceText(SOURCE, ['TODAY MOCHA'], id));
+  const drawn = ids.filter((id) => !keepsSourceText(SOURCE, ['TODAY MOCHA'], id));
+
+  it('leaves the input\'s text in place for the identities it fires for: nothing new drawn, the old text shown', async () => {
+    expect(kept.length).toBeGreaterThan(0);
+    const identity = kept[0]!;
+    const out = await render({ prompt: CHANGE, identity, sourceText: SOURCE, faults: { typo: true } });
+    expect(out.textFault).toEqual({ span: -1, kind: 'source_kept' });
+    expect(out.drawnText).toEqual([]);
+    expect(out.layout).toBeNull();
+    expect(out.shownText).toEqual(SOURCE);
+    // The picture is the input with only the side's signature noise: no sign was drawn over it.
+    expect(diffRatio(out.rgba, photoRgba)).toBeLessThan(0.01);
+    const clean = await render({ prompt: CHANGE, identity, sourceText: SOURCE });
+    expect(clean.shownText).toEqual(['TODAY MOCHA']);
+    expect(diffRatio(crop(out.rgba, clean.layout!.plate), crop(clean.rgba, clean.layout!.plate))).toBeGreaterThan(0.05);
+  });
+
+  it('draws the same typo as without a source text for every other identity', async () => {
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const identity of drawn.slice(0, 3)) {
+      const withSource = await renderImage(job({ prompt: CHANGE, identity, sourceText: SOURCE, faults: { typo: true } }));
+      const without = await renderImage(job({ prompt: CHANGE, identity, faults: { typo: true } }));
+      expect(withSource.textFault).toEqual(without.textFault);
+      expect(withSource.textFault?.kind).not.toBe('source_kept');
+      expect(Buffer.compare(withSource.bytes, without.bytes)).toBe(0);
+    }
+  });
+
+  it('a turn that draws no text passes its input\'s text on as what it shows', async () => {
+    const restyled = await render({ prompt: 'make it a watercolor', sourceText: SOURCE, faults: { typo: true } });
+    expect(restyled.textFault).toBeUndefined();
+    expect(restyled.shownText).toEqual(SOURCE);
+    expect((await render({ prompt: 'make it a watercolor' })).shownText).toEqual([]);
   });
 });
 

@@ -14,7 +14,7 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import type { BackendKind } from '../../../shared/model.ts';
 import { quotedSpans } from '../../../shared/expected-text.ts';
-import { applyTextFault, type TextFaultKind } from './faults.ts';
+import { applyTextFault, keepsSourceText, type TextFaultKind } from './faults.ts';
 import { mulberry32, mulberry32Words } from '../../../shared/random.ts';
 import { hash32, hashUnit } from './hash.ts';
 import { type StyleId, detectColours, detectStyles } from './prompt-words.ts';
@@ -36,6 +36,11 @@ export interface RenderJob {
   /** Stable id of the request (prompt, seed, size, inputs); seeds the noise and the typo. */
   identity: string;
   faults?: { typo?: boolean; blank?: boolean; wrongSize?: boolean };
+  /**
+   * The text the first input shows, when the simulator drew it there itself (an earlier turn's output it
+   * remembers: context.ts shownTextOf); a "typo" fault may then leave it in place (`source_kept`).
+   */
+  sourceText?: readonly string[];
 }
 
 export interface EditResult {
@@ -46,8 +51,10 @@ export interface EditResult {
   layout: TextLayout | null;
   /** Which edit was applied when neither text nor style was asked for. */
   defaultGrade: boolean;
-  /** A "typo" fault: which quoted span it changed and the kind of text failure it drew. */
+  /** A "typo" fault: which quoted span it changed (-1: none, for `source_kept`) and the kind of text failure it drew. */
   textFault?: { span: number; kind: TextFaultKind };
+  /** The text the output shows: what was drawn, else the input's text left in place (a later turn's source text). */
+  shownText: string[];
 }
 
 /** How one stack's output differs from the other's. */
@@ -177,7 +184,11 @@ export async function applyEdit(base: RawRgb, job: RenderJob): Promise<EditResul
   let drawnText = spans;
   let textFault: { span: number; kind: TextFaultKind } | undefined;
   let layout: TextLayout | null = null;
-  if (spans.length > 0) {
+  if (spans.length > 0 && job.faults?.typo && keepsSourceText(job.sourceText, spans, job.identity)) {
+    // The edit left the input's text in place: nothing new is drawn.
+    textFault = { span: -1, kind: 'source_kept' };
+    drawnText = [];
+  } else if (spans.length > 0) {
     if (job.faults?.typo) {
       const rng = mulberry32(hash32('typo', job.identity));
       const which = Math.floor(rng() * spans.length);
@@ -202,7 +213,8 @@ export async function applyEdit(base: RawRgb, job: RenderJob): Promise<EditResul
     const size = wrongSize(img.width, img.height);
     img = await toRawRgb(sharpOf(img).resize(size.width, size.height, { fit: 'fill' }));
   }
-  return { image: img, drawnText, styles, layout, defaultGrade: useGrade, ...(textFault ? { textFault } : {}) };
+  const shownText = job.faults?.blank ? [] : drawnText.length > 0 ? drawnText : [...(job.sourceText ?? [])];
+  return { image: img, drawnText, styles, layout, defaultGrade: useGrade, ...(textFault ? { textFault } : {}), shownText };
 }
 
 /** The size a "wrong-size" fault returns: three quarters of the width (a 16-multiple), never the requested one. */

@@ -3,12 +3,11 @@
  * → run the pipeline → deliver, with faults injected at the points a real failure would happen.
  */
 import type { ServerResponse } from 'node:http';
-import { type SimContext, nextAttempt } from './context.ts';
+import { type SimContext, nextAttempt, shownTextOf } from './context.ts';
 import { decideFaults } from './faults.ts';
 import { ClientGoneError, type Lifecycle, SimClosedError } from './lifecycle.ts';
 import { RequestError, type SimRequest, requestIdentity } from './request.ts';
 import { sendRaw } from './http-util.ts';
-import type { BackendKind } from '../../../shared/model.ts';
 import type { RenderJob } from './render.ts';
 import type { FaultName } from './types.ts';
 
@@ -29,11 +28,15 @@ export interface ImageJob {
   warm: boolean;
 }
 
-/** What the image renderer needs from a request: its content, identity and the faults to draw in. */
-export function renderJobOf(kind: BackendKind, job: ImageJob): RenderJob {
+/**
+ * What the image renderer needs from a request: its content, identity, the faults to draw in, and the text its
+ * first input shows when this server drew it (a chain's earlier turn).
+ */
+export function renderJobOf(ctx: SimContext, job: ImageJob): RenderJob {
   const r = job.request;
+  const sourceText = shownTextOf(ctx, r.inputs[0]?.bytes);
   return {
-    kind,
+    kind: ctx.kind,
     prompt: r.prompt,
     seed: r.seed,
     width: r.width,
@@ -41,6 +44,7 @@ export function renderJobOf(kind: BackendKind, job: ImageJob): RenderJob {
     inputs: r.inputs.map((i) => i.bytes),
     identity: job.identity,
     faults: { typo: job.faults.has('typo'), blank: job.faults.has('blank'), wrongSize: job.faults.has('wrong-size') },
+    ...(sourceText ? { sourceText } : {}),
   };
 }
 

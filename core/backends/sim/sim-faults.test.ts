@@ -198,3 +198,30 @@ describe('options', () => {
     await expect(startSimServer({ kind: 'diffusers', generation: 'legacy' })).rejects.toThrow(/only applies to kind vllm-omni/);
   });
 });
+
+describe.each(['a-images', 'b-images'] as const)('typo on a chain turn that changes the text the simulator drew (%s)', (flavour) => {
+  async function edit(sim: SimServer, bytes: Buffer, prompt: string, seed: number): Promise<Buffer> {
+    const res = await fetch(`${sim.url}/v1/images/edits`, { method: 'POST', body: editForm({ ...FIELDS, prompt, seed }, [{ bytes }]) });
+    expect(res.status).toBe(200);
+    return imageOf(flavour, res);
+  }
+  const CHANGE = 'Change the text on the sign to "TODAY MOCHA"';
+  const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+  it('sometimes leaves the old text in place (the output is the input, unedited), only on the server that drew it', async () => {
+    const sim = await startFlavour(flavour, { typo: 1 });
+    const turn1 = await edit(sim, await input(), 'Add a sign that says "TODAY FLAT WHITE"', 21);
+    const turn1Rgba = await decodeRgba(turn1);
+    const unchanged = async (server: SimServer): Promise<boolean[]> => {
+      const out: boolean[] = [];
+      for (const seed of SEEDS) out.push(diffRatio(await decodeRgba(await edit(server, turn1, CHANGE, seed)), turn1Rgba) < 0.01);
+      return out;
+    };
+    const kept = await unchanged(sim);
+    expect(kept.some(Boolean)).toBe(true);
+    expect(kept.every(Boolean)).toBe(false);
+    // A server that never drew that image does not know its text: every typo is drawn as new text.
+    const other = await startFlavour(flavour, { typo: 1 });
+    expect((await unchanged(other)).some(Boolean)).toBe(false);
+  });
+});

@@ -93,7 +93,7 @@ export function TextCheckPanel({ pair }: { pair: PairView }) {
   );
 }
 
-function SideText({
+export function SideText({
   position,
   name,
   check,
@@ -164,6 +164,14 @@ function SideText({
           {check.recognized === '' ? <i className="muted">nothing</i> : check.recognized}
         </span>
       </div>
+      {check.source !== undefined && (
+        <div className="text-row" title="The text the edit's input image showed: still reading it suggests text.source_kept">
+          <span className="text-label">Source</span>
+          <span className="text-source muted" data-testid={`text-source-${position}`}>
+            {check.source}
+          </span>
+        </div>
+      )}
       <dl className="text-scores">
         {scores.map(([label, value, title]) => (
           <div key={label} title={title}>
