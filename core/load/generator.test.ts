@@ -1,10 +1,13 @@
 /**
  * The load generator against a loopback server whose one worker answers each request after a fixed delay D: at
  * client concurrency c with every request released at once, the k-th request answered waits (k + 1)·D for k < c and
- * c·D after, the throughput is 1 / D whatever c is, and the whole point lasts N·D. The measured figures must match
- * that queueing within 5 %. D is large (600 ms) and N small, so a busy machine's lateness (the client's turnaround
- * between two requests reached 30 ms at a load average of 15 on 2 cores) stays inside; c warm-up requests open the
+ * c·D after, the throughput is 1 / D whatever c is, and the whole point lasts N·D. c warm-up requests open the
  * connections first and are not counted.
+ *
+ * What is checked is the queueing shape, not the host's timer precision: a figure can never come out below its
+ * model (the server cannot answer before its delay), and above it by less than half a service time D/2, which still
+ * tells every queue position apart (they differ by D). A tighter upper bound would be a wall-clock budget: on a
+ * busy 2-core machine one point ran 7.5 % late (2,581 ms for 2,400) without anything wrong in the generator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeSide, type SweepRequestRecord } from '../../shared/sweep.ts';
@@ -71,8 +74,11 @@ async function measure(concurrency: number, items: LoadItem[]): Promise<SweepReq
   return records;
 }
 
-const within5 = (measured: number, expected: number): void => {
-  expect(Math.abs(measured - expected) / expected, `measured ${measured.toFixed(2)} vs expected ${expected.toFixed(2)}`).toBeLessThanOrEqual(0.05);
+/** Measured against the model: never early (1 % for timer rounding), late by less than half a service time. */
+const asQueued = (measured: number, expected: number, slack = D / 2): void => {
+  const label = `measured ${measured.toFixed(2)} vs expected ${expected.toFixed(2)}`;
+  expect(measured, label).toBeGreaterThanOrEqual(expected * 0.99);
+  expect(measured, label).toBeLessThan(expected + slack);
 };
 
 describe('queueing against a one-worker loopback server (fixed delay)', () => {
@@ -85,11 +91,13 @@ describe('queueing against a one-worker loopback server (fixed delay)', () => {
     expect(s.warmup).toBe(c);
     const expectedLatencies = Array.from({ length: N }, (_, k) => (k < c ? (k + 1) * D : c * D));
     const expectedMean = expectedLatencies.reduce((a, b) => a + b, 0) / N;
-    within5(s.durationMs!, N * D);
-    within5(s.requestThroughput!, 1000 / D);
-    within5(s.e2e.mean!, expectedMean);
+    asQueued(s.durationMs!, N * D);
+    // Throughput is N over the duration: its model bound follows from the duration's (late means lower).
+    expect(s.requestThroughput!).toBeLessThanOrEqual((1000 / D) / 0.99);
+    expect(s.requestThroughput!).toBeGreaterThan(N / ((N * D + D / 2) / 1000));
+    asQueued(s.e2e.mean!, expectedMean);
     // The median, not the extremes: one request stalled by a busy host's scheduler must not decide the test.
-    within5(s.e2e.median!, median(expectedLatencies)!);
+    asQueued(s.e2e.median!, median(expectedLatencies)!);
     // Open loop: every request was released at 0; the ones beyond c waited for a slot of ours, not in e2e.
     expect(records.every((r) => r.scheduledMs === 0)).toBe(true);
     expect(records.filter((r) => r.clientWaitMs > D / 2)).toHaveLength(N - c);
