@@ -5,7 +5,7 @@
  * sees the old file or the new one, never half of either; a crash leaves at most a `.tmp` file beside it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** fsync a directory so a rename or a new entry in it survives a power cut. Not supported everywhere (Windows). */
@@ -51,8 +51,50 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array | stri
   await syncDir(dir);
 }
 
-/** Folders this process has created or seen (writeFileForRecord), so a put does not ask the disk again. */
+/** Folders this process has created or seen (writeFileForRecord, writeFileUnsynced), so a put does not ask the disk again. */
 const knownDirs = new Set<string>();
+
+/** Create `dir` (and fsync the parent of what was created) unless this process has seen it already. */
+async function ensureDir(dir: string, again: boolean): Promise<void> {
+  if (!again && knownDirs.has(dir)) return;
+  const created = await mkdir(dir, { recursive: true });
+  if (created !== undefined) await syncDir(path.dirname(created));
+  knownDirs.add(dir);
+}
+
+/**
+ * Temp file, `write` (which gets the open handle), rename into place. The handle is still open when `write`
+ * returns so a caller can fsync it; the temp file is removed if anything fails.
+ */
+async function writeAndRename(
+  finalPath: string,
+  data: Uint8Array,
+  afterRename: (handle: FileHandle) => Promise<unknown>,
+  retried = false,
+): Promise<void> {
+  const dir = path.dirname(finalPath);
+  await ensureDir(dir, retried);
+  const tmp = tempPathFor(finalPath);
+  let handle;
+  try {
+    handle = await open(tmp, 'wx');
+  } catch (error) {
+    // The folder was removed since we saw it (a deleted run folder recreated at the same path): create it again.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || retried) throw error;
+    knownDirs.delete(dir);
+    return writeAndRename(finalPath, data, afterRename, true);
+  }
+  try {
+    await handle.writeFile(data);
+    await rename(tmp, finalPath);
+    await afterRename(handle);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * Write a new file that nothing reads until a record written *after* this resolves points at it (content-addressed
@@ -63,30 +105,25 @@ const knownDirs = new Set<string>();
  * write of the same path replaces. Not for files read by path alone (reports, settings): after a power loss such a
  * file could be found short; those use writeFileAtomic.
  */
-export async function writeFileForRecord(finalPath: string, data: Uint8Array, retried = false): Promise<void> {
-  const dir = path.dirname(finalPath);
-  if (retried || !knownDirs.has(dir)) {
-    const created = await mkdir(dir, { recursive: true });
-    if (created !== undefined) await syncDir(path.dirname(created));
-    knownDirs.add(dir);
-  }
-  const tmp = tempPathFor(finalPath);
-  let handle;
+export async function writeFileForRecord(finalPath: string, data: Uint8Array): Promise<void> {
+  await writeAndRename(finalPath, data, (handle) => Promise.all([handle.sync(), syncDir(path.dirname(finalPath))]));
+}
+
+/**
+ * writeFileForRecord without the fsyncs: the whole file is under its final name when this resolves, in the
+ * page cache, so it survives the death of this process (kill -9) but not yet a power loss. A record may point at
+ * it only once syncFileForRecord has resolved; until then whatever refers to it must be able to find it missing
+ * or short after a power loss and cope (the runner's staged results: core/store/run-store.ts).
+ */
+export async function writeFileUnsynced(finalPath: string, data: Uint8Array): Promise<void> {
+  await writeAndRename(finalPath, data, async () => undefined);
+}
+
+/** Make a file written by writeFileUnsynced durable: the file and its folder are fsynced at the same time. */
+export async function syncFileForRecord(finalPath: string): Promise<void> {
+  const handle = await open(finalPath, 'r+');
   try {
-    handle = await open(tmp, 'wx');
-  } catch (error) {
-    // The folder was removed since we saw it (a deleted run folder recreated at the same path): create it again.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || retried) throw error;
-    knownDirs.delete(dir);
-    return writeFileForRecord(finalPath, data, true);
-  }
-  try {
-    await handle.writeFile(data);
-    await rename(tmp, finalPath);
-    await Promise.all([handle.sync(), syncDir(dir)]);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
+    await Promise.all([handle.sync(), syncDir(path.dirname(finalPath))]);
   } finally {
     await handle.close();
   }
