@@ -5,6 +5,7 @@
  * sees the old file or the new one, never half of either; a crash leaves at most a `.tmp` file beside it.
  */
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -116,7 +117,31 @@ export async function writeFileForRecord(finalPath: string, data: Uint8Array): P
  * or short after a power loss and cope (the runner's staged results: core/store/run-store.ts).
  */
 export async function writeFileUnsynced(finalPath: string, data: Uint8Array): Promise<void> {
-  await writeAndRename(finalPath, data, async () => undefined);
+  const dir = path.dirname(finalPath);
+  await ensureDir(dir, false);
+  // Synchronous on purpose: a write into the page cache takes microseconds, while the thread pool it would
+  // otherwise queue on is where the fsyncs of earlier images wait for the disk (the runner's path, issue 10).
+  const tmp = tempPathFor(finalPath);
+  let fd;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // The folder was removed since we saw it (a deleted run folder recreated at the same path): create it again.
+    knownDirs.delete(dir);
+    await ensureDir(dir, true);
+    fd = openSync(tmp, 'wx');
+  }
+  try {
+    for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done, data.byteLength - done);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, finalPath);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 /** Make a file written by writeFileUnsynced durable: the file and its folder are fsynced at the same time. */

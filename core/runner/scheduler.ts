@@ -355,6 +355,7 @@ class JobScheduler {
       this.log('warn', `resuming: the image of job ${state.job.id} was lost before it reached the disk; it will be sent again`);
       state.result = undefined;
       state.status = 'pending';
+      state.attempts = Math.max(state.attempts, staged.attempts);
       this.enqueue(state);
     } finally {
       this.confirming--;

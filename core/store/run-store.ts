@@ -364,7 +364,11 @@ class SqliteRunStore implements RunStore {
     const file = path.join(this.dir, ...relPath.split('/'));
     const bytes = received ?? (await this.readStaged(jobId, relPath, imageId, size));
     if (!bytes) {
-      this.transaction(() => this.s('deleteStaged').run(jobId), 'normal');
+      // The request was sent: its attempt counts, as one that failed would.
+      this.transaction(() => {
+        this.s('deleteStaged').run(jobId);
+        this.s('setStatusAttempts').run('pending', result.attempts, now(), jobId);
+      }, 'normal');
       return null;
     }
     // Read back from its file (a resume): a new output with the same bytes must not be written over it meanwhile.

@@ -64,7 +64,7 @@ export interface RunStore {
    * resume, without them, the file is read back and must hash to its id), then, in one transaction, the image row,
    * the result and the job's status, and the staged row removed. Resolves the result saved, or null when the file
    * is gone or is not what was received (a power loss before the fsync): the staged row is dropped and the job
-   * stays pending, to be sent again. Rejects with InvalidImageError when the pixels do not decode (the staged row
+   * stays pending (its attempt counted), to be sent again. Rejects with InvalidImageError when the pixels do not decode (the staged row
    * stays until the caller saves the job's error result with saveResult, which replaces it).
    */
   confirmStagedResult(jobId: string, bytes?: Uint8Array): Promise<JobResult | null>;
