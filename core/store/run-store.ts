@@ -33,7 +33,7 @@ import { describeIssues } from '../../shared/issue-path.ts';
 import { syncFileForRecord, writeFileForRecord, writeFileUnsynced } from '../fs/atomic-write.ts';
 import { OcrReadSchema, ocrReadKey, type OcrRead } from '../../shared/ocr-read.ts';
 import { containedFile } from '../paths/containment.ts';
-import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError, type ImageFormat } from './image-file.ts';
+import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError, sniffImageFormat, type ImageFormat } from './image-file.ts';
 import { oversizeProblem } from './image-limits.ts';
 import { checkDatabaseFileBeforeLock, checked, column, damagedError, isSqliteDatabaseFile, openDatabase, readConfig, type Row } from './database.ts';
 import { migrate } from './migrations.ts';
@@ -238,6 +238,8 @@ class SqliteRunStore implements RunStore {
    * fsync must point at the copy that was synced).
    */
   private readonly stagedWrites = new Map<ImageId, Promise<void>>();
+  /** Results this process staged and has not confirmed: their confirmation skips reading the row back. */
+  private readonly stagedHere = new Map<string, { result: JobResult; image: StagedImage }>();
   /** The fsync and decode check of each staged image, once per image id in this process. */
   private readonly stagedChecks = new Map<ImageId, Promise<void>>();
 
@@ -282,6 +284,7 @@ class SqliteRunStore implements RunStore {
       () => this.s('upsertStaged').run(r.jobId, image.id, image.relPath, image.bytes, JSON.stringify(r), now()),
       'normal',
     );
+    this.stagedHere.set(r.jobId, { result: r, image });
   }
 
   /** A staged row, checked like any row read from an untrusted run.sqlite. */
@@ -358,26 +361,44 @@ class SqliteRunStore implements RunStore {
   }
 
   async confirmStagedResult(jobId: string, received?: Uint8Array): Promise<JobResult | null> {
-    const row = this.s('getStaged').get(jobId) as Row | undefined;
-    if (!row) throw new Error(`internal: job ${jobId} has no staged result in ${this.dir}`);
-    const { result, imageId, relPath, bytes: size } = this.stagedRow(row);
+    const here = this.stagedHere.get(jobId);
+    let result: JobResult;
+    let imageId: ImageId;
+    let relPath: string;
+    let bytes: Uint8Array;
+    let info: ImageFormat & Dimensions;
+    if (received && here) {
+      // Staged by this process from these bytes: hashed, header-checked and validated a moment ago.
+      ({ result } = here);
+      ({ id: imageId, relPath } = here.image);
+      const format = sniffImageFormat(received);
+      if (!format || received.length !== here.image.bytes) throw new Error(`internal: the bytes confirmed for job ${jobId} are not the ones staged`);
+      info = { ...format, width: here.image.width, height: here.image.height };
+      bytes = received;
+    } else {
+      const row = this.s('getStaged').get(jobId) as Row | undefined;
+      if (!row) throw new Error(`internal: job ${jobId} has no staged result in ${this.dir}`);
+      const staged = this.stagedRow(row);
+      ({ result, imageId, relPath } = staged);
+      const read = received ?? (await this.readStaged(jobId, relPath, imageId, staged.bytes));
+      if (!read) {
+        // The request was sent: its attempt counts, as one that failed would.
+        this.transaction(() => {
+          this.s('deleteStaged').run(jobId);
+          this.s('setStatusAttempts').run('pending', result.attempts, now(), jobId);
+        }, 'normal');
+        return null;
+      }
+      bytes = read;
+      // Read back from its file (a resume): a new output with the same bytes must not be written over it meanwhile.
+      if (!received) this.stagedWrites.set(imageId, Promise.resolve());
+      if (imageIdOf(bytes) !== imageId) throw new Error(`internal: the bytes confirmed for job ${jobId} are not image ${imageId}`);
+      info = await inspectImageHeader(bytes, parseSize(result.requestedSize));
+      if (info.width !== result.width || info.height !== result.height) {
+        throw new Error(`${this.where('staged result of job', jobId)} says ${result.width}x${result.height}, its image is ${info.width}x${info.height}: the run file is damaged`);
+      }
+    }
     const file = path.join(this.dir, ...relPath.split('/'));
-    const bytes = received ?? (await this.readStaged(jobId, relPath, imageId, size));
-    if (!bytes) {
-      // The request was sent: its attempt counts, as one that failed would.
-      this.transaction(() => {
-        this.s('deleteStaged').run(jobId);
-        this.s('setStatusAttempts').run('pending', result.attempts, now(), jobId);
-      }, 'normal');
-      return null;
-    }
-    // Read back from its file (a resume): a new output with the same bytes must not be written over it meanwhile.
-    if (!received) this.stagedWrites.set(imageId, Promise.resolve());
-    if (imageIdOf(bytes) !== imageId) throw new Error(`internal: the bytes confirmed for job ${jobId} are not image ${imageId}`);
-    const info = await inspectImageHeader(bytes, parseSize(result.requestedSize));
-    if (info.width !== result.width || info.height !== result.height) {
-      throw new Error(`${this.where('staged result of job', jobId)} says ${result.width}x${result.height}, its image is ${info.width}x${info.height}: the run file is damaged`);
-    }
     await this.checkStaged(imageId, file, bytes, info);
     this.transaction(() => {
       const t = now();
@@ -387,6 +408,7 @@ class SqliteRunStore implements RunStore {
       this.s('deleteStaged').run(jobId);
     }, 'normal');
     this.stagedWrites.delete(imageId);
+    this.stagedHere.delete(jobId);
     return result;
   }
 
@@ -489,6 +511,7 @@ class SqliteRunStore implements RunStore {
       this.s('setStatusAttempts').run(jobStatusForResult(r), r.attempts, t, r.jobId);
       this.s('deleteStaged').run(r.jobId);
     }, 'normal');
+    this.stagedHere.delete(r.jobId);
   }
 
   results(): JobResult[] {
