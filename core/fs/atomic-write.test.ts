@@ -123,6 +123,11 @@ describe('writeFileUnsynced and syncFileForRecord', () => {
     expect(new Uint8Array(await readFile(file))).toEqual(Uint8Array.from([1, 2, 3, 4]));
     await syncFileForRecord(file);
     expect(await readdir(path.dirname(file))).toEqual(['z.png']);
+    // A large file takes the thread pool's path: the same result.
+    const large = Uint8Array.from({ length: 300_000 }, (_, i) => i % 251);
+    await writeFileUnsynced(file, large);
+    expect(new Uint8Array(await readFile(file))).toEqual(large);
+    expect(await readdir(path.dirname(file))).toEqual(['z.png']);
   });
 
   it('creates the folder again when it was removed after an earlier write', async () => {

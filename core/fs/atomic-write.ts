@@ -111,16 +111,26 @@ export async function writeFileForRecord(finalPath: string, data: Uint8Array): P
 }
 
 /**
+ * Up to this size writeFileUnsynced writes on the calling thread: a small write into the page cache takes tens of
+ * microseconds, while the thread pool it would otherwise queue on is where the fsyncs of earlier images wait for the
+ * disk (the runner's path, issue 10). A larger one (a 1024² PNG is 1–3 MB: ~4–8 ms of copying on a busy 2-core
+ * machine) goes to the thread pool so it does not block the event loop. docs/performance.md has the measurements.
+ */
+const SYNC_WRITE_MAX_BYTES = 128 * 1024;
+
+/**
  * writeFileForRecord without the fsyncs: the whole file is under its final name when this resolves, in the
  * page cache, so it survives the death of this process (kill -9) but not yet a power loss. A record may point at
  * it only once syncFileForRecord has resolved; until then whatever refers to it must be able to find it missing
  * or short after a power loss and cope (the runner's staged results: core/store/run-store.ts).
  */
 export async function writeFileUnsynced(finalPath: string, data: Uint8Array): Promise<void> {
+  if (data.byteLength > SYNC_WRITE_MAX_BYTES) {
+    await writeAndRename(finalPath, data, async () => undefined);
+    return;
+  }
   const dir = path.dirname(finalPath);
   await ensureDir(dir, false);
-  // Synchronous on purpose: a write into the page cache takes microseconds, while the thread pool it would
-  // otherwise queue on is where the fsyncs of earlier images wait for the disk (the runner's path, issue 10).
   const tmp = tempPathFor(finalPath);
   let fd;
   try {
