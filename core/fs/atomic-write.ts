@@ -5,7 +5,7 @@
  * sees the old file or the new one, never half of either; a crash leaves at most a `.tmp` file beside it.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -20,6 +20,20 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * Folders writeFileUnsynced created without fsyncing their parents (mkdir on the caller's path would wait for the
+ * disk): folder → the folders whose entries must still be fsynced, outermost first. Whoever next makes a file in
+ * the folder durable fsyncs them too (syncFolderOf).
+ */
+const unsyncedFolders = new Map<string, string[]>();
+
+/** fsync `dir`, and the parents of it that writeFileUnsynced created and nobody has fsynced yet. */
+async function syncFolderOf(dir: string): Promise<void> {
+  const parents = unsyncedFolders.get(dir);
+  await Promise.all([syncDir(dir), ...(parents ?? []).map(syncDir)]);
+  if (parents && unsyncedFolders.get(dir) === parents) unsyncedFolders.delete(dir);
 }
 
 /** The temp name beside `finalPath`: hidden, unique per process and call, ending in `.tmp`. */
@@ -49,7 +63,7 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array | stri
     await rm(tmp, { force: true });
     throw error;
   }
-  await syncDir(dir);
+  await syncFolderOf(dir);
 }
 
 /** Folders this process has created or seen (writeFileForRecord, writeFileUnsynced), so a put does not ask the disk again. */
@@ -107,7 +121,7 @@ async function writeAndRename(
  * file could be found short; those use writeFileAtomic.
  */
 export async function writeFileForRecord(finalPath: string, data: Uint8Array): Promise<void> {
-  await writeAndRename(finalPath, data, (handle) => Promise.all([handle.sync(), syncDir(path.dirname(finalPath))]));
+  await writeAndRename(finalPath, data, (handle) => Promise.all([handle.sync(), syncFolderOf(path.dirname(finalPath))]));
 }
 
 /**
@@ -118,19 +132,35 @@ export async function writeFileForRecord(finalPath: string, data: Uint8Array): P
  */
 const SYNC_WRITE_MAX_BYTES = 128 * 1024;
 
+/** Create `dir` without fsyncing anything: the folders created are left to syncFolderOf. */
+function makeFolderUnsynced(dir: string): void {
+  const created = mkdirSync(dir, { recursive: true });
+  if (created !== undefined) {
+    // Every folder from the parent of the first one created down to the parent of `dir` gained an entry.
+    const parents: string[] = [];
+    for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+      parents.unshift(d);
+      if (d === path.dirname(created) || d === path.dirname(d)) break;
+    }
+    unsyncedFolders.set(dir, [...new Set([...(unsyncedFolders.get(dir) ?? []), ...parents])]);
+  }
+  knownDirs.add(dir);
+}
+
 /**
  * writeFileForRecord without the fsyncs: the whole file is under its final name when this resolves, in the
  * page cache, so it survives the death of this process (kill -9) but not yet a power loss. A record may point at
  * it only once syncFileForRecord has resolved; until then whatever refers to it must be able to find it missing
- * or short after a power loss and cope (the runner's staged results: core/store/run-store.ts).
+ * or short after a power loss and cope (the runner's staged results: core/store/run-store.ts). Folders it creates
+ * are not fsynced either; the next syncFileForRecord or writeFileForRecord in the folder fsyncs them.
  */
 export async function writeFileUnsynced(finalPath: string, data: Uint8Array): Promise<void> {
+  const dir = path.dirname(finalPath);
+  if (!knownDirs.has(dir)) makeFolderUnsynced(dir);
   if (data.byteLength > SYNC_WRITE_MAX_BYTES) {
     await writeAndRename(finalPath, data, async () => undefined);
     return;
   }
-  const dir = path.dirname(finalPath);
-  await ensureDir(dir, false);
   const tmp = tempPathFor(finalPath);
   let fd;
   try {
@@ -138,8 +168,7 @@ export async function writeFileUnsynced(finalPath: string, data: Uint8Array): Pr
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     // The folder was removed since we saw it (a deleted run folder recreated at the same path): create it again.
-    knownDirs.delete(dir);
-    await ensureDir(dir, true);
+    makeFolderUnsynced(dir);
     fd = openSync(tmp, 'wx');
   }
   try {
@@ -158,7 +187,7 @@ export async function writeFileUnsynced(finalPath: string, data: Uint8Array): Pr
 export async function syncFileForRecord(finalPath: string): Promise<void> {
   const handle = await open(finalPath, 'r+');
   try {
-    await Promise.all([handle.sync(), syncDir(path.dirname(finalPath))]);
+    await Promise.all([handle.sync(), syncFolderOf(path.dirname(finalPath))]);
   } finally {
     await handle.close();
   }

@@ -44,6 +44,12 @@ export interface RunJobsOptions {
   ocrConcurrency?: number;
 }
 
+/**
+ * Staged results confirmed at once (each holds its image's bytes until its fsync and decode check are done); past
+ * this the side whose response arrives waits before it sends its next request.
+ */
+const MAX_CONFIRMING = 16;
+
 /** Runs one run's jobs once (one session); see runJobs. */
 class JobScheduler {
   private readonly store: RunStore;
@@ -61,6 +67,8 @@ class JobScheduler {
   private readonly running: Record<Side, number> = { A: 0, B: 0 };
   /** Staged results being confirmed (fsync and decode check of their image); they no longer hold a slot. */
   private confirming = 0;
+  /** Attempts holding their slot until the confirmations fall below MAX_CONFIRMING (a disk slower than the backends). */
+  private readonly confirmWaiters: Array<() => void> = [];
   private readonly finishedHere: Record<Side, number> = { A: 0, B: 0 };
   private readonly backoffs = new Map<JobState, ReturnType<typeof setTimeout>>();
   private readonly comparisons: PairComparisons;
@@ -298,6 +306,9 @@ class JobScheduler {
           this.store.saveStagedResult(result, image);
           state.result = result;
           this.track(this.confirm(state, result, response.image));
+          // Back-pressure: images received faster than the disk takes them wait here, holding this side's slot,
+          // rather than piling up in memory.
+          if (this.confirming > MAX_CONFIRMING) await new Promise<void>((resolve) => this.confirmWaiters.push(resolve));
           return;
         } catch (error) {
           if (!(error instanceof InvalidImageError)) throw error;
@@ -335,6 +346,9 @@ class JobScheduler {
   private async confirm(state: JobState, staged: JobResult, bytes?: Uint8Array): Promise<void> {
     this.confirming++;
     try {
+      // Start once the side's next request is on its way (the slot is freed and pump() runs when the attempt that
+      // staged this returns): the decode check and the fsyncs are set up on this thread, and would delay it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       let saved: JobResult | null;
       try {
         saved = await this.store.confirmStagedResult(staged.jobId, bytes);
@@ -359,6 +373,7 @@ class JobScheduler {
       this.enqueue(state);
     } finally {
       this.confirming--;
+      this.confirmWaiters.shift()?.();
     }
   }
 
