@@ -380,7 +380,20 @@ class SqliteRunStore implements RunStore {
       if (!row) throw new Error(`internal: job ${jobId} has no staged result in ${this.dir}`);
       const staged = this.stagedRow(row);
       ({ result, imageId, relPath } = staged);
-      const read = received ?? (await this.readStaged(jobId, relPath, imageId, staged.bytes));
+      let read = received;
+      if (!read) {
+        // Read back from its file (a resume): a new output with the same bytes waits for this instead of renaming a
+        // copy over the file while it is checked and fsynced (and writes its own if this one is lost).
+        const reading = this.readStaged(jobId, relPath, imageId, staged.bytes);
+        this.stagedWrites.set(
+          imageId,
+          reading.then((found) => {
+            if (!found) throw new Error('lost');
+          }),
+        );
+        this.stagedWrites.get(imageId)?.catch(() => undefined);
+        read = (await reading) ?? undefined;
+      }
       if (!read) {
         // The request was sent: its attempt counts, as one that failed would.
         this.transaction(() => {
@@ -390,8 +403,6 @@ class SqliteRunStore implements RunStore {
         return null;
       }
       bytes = read;
-      // Read back from its file (a resume): a new output with the same bytes must not be written over it meanwhile.
-      if (!received) this.stagedWrites.set(imageId, Promise.resolve());
       if (imageIdOf(bytes) !== imageId) throw new Error(`internal: the bytes confirmed for job ${jobId} are not image ${imageId}`);
       info = await inspectImageHeader(bytes, parseSize(result.requestedSize));
       if (info.width !== result.width || info.height !== result.height) {
