@@ -45,10 +45,12 @@ export interface RunJobsOptions {
 }
 
 /**
- * Staged results confirmed at once (each holds its image's bytes until its fsync and decode check are done); past
- * this the side whose response arrives waits before it sends its next request.
+ * Staged results confirmed at once, per request slot of both sides together, and at least (each holds its image's
+ * bytes until its fsync and decode check are done); past this the side whose response arrives waits before it
+ * sends its next request.
  */
-const MAX_CONFIRMING = 16;
+const CONFIRMING_PER_SLOT = 2;
+const MIN_CONFIRMING = 8;
 
 /** Runs one run's jobs once (one session); see runJobs. */
 class JobScheduler {
@@ -67,8 +69,9 @@ class JobScheduler {
   private readonly running: Record<Side, number> = { A: 0, B: 0 };
   /** Staged results being confirmed (fsync and decode check of their image); they no longer hold a slot. */
   private confirming = 0;
-  /** Attempts holding their slot until the confirmations fall below MAX_CONFIRMING (a disk slower than the backends). */
+  /** Attempts holding their slot until the confirmations fall below maxConfirming (a disk slower than the backends). */
   private readonly confirmWaiters: Array<() => void> = [];
+  private readonly maxConfirming: number;
   private readonly finishedHere: Record<Side, number> = { A: 0, B: 0 };
   private readonly backoffs = new Map<JobState, ReturnType<typeof setTimeout>>();
   private readonly comparisons: PairComparisons;
@@ -87,6 +90,8 @@ class JobScheduler {
     this.onEvent = options.onEvent;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.retries = this.store.config.params.retries;
+    const slots = SIDES.reduce((n, side) => n + this.store.config.backends[side].concurrency, 0);
+    this.maxConfirming = Math.max(MIN_CONFIRMING, CONFIRMING_PER_SLOT * slots);
     this.comparisons = new PairComparisons({
       store: this.store,
       pool: options.compare,
@@ -308,7 +313,7 @@ class JobScheduler {
           this.track(this.confirm(state, result, response.image));
           // Back-pressure: images received faster than the disk takes them wait here, holding this side's slot,
           // rather than piling up in memory.
-          if (this.confirming > MAX_CONFIRMING) await new Promise<void>((resolve) => this.confirmWaiters.push(resolve));
+          if (this.confirming > this.maxConfirming) await new Promise<void>((resolve) => this.confirmWaiters.push(resolve));
           return;
         } catch (error) {
           if (!(error instanceof InvalidImageError)) throw error;
