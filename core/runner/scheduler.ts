@@ -45,9 +45,9 @@ export interface RunJobsOptions {
 }
 
 /**
- * Staged results confirmed at once, per request slot of both sides together, and at least (each holds its image's
- * bytes until its fsync and decode check are done); past this the side whose response arrives waits before it
- * sends its next request.
+ * How many staged results may be confirming at once: CONFIRMING_PER_SLOT per request slot of both sides together,
+ * and at least MIN_CONFIRMING. Each holds its image's bytes until its fsync and decode check are done; past the
+ * bound the side whose response arrives waits before it sends its next request.
  */
 const CONFIRMING_PER_SLOT = 2;
 const MIN_CONFIRMING = 8;
