@@ -35,6 +35,11 @@ vi.mock(import('../fs/atomic-write.ts'), async (importOriginal) => {
       full(finalPath);
       return original.writeFileForRecord(finalPath, bytes);
     },
+    // A backend's outputs are written unsynced first (the runner's staged results): same disk.
+    writeFileUnsynced: async (finalPath: string, bytes: Uint8Array) => {
+      full(finalPath);
+      return original.writeFileUnsynced(finalPath, bytes);
+    },
   };
 });
 

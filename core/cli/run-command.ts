@@ -158,7 +158,9 @@ export async function runCommand(o: RunCommandOptions, io: CliIo): Promise<numbe
     }
   }
   const jobs = store.jobs();
-  const pending = jobs.filter((j) => j.status === 'pending' || j.status === 'running').length;
+  // A staged result (received before a crash, not yet checked) is checked from its file, not sent again.
+  const staged = new Set(store.stagedResults().map((r) => r.jobId));
+  const pending = jobs.filter((j) => (j.status === 'pending' || j.status === 'running') && !staged.has(j.id)).length;
   for (const side of SIDES) say(`${side}: ${store.config.backends[side].label}`);
   say(`${store.config.suite.cases.length} cases, ${jobs.length} jobs (${pending} to send)`);
 

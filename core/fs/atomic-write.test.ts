@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../store/testing.ts';
-import { writeFileAtomic, writeFileForRecord } from './atomic-write.ts';
+import { syncFileForRecord, writeFileAtomic, writeFileForRecord, writeFileUnsynced } from './atomic-write.ts';
 
 const MODULE = fileURLToPath(new URL('./atomic-write.ts', import.meta.url));
 
@@ -104,5 +104,45 @@ describe('writeFileForRecord', () => {
     await mkdir(path.join(file, 'inside'), { recursive: true });
     await expect(writeFileForRecord(file, Uint8Array.from([9]))).rejects.toThrow();
     expect(await readdir(dir)).toEqual(['taken']);
+  });
+});
+
+describe('writeFileUnsynced and syncFileForRecord', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir('unsynced-write'));
+  });
+  afterEach(async () => cleanup());
+
+  it('puts the whole file under its final name (replacing an orphan), leaving no temp file; the sync keeps it', async () => {
+    const file = path.join(dir, 'images', 'ef', 'z.png');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, Uint8Array.from([7]));
+    await writeFileUnsynced(file, Uint8Array.from([1, 2, 3, 4]));
+    expect(new Uint8Array(await readFile(file))).toEqual(Uint8Array.from([1, 2, 3, 4]));
+    await syncFileForRecord(file);
+    expect(await readdir(path.dirname(file))).toEqual(['z.png']);
+    // A large file takes the thread pool's path: the same result.
+    const large = Uint8Array.from({ length: 300_000 }, (_, i) => i % 251);
+    await writeFileUnsynced(file, large);
+    expect(new Uint8Array(await readFile(file))).toEqual(large);
+    expect(await readdir(path.dirname(file))).toEqual(['z.png']);
+  });
+
+  it('creates the folder again when it was removed after an earlier write', async () => {
+    const file = path.join(dir, 'run', 'images', 'cd', 'y.png');
+    await writeFileUnsynced(file, Uint8Array.from([4]));
+    await rm(path.join(dir, 'run'), { recursive: true });
+    await writeFileUnsynced(file, Uint8Array.from([5, 6]));
+    expect(new Uint8Array(await readFile(file))).toEqual(Uint8Array.from([5, 6]));
+  });
+
+  it('leaves no temp file behind when the rename fails, and a missing file cannot be synced', async () => {
+    const file = path.join(dir, 'taken');
+    await mkdir(path.join(file, 'inside'), { recursive: true });
+    await expect(writeFileUnsynced(file, Uint8Array.from([9]))).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['taken']);
+    await expect(syncFileForRecord(path.join(dir, 'gone.png'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

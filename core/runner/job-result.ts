@@ -107,3 +107,15 @@ export function errorResult(
     ...(response?.notes?.length ? { notes: response.notes } : {}),
   };
 }
+
+/**
+ * A staged ok result whose image turned out not to decode: the same attempt, timings and endpoint, as the
+ * `invalid-image` error it would have been had the pixels been decoded before it was recorded.
+ */
+export function invalidImageResult(staged: JobResult, failure: JobError): JobResult {
+  const result: JobResult = { ...staged, status: 'error', error: failure, finishedAt: new Date().toISOString() };
+  delete result.imageId;
+  delete result.width;
+  delete result.height;
+  return result;
+}

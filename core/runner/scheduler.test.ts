@@ -514,6 +514,52 @@ describe('runJobs', () => {
       expect(events.some((e) => e.type === 'log' && /1 job\(s\) were in flight/.test(e.message))).toBe(true);
     });
 
+    it('resumes results staged before a crash (saved, not yet checked) without sending them again; a lost file is sent again', async () => {
+      let store = await setup({ cases: ['chain', 'gen'] });
+      // The crash: no confirmation (fsync and decode check of a saved image) finishes, and the run dies once all
+      // four first turns are staged, as kill -9 at that moment would leave it.
+      const confirm = store.confirmStagedResult.bind(store);
+      const waiting: Array<(error: Error) => void> = [];
+      store.confirmStagedResult = () =>
+        new Promise((_resolve, reject) => {
+          waiting.push(reject);
+          if (waiting.length === 4) for (const die of waiting) die(new Error('killed before the check'));
+        });
+      const first = adapters();
+      await expect(runJobs({ store, adapters: first, compare: new FakePool() })).rejects.toThrow('killed before the check');
+      store.confirmStagedResult = confirm;
+      const staged = store.stagedResults();
+      // Turn 1 of each chain and both generations were received and staged; nothing is ok yet.
+      expect(staged.map((r) => r.jobId).sort()).toEqual(
+        [jobId('chain', 'A', 1, 1), jobId('chain', 'B', 1, 1), jobId('gen', 'A', 1, 1), jobId('gen', 'B', 1, 1)].sort(),
+      );
+      expect(store.results()).toEqual([]);
+      const lost = staged.find((r) => r.jobId === jobId('gen', 'B', 1, 1))!;
+      store = await reopen(store);
+      // A power loss took one file before its fsync.
+      const { rm } = await import('node:fs/promises');
+      const stagedFile = path.join(store.dir, 'images', lost.imageId!.slice(0, 2), `${lost.imageId}.png`);
+      await rm(stagedFile);
+
+      const second = adapters();
+      const events: RunEvent[] = [];
+      const outcome = await runJobs({ store, adapters: second, compare: new FakePool(), onEvent: (e) => events.push(e) });
+      expect(outcome.status).toBe('complete');
+      expect(outcome.counts.sides.A).toMatchObject({ total: 4, ok: 4 });
+      expect(outcome.counts.sides.B).toMatchObject({ total: 4, ok: 4 });
+      // Sent again: the chains' turns 2–3 (never sent) and the generation whose file was lost; nothing staged.
+      expect(second.A.calls.map((c) => c.request.prompt)).toEqual(['add a scarf', 'make it night']);
+      expect(second.B.calls.map((c) => c.request.prompt).sort()).toEqual(['a cat', 'add a scarf', 'make it night']);
+      // The staged results became the results, as received (attempts, timings, the same image).
+      for (const r of staged.filter((x) => x.jobId !== lost.jobId)) expect(resultOf(store, r.jobId)).toEqual(r);
+      // Turn 2 edited turn 1's staged output.
+      const turn1 = resultOf(store, jobId('chain', 'A', 1, 1));
+      expect(second.A.calls[0]!.request.images[0]!.bytes).toEqual(await imageBytes(store, turn1.imageId));
+      expect(resultOf(store, lost.jobId).attempts).toBe(2);
+      expect(store.stagedResults()).toEqual([]);
+      expect(events.some((e) => e.type === 'log' && /was lost before it reached the disk/.test(e.message))).toBe(true);
+    });
+
     it('does nothing but report when the signal is already aborted', async () => {
       const store = await setup({ cases: ['gen'] });
       const fakes = adapters();

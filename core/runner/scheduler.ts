@@ -21,7 +21,7 @@ import { PairComparisons } from './comparisons.ts';
 import { OcrReads, type OcrReader } from './ocr-reads.ts';
 import type { RunEvent, RunOutcome } from './events.ts';
 import { buildRequest } from './job-request.ts';
-import { errorResult, okResult, refOf, skippedResult } from './job-result.ts';
+import { errorResult, invalidImageResult, okResult, refOf, skippedResult } from './job-result.ts';
 import { countsOf, loadJobStates, type JobState, type PairStates } from './job-states.ts';
 import { errorMessage, sendJob } from './send.ts';
 
@@ -44,6 +44,14 @@ export interface RunJobsOptions {
   ocrConcurrency?: number;
 }
 
+/**
+ * How many staged results may be confirming at once: CONFIRMING_PER_SLOT per request slot of both sides together,
+ * and at least MIN_CONFIRMING. Each holds its image's bytes until its fsync and decode check are done; past the
+ * bound the side whose response arrives waits before it sends its next request.
+ */
+const CONFIRMING_PER_SLOT = 2;
+const MIN_CONFIRMING = 8;
+
 /** Runs one run's jobs once (one session); see runJobs. */
 class JobScheduler {
   private readonly store: RunStore;
@@ -59,6 +67,11 @@ class JobScheduler {
   private pairs = new Map<string, PairStates>();
   private readonly queues: Record<Side, JobState[]> = { A: [], B: [] };
   private readonly running: Record<Side, number> = { A: 0, B: 0 };
+  /** Staged results being confirmed (fsync and decode check of their image); they no longer hold a slot. */
+  private confirming = 0;
+  /** Attempts holding their slot until the confirmations fall below maxConfirming (a disk slower than the backends). */
+  private readonly confirmWaiters: Array<() => void> = [];
+  private readonly maxConfirming: number;
   private readonly finishedHere: Record<Side, number> = { A: 0, B: 0 };
   private readonly backoffs = new Map<JobState, ReturnType<typeof setTimeout>>();
   private readonly comparisons: PairComparisons;
@@ -77,6 +90,8 @@ class JobScheduler {
     this.onEvent = options.onEvent;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.retries = this.store.config.params.retries;
+    const slots = SIDES.reduce((n, side) => n + this.store.config.backends[side].concurrency, 0);
+    this.maxConfirming = Math.max(MIN_CONFIRMING, CONFIRMING_PER_SLOT * slots);
     this.comparisons = new PairComparisons({
       store: this.store,
       pool: options.compare,
@@ -130,6 +145,15 @@ class JobScheduler {
     this.states = book.states;
     this.pairs = book.pairs;
     if (book.reset > 0) this.log('info', `resuming: ${book.reset} job(s) were in flight when the run stopped; they will be sent again`);
+    // Results received before a crash but not yet confirmed: checked from their files, not sent again.
+    const byId = new Map(this.states.map((state) => [state.job.id, state]));
+    for (const staged of this.store.stagedResults()) {
+      const state = byId.get(staged.jobId);
+      if (state?.status !== 'pending') continue;
+      state.status = 'running';
+      state.result = staged;
+      this.track(this.confirm(state, staged));
+    }
     for (const chain of book.chains) this.startChain(chain);
     for (const [key, pair] of this.pairs) this.comparisons.offer(key, pair);
     for (const state of this.states) this.ocr.offer(state);
@@ -160,6 +184,8 @@ class JobScheduler {
         this.enqueue(state);
         return;
       }
+      // A staged result being confirmed: the chain goes on from there (confirm).
+      if (state.status === 'running') return;
     }
   }
 
@@ -196,7 +222,7 @@ class JobScheduler {
 
   private maybeFinish(): void {
     if (this.settled) return;
-    if (SIDES.some((s) => this.running[s] > 0) || this.comparisons.busy || this.ocr.busy) return;
+    if (SIDES.some((s) => this.running[s] > 0) || this.confirming > 0 || this.comparisons.busy || this.ocr.busy) return;
     if (
       !this.stopping &&
       (SIDES.some((s) => this.queues[s].length > 0) || this.backoffs.size > 0 || this.comparisons.queued > 0 || this.ocr.queued > 0)
@@ -273,9 +299,21 @@ class JobScheduler {
       if (sent.kind === 'response') {
         response = sent.response;
         try {
-          // Once the response is here it is saved even if a cancel arrives meanwhile: never lose a result.
-          const image = await this.store.putImage(response.image, parseSize(job.request.size));
-          this.finish(state, okResult(job, state.attempts, startedAt, image, response, queueMs));
+          // Once the response is here it is saved even if a cancel arrives meanwhile: never lose a result. It is
+          // staged (the file written, a row committed: kill -9 loses nothing) and the slot is free for the next
+          // request; the job becomes ok once its image is fsynced and decodes (confirm), which a resume redoes.
+          const image = await this.store.stageImage(response.image, parseSize(job.request.size));
+          const result = okResult(job, state.attempts, startedAt, image, response, queueMs);
+          if (image.stored) {
+            this.finish(state, result);
+            return;
+          }
+          this.store.saveStagedResult(result, image);
+          state.result = result;
+          this.track(this.confirm(state, result, response.image));
+          // Back-pressure: images received faster than the disk takes them wait here, holding this side's slot,
+          // rather than piling up in memory.
+          if (this.confirming > this.maxConfirming) await new Promise<void>((resolve) => this.confirmWaiters.push(resolve));
           return;
         } catch (error) {
           if (!(error instanceof InvalidImageError)) throw error;
@@ -301,6 +339,46 @@ class JobScheduler {
       this.finish(state, errorResult(job, state.attempts, startedAt, failure, response, performance.now() - t0, queueMs));
     } finally {
       this.running[side]--;
+    }
+  }
+
+  /**
+   * Make a staged result final (fsync and decode check of its image, then the result row): the job becomes ok and
+   * what depends on it (the chain's next turn, the pair's comparison) may use the image. Pixels that do not decode
+   * make it an `invalid-image` error, as they did before staging; a file lost to a power loss (a resume, `bytes`
+   * undefined) puts the job back in its queue, to be sent again.
+   */
+  private async confirm(state: JobState, staged: JobResult, bytes?: Uint8Array): Promise<void> {
+    this.confirming++;
+    try {
+      // Start once the side's next request is on its way (the slot is freed and pump() runs when the attempt that
+      // staged this returns): the decode check and the fsyncs are set up on this thread, and would delay it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      let saved: JobResult | null;
+      try {
+        saved = await this.store.confirmStagedResult(staged.jobId, bytes);
+      } catch (error) {
+        if (!(error instanceof InvalidImageError)) throw error;
+        const failure: JobError = {
+          kind: 'invalid-image',
+          message: `${this.label(state.job.side)} returned an unusable image for job ${state.job.id} (${staged.endpoint}): ${error.message}`,
+          retryable: false,
+        };
+        this.finish(state, invalidImageResult(staged, failure));
+        return;
+      }
+      if (saved) {
+        this.finish(state, saved, { saved: true });
+        return;
+      }
+      this.log('warn', `resuming: the image of job ${state.job.id} was lost before it reached the disk; it will be sent again`);
+      state.result = undefined;
+      state.status = 'pending';
+      state.attempts = Math.max(state.attempts, staged.attempts);
+      this.enqueue(state);
+    } finally {
+      this.confirming--;
+      this.confirmWaiters.shift()?.();
     }
   }
 
@@ -335,8 +413,8 @@ class JobScheduler {
   // -- finishing jobs ----------------------------------------------------------------------------------------
 
   /** Save the final result of a sent job, then unlock what depends on it. */
-  private finish(state: JobState, result: JobResult): void {
-    this.store.saveResult(result);
+  private finish(state: JobState, result: JobResult, options: { saved?: boolean } = {}): void {
+    if (!options.saved) this.store.saveResult(result);
     state.result = result;
     state.status = result.status;
     this.finishedHere[state.job.side]++;

@@ -96,6 +96,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ocr_reads_by_image ON ocr_reads(image_id);
     `,
   },
+  {
+    // Issue 10. A backend's output is recorded the moment it is on disk (unsynced, not yet decoded) so the side's
+    // next request can go out at once; the image is then fsynced and decoded off that path, and only then does the
+    // job become ok (a row in results, the image in images) and this row go. A job still here when a run is
+    // resumed is checked again from its file, never sent again unless the file is gone or not what was received.
+    version: 3,
+    name: 'staged results',
+    sql: `
+      CREATE TABLE staged_results (
+        job_id TEXT PRIMARY KEY REFERENCES jobs(id),
+        image_id TEXT NOT NULL,
+        rel_path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

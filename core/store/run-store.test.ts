@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { jobId, pairKey, type Comparison, type Job, type JobResult, type Verdict } from '../../shared/model.ts';
@@ -269,6 +269,95 @@ describe('run store', () => {
     it('throws for the path of an unknown image', async () => {
       const s = await create();
       expect(() => s.imagePath('ab'.repeat(32))).toThrow(/is not in the run/);
+    });
+  });
+
+  describe('staged results (the runner: recorded before the fsync and the decode check)', () => {
+    it('keeps a staged result out of results and jobs until it is confirmed, across a reopen (kill -9)', async () => {
+      const s = await create();
+      const j = job('A');
+      s.addJobs([j]);
+      const png = await solidPng(64, 64, [40, 50, 60]);
+      const staged = await s.stageImage(png, { width: 64, height: 64 });
+      expect(staged).toMatchObject({ id: imageIdOf(png), width: 64, height: 64, bytes: png.length, stored: false });
+      // The file is under its final name already; the image has no row yet.
+      expect(new Uint8Array(await readFile(path.join(s.dir, staged.relPath)))).toEqual(png);
+      expect(s.getImage(staged.id)).toBeUndefined();
+      s.saveStagedResult(okResult(j, staged.id), staged);
+      expect(s.results()).toEqual([]);
+      expect(s.jobs()[0]?.status).toBe('pending');
+      expect(s.stagedResults()).toEqual([okResult(j, staged.id)]);
+
+      // What kill -9 leaves: the row committed, the file written. A new process confirms it from the file.
+      s.close();
+      const again = await openRunStore(path.join(dir, 'run'));
+      store = again;
+      expect(again.stagedResults()).toEqual([okResult(j, staged.id)]);
+      await expect(again.confirmStagedResult(j.id)).resolves.toEqual(okResult(j, staged.id));
+      expect(again.results()).toEqual([okResult(j, staged.id)]);
+      expect(again.jobs()[0]).toMatchObject({ status: 'ok', attempts: 2 });
+      expect(again.getImage(staged.id)).toMatchObject({ width: 64, height: 64, bytes: png.length, relPath: staged.relPath });
+      expect(again.stagedResults()).toEqual([]);
+      // Stored now: staging the same bytes again needs no confirmation.
+      expect((await again.stageImage(png)).stored).toBe(true);
+    });
+
+    it('drops a staged result whose file a power loss took (missing or not its bytes): the job stays pending', async () => {
+      const s = await create();
+      const a = job('A');
+      const b = job('B');
+      s.addJobs([a, b]);
+      const pngA = await solidPng(64, 64, [1, 2, 3]);
+      const pngB = await solidPng(64, 64, [3, 2, 1]);
+      const stagedA = await s.stageImage(pngA);
+      const stagedB = await s.stageImage(pngB);
+      s.saveStagedResult(okResult(a, stagedA.id), stagedA);
+      s.saveStagedResult(okResult(b, stagedB.id), stagedB);
+      s.close();
+      await rm(path.join(dir, 'run', stagedA.relPath));
+      await writeFile(path.join(dir, 'run', stagedB.relPath), new Uint8Array(pngB.length)); // right size, zeros
+      const again = await openRunStore(path.join(dir, 'run'));
+      store = again;
+      await expect(again.confirmStagedResult(a.id)).resolves.toBeNull();
+      await expect(again.confirmStagedResult(b.id)).resolves.toBeNull();
+      expect(again.stagedResults()).toEqual([]);
+      expect(again.results()).toEqual([]);
+      // Their requests were sent: the attempts count, and a resume sends them again.
+      expect(again.jobs().map((x) => [x.status, x.attempts])).toEqual([['pending', 2], ['pending', 2]]);
+      expect(again.getImage(stagedA.id)).toBeUndefined();
+    });
+
+    it('refuses pixels that do not decode at confirmation; the error result then replaces the staged one', async () => {
+      const s = await create();
+      const j = job('A');
+      s.addJobs([j]);
+      const png = await solidPng(64, 64, [7, 7, 7]);
+      const truncated = png.subarray(0, png.length - 20);
+      const staged = await s.stageImage(truncated, { width: 64, height: 64 }); // the header reads
+      s.saveStagedResult(okResult(j, staged.id), staged);
+      const error = await s.confirmStagedResult(j.id, truncated).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidImageError);
+      expect(s.getImage(staged.id)).toBeUndefined();
+      await expect(readFile(path.join(s.dir, staged.relPath))).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(s.stagedResults()).toHaveLength(1);
+      const { imageId: _i, width: _w, height: _h, ...rest } = okResult(j, staged.id);
+      s.saveResult({ ...rest, status: 'error', error: { kind: 'invalid-image', message: 'no', retryable: false } });
+      expect(s.stagedResults()).toEqual([]);
+      expect(s.jobs()[0]?.status).toBe('error');
+    });
+
+    it('refuses a staged row that points outside the images folder (an altered run.sqlite)', async () => {
+      const s = await create();
+      const j = job('A');
+      s.addJobs([j]);
+      const png = await solidPng(64, 64, [5, 6, 7]);
+      const staged = await s.stageImage(png);
+      s.saveStagedResult(okResult(j, staged.id), staged);
+      s.close();
+      const db = new DatabaseSync(path.join(dir, 'run', DB_FILE));
+      db.prepare('UPDATE staged_results SET rel_path = ?').run(`../../etc/${staged.id}.png`);
+      db.close();
+      await expect(openRunStore(path.join(dir, 'run'))).rejects.toThrow(/not where omni-review stores images/);
     });
   });
 

@@ -4,7 +4,7 @@
  * for verdicts, config and plan, NORMAL for the runner's records: see `durability`); every JSON column is validated with the shared zod schemas on the way in and on the way out.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
@@ -23,28 +23,31 @@ import {
   type Job,
   type JobResult,
   type JobStatus,
+  parseSize,
   type RunConfig,
   type ServerInfo,
   type Side,
   type Verdict,
 } from '../../shared/model.ts';
 import { describeIssues } from '../../shared/issue-path.ts';
-import { writeFileForRecord } from '../fs/atomic-write.ts';
+import { syncFileForRecord, writeFileForRecord, writeFileUnsynced } from '../fs/atomic-write.ts';
 import { OcrReadSchema, ocrReadKey, type OcrRead } from '../../shared/ocr-read.ts';
 import { containedFile } from '../paths/containment.ts';
-import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError } from './image-file.ts';
+import { checkImageDecodes, imageIdOf, imageRelPath, inspectImageHeader, InvalidImageError, sniffImageFormat, type ImageFormat } from './image-file.ts';
 import { oversizeProblem } from './image-limits.ts';
 import { checkDatabaseFileBeforeLock, checked, column, damagedError, isSqliteDatabaseFile, openDatabase, readConfig, type Row } from './database.ts';
 import { migrate } from './migrations.ts';
 import { NO_LOCK, acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
 import { StoreError, isDamagedDatabaseMessage } from './store-error.ts';
-import type { RunStore, StoredImage } from './types.ts';
+import type { RunStore, StagedImage, StoredImage } from './types.ts';
 
 export { InvalidImageError, imageIdOf } from './image-file.ts';
 
 export const DB_FILE = 'run.sqlite';
 /** Where putImage stores images (imageRelPath): images/<2 hex>/<sha256>.<ext>. Anything else in run.sqlite is refused. */
 const STORED_IMAGE_PATH = /^images\/[0-9a-f]{2}\/[0-9a-f]{64}\.(png|jpg|webp)$/;
+/** The largest staged image a resume reads back (the HTTP client's own cap on a response). */
+const MAX_STAGED_BYTES = 256 * 1024 * 1024;
 
 /** A run folder whose database points outside itself: refused before anything is read or sent. */
 export class RunFolderTamperedError extends StoreError {
@@ -134,6 +137,16 @@ class SqliteRunStore implements RunStore {
       ),
       deleteVerdict: db.prepare('DELETE FROM verdicts WHERE id = ?'),
       verdicts: db.prepare('SELECT id, data FROM verdicts ORDER BY created_at, rowid'),
+      upsertStaged: db.prepare(
+        `INSERT INTO staged_results (job_id, image_id, rel_path, bytes, result, saved_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(job_id) DO UPDATE SET image_id = excluded.image_id, rel_path = excluded.rel_path,
+           bytes = excluded.bytes, result = excluded.result, saved_at = excluded.saved_at`,
+      ),
+      getStaged: db.prepare('SELECT job_id, image_id, rel_path, bytes, result FROM staged_results WHERE job_id = ?'),
+      deleteStaged: db.prepare('DELETE FROM staged_results WHERE job_id = ?'),
+      staged: db.prepare(
+        'SELECT s.job_id, s.image_id, s.rel_path, s.bytes, s.result FROM staged_results s JOIN jobs j ON j.id = s.job_id ORDER BY j.seq',
+      ),
     };
   }
 
@@ -181,14 +194,19 @@ class SqliteRunStore implements RunStore {
 
   // -- images --------------------------------------------------------------------------------------------
 
+  /** The stored image `id` when its row and file are there (held to `requested` like a new one). */
+  private knownImage(id: ImageId, requested: Dimensions | undefined): StoredImage | undefined {
+    const known = this.getImage(id);
+    if (!known || !existsSync(path.join(this.dir, known.relPath))) return undefined;
+    const oversize = oversizeProblem(known, requested);
+    if (oversize) throw new InvalidImageError(`image rejected: ${oversize}`);
+    return known;
+  }
+
   async putImage(bytes: Uint8Array, requested?: Dimensions, options: { decodeCheck?: boolean } = {}): Promise<StoredImage> {
     const id = imageIdOf(bytes);
-    const known = this.getImage(id);
-    if (known && existsSync(path.join(this.dir, known.relPath))) {
-      const oversize = oversizeProblem(known, requested);
-      if (oversize) throw new InvalidImageError(`image rejected: ${oversize}`);
-      return known;
-    }
+    const known = this.knownImage(id, requested);
+    if (known) return known;
     // The header first: an image too large to decode, or not the size asked for, is refused before anything else.
     const info = await inspectImageHeader(bytes, requested);
     const relPath = imageRelPath(id, info.ext);
@@ -210,6 +228,199 @@ class SqliteRunStore implements RunStore {
     const stored = this.getImage(id);
     if (!stored) throw new Error(`internal: image ${id} missing right after it was saved`);
     return stored;
+  }
+
+  // -- staged results (issue 10: the runner's path) -------------------------------------------------------
+
+  /**
+   * Unsynced writes of staged images in this process, by id. A second output with the same bytes waits for the
+   * first write instead of renaming a new copy over a file whose fsync may be under way (the row written after that
+   * fsync must point at the copy that was synced).
+   */
+  private readonly stagedWrites = new Map<ImageId, Promise<void>>();
+  /** Results this process staged and has not confirmed: their confirmation skips reading the row back. */
+  private readonly stagedHere = new Map<string, { result: JobResult; image: StagedImage }>();
+  /** The fsync and decode check of each staged image, once per image id in this process. */
+  private readonly stagedChecks = new Map<ImageId, Promise<void>>();
+
+  async stageImage(bytes: Uint8Array, requested?: Dimensions): Promise<StagedImage> {
+    const id = imageIdOf(bytes);
+    const known = this.knownImage(id, requested);
+    if (known) return { ...known, stored: true };
+    const info = await inspectImageHeader(bytes, requested);
+    const relPath = imageRelPath(id, info.ext);
+    await this.writeStaged(id, path.join(this.dir, relPath), bytes);
+    return { id, mime: info.mime, width: info.width, height: info.height, bytes: bytes.length, relPath, stored: false };
+  }
+
+  private async writeStaged(id: ImageId, file: string, bytes: Uint8Array): Promise<void> {
+    // Bounded: each turn waits for a write that has settled, and only a failed one leads to another turn.
+    for (let turn = 0; turn < 4; turn++) {
+      const pending = this.stagedWrites.get(id);
+      if (!pending) break;
+      if (await pending.then(() => true, () => false)) return;
+      if (this.stagedWrites.get(id) === pending) this.stagedWrites.delete(id);
+    }
+    const write = writeFileUnsynced(file, bytes);
+    this.stagedWrites.set(id, write);
+    try {
+      await write;
+    } catch (error) {
+      if (this.stagedWrites.get(id) === write) this.stagedWrites.delete(id);
+      throw error;
+    }
+  }
+
+  saveStagedResult(result: JobResult, image: StagedImage): void {
+    const r = checked(JobResultSchema, result, `result of job ${result?.jobId}`);
+    this.checkResultJob(r);
+    if (r.status !== 'ok' || r.imageId !== image.id) {
+      throw new Error(`cannot stage the result of job ${r.jobId}: a staged result is ok and refers to its staged image`);
+    }
+    if (!STORED_IMAGE_PATH.test(image.relPath) || !image.relPath.includes(image.id)) {
+      throw new Error(`cannot stage the result of job ${r.jobId}: ${image.relPath} is not where images are stored`);
+    }
+    this.transaction(
+      () => this.s('upsertStaged').run(r.jobId, image.id, image.relPath, image.bytes, JSON.stringify(r), now()),
+      'normal',
+    );
+    this.stagedHere.set(r.jobId, { result: r, image });
+  }
+
+  /** A staged row, checked like any row read from an untrusted run.sqlite. */
+  private stagedRow(row: Row): { result: JobResult; imageId: ImageId; relPath: string; bytes: number } {
+    const jobId = String(row.job_id);
+    const result = column(JobResultSchema, row.result, this.where('staged result of job', jobId));
+    const imageId = String(row.image_id);
+    const relPath = String(row.rel_path);
+    const bytes = Number(row.bytes);
+    if (result.jobId !== jobId || result.status !== 'ok' || result.imageId !== imageId) {
+      throw new Error(`${this.where('staged result of job', jobId)} does not match its row: the run file is damaged`);
+    }
+    if (!STORED_IMAGE_PATH.test(relPath) || !relPath.includes(imageId)) {
+      throw new RunFolderTamperedError(`${this.where('staged result of job', jobId)} has the path "${relPath}", which is not where omni-review stores images`);
+    }
+    if (!Number.isInteger(bytes) || bytes <= 0 || bytes > MAX_STAGED_BYTES) {
+      throw new Error(`${this.where('staged result of job', jobId)} has a size of ${String(row.bytes)} bytes: the run file is damaged`);
+    }
+    return { result, imageId, relPath, bytes };
+  }
+
+  stagedResults(): JobResult[] {
+    return (this.s('staged').all() as Row[]).map((row) => this.stagedRow(row).result);
+  }
+
+  /**
+   * The bytes of a staged image read back from its file (a resume), or null when the file is missing, has another
+   * size, or does not hash to its id: what a power loss before the fsync can leave.
+   */
+  private async readStaged(jobId: string, relPath: string, id: ImageId, size: number): Promise<Uint8Array | null> {
+    const found = containedFile(this.dir, relPath);
+    if (!found.ok) {
+      if (found.reason === 'outside-root') {
+        throw new RunFolderTamperedError(`${this.where('staged result of job', jobId)}: ${relPath} leads outside the run folder (a symbolic link)`);
+      }
+      return null;
+    }
+    let handle;
+    try {
+      handle = await open(found.path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      if ((await handle.stat()).size !== size) return null;
+      const bytes = new Uint8Array(size);
+      const { bytesRead } = await handle.read(bytes, 0, size, 0);
+      return bytesRead === size && imageIdOf(bytes) === id ? bytes : null;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** fsync the staged file and its folder, and decode its pixels at the same time; once per image. */
+  private checkStaged(id: ImageId, file: string, bytes: Uint8Array, header: ImageFormat): Promise<void> {
+    let check = this.stagedChecks.get(id);
+    if (!check) {
+      check = (async () => {
+        const [decoded, synced] = await Promise.allSettled([checkImageDecodes(bytes, header), syncFileForRecord(file)]);
+        if (decoded.status === 'rejected') {
+          // Nothing refers to the file (its row would have come now): remove it.
+          await rm(file, { force: true }).catch(() => undefined);
+          throw decoded.reason;
+        }
+        if (synced.status === 'rejected') throw synced.reason;
+      })();
+      this.stagedChecks.set(id, check);
+      // A failed fsync may succeed later (a resume); a failed decode fails the same way every time.
+      check.catch((error: unknown) => {
+        if (!(error instanceof InvalidImageError) && this.stagedChecks.get(id) === check) this.stagedChecks.delete(id);
+      });
+    }
+    return check;
+  }
+
+  async confirmStagedResult(jobId: string, received?: Uint8Array): Promise<JobResult | null> {
+    const here = this.stagedHere.get(jobId);
+    let result: JobResult;
+    let imageId: ImageId;
+    let relPath: string;
+    let bytes: Uint8Array;
+    let info: ImageFormat & Dimensions;
+    if (received && here) {
+      // Staged by this process from these bytes: hashed, header-checked and validated a moment ago.
+      ({ result } = here);
+      ({ id: imageId, relPath } = here.image);
+      const format = sniffImageFormat(received);
+      if (!format || received.length !== here.image.bytes) throw new Error(`internal: the bytes confirmed for job ${jobId} are not the ones staged`);
+      info = { ...format, width: here.image.width, height: here.image.height };
+      bytes = received;
+    } else {
+      const row = this.s('getStaged').get(jobId) as Row | undefined;
+      if (!row) throw new Error(`internal: job ${jobId} has no staged result in ${this.dir}`);
+      const staged = this.stagedRow(row);
+      ({ result, imageId, relPath } = staged);
+      let read = received;
+      if (!read) {
+        // Read back from its file (a resume): a new output with the same bytes waits for this instead of renaming a
+        // copy over the file while it is checked and fsynced (and writes its own if this one is lost).
+        const reading = this.readStaged(jobId, relPath, imageId, staged.bytes);
+        this.stagedWrites.set(
+          imageId,
+          reading.then((found) => {
+            if (!found) throw new Error('lost');
+          }),
+        );
+        this.stagedWrites.get(imageId)?.catch(() => undefined);
+        read = (await reading) ?? undefined;
+      }
+      if (!read) {
+        // The request was sent: its attempt counts, as one that failed would.
+        this.transaction(() => {
+          this.s('deleteStaged').run(jobId);
+          this.s('setStatusAttempts').run('pending', result.attempts, now(), jobId);
+        }, 'normal');
+        return null;
+      }
+      bytes = read;
+      if (imageIdOf(bytes) !== imageId) throw new Error(`internal: the bytes confirmed for job ${jobId} are not image ${imageId}`);
+      info = await inspectImageHeader(bytes, parseSize(result.requestedSize));
+      if (info.width !== result.width || info.height !== result.height) {
+        throw new Error(`${this.where('staged result of job', jobId)} says ${result.width}x${result.height}, its image is ${info.width}x${info.height}: the run file is damaged`);
+      }
+    }
+    const file = path.join(this.dir, ...relPath.split('/'));
+    await this.checkStaged(imageId, file, bytes, info);
+    this.transaction(() => {
+      const t = now();
+      this.s('insertImage').run(imageId, info.mime, info.width, info.height, bytes.length, relPath, t);
+      this.s('upsertResult').run(result.jobId, result.status, imageId, JSON.stringify(result), t);
+      this.s('setStatusAttempts').run(jobStatusForResult(result), result.attempts, t, result.jobId);
+      this.s('deleteStaged').run(jobId);
+    }, 'normal');
+    this.stagedWrites.delete(imageId);
+    this.stagedHere.delete(jobId);
+    return result;
   }
 
   getImage(id: ImageId): StoredImage | undefined {
@@ -289,13 +500,18 @@ class SqliteRunStore implements RunStore {
     if (Number(change.changes) === 0) throw new Error(`cannot set the status of job ${id}: no such job in ${this.dir}`);
   }
 
-  saveResult(result: JobResult): void {
-    const r = checked(JobResultSchema, result, `result of job ${result?.jobId}`);
+  /** The job a result is for must exist and be the same case, side, turn and repeat. */
+  private checkResultJob(r: JobResult): void {
     const job = this.s('getJob').get(r.jobId) as Row | undefined;
     if (!job) throw new Error(`cannot save result: no job ${r.jobId} in ${this.dir}`);
     if (job.case_id !== r.caseId || job.side !== r.side || Number(job.turn) !== r.turn || Number(job.repeat) !== r.repeat) {
       throw new Error(`cannot save result of job ${r.jobId}: its case/side/turn/repeat do not match the job`);
     }
+  }
+
+  saveResult(result: JobResult): void {
+    const r = checked(JobResultSchema, result, `result of job ${result?.jobId}`);
+    this.checkResultJob(r);
     if (r.status === 'ok' && !r.imageId) throw new Error(`cannot save result of job ${r.jobId}: status ok needs an imageId`);
     if (r.imageId && !this.getImage(r.imageId)) {
       throw new Error(`cannot save result of job ${r.jobId}: image ${r.imageId} was not stored first (putImage)`);
@@ -304,7 +520,9 @@ class SqliteRunStore implements RunStore {
       const t = now();
       this.s('upsertResult').run(r.jobId, r.status, r.imageId ?? null, JSON.stringify(r), t);
       this.s('setStatusAttempts').run(jobStatusForResult(r), r.attempts, t, r.jobId);
+      this.s('deleteStaged').run(r.jobId);
     }, 'normal');
+    this.stagedHere.delete(r.jobId);
   }
 
   results(): JobResult[] {
@@ -383,6 +601,7 @@ class SqliteRunStore implements RunStore {
       this.results();
       this.comparisons();
       this.ocrReads();
+      this.stagedResults();
       this.verdicts();
       for (const side of ['A', 'B'] as const) this.serverInfo(side);
     } catch (error) {

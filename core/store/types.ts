@@ -27,6 +27,12 @@ export interface StoredImage {
   relPath: string;
 }
 
+/** An image written by stageImage: its file is under relPath, maybe not yet on disk for good nor decoded. */
+export interface StagedImage extends StoredImage {
+  /** Already stored and confirmed earlier (putImage or a confirmed staged result): nothing left to confirm. */
+  stored: boolean;
+}
+
 export interface RunStore {
   readonly dir: string;
   readonly config: RunConfig;
@@ -39,6 +45,31 @@ export interface RunStore {
    * encoded itself (the comparisons' heatmaps), never for bytes from a backend or a suite.
    */
   putImage(bytes: Uint8Array, requested?: Dimensions, options?: { decodeCheck?: boolean }): Promise<StoredImage>;
+  /**
+   * The fast way to keep a backend's output (the runner's path, issue 10): the header is checked as putImage
+   * does (an InvalidImageError refuses it), and the bytes are written under their final name without waiting for
+   * the disk or decoding a pixel. `stored` is true when the image was already stored (its row exists, checked and
+   * durable): then saveResult may refer to it at once. Otherwise record the result with saveStagedResult and
+   * confirm it with confirmStagedResult.
+   */
+  stageImage(bytes: Uint8Array, requested?: Dimensions): Promise<StagedImage>;
+  /**
+   * Record an ok result whose image is staged but not yet confirmed. It survives kill -9 (the commit is in the
+   * WAL, the file in the page cache) but is not a result yet: the job stays pending for every reader (results(),
+   * jobs()), and only stagedResults() and confirmStagedResult see it.
+   */
+  saveStagedResult(result: JobResult, image: StagedImage): void;
+  /**
+   * Make a staged result final: fsync the image and its folder and decode its pixels (`bytes` as received; on a
+   * resume, without them, the file is read back and must hash to its id), then, in one transaction, the image row,
+   * the result and the job's status, and the staged row removed. Resolves the result saved, or null when the file
+   * is gone or is not what was received (a power loss before the fsync): the staged row is dropped and the job
+   * stays pending (its attempt counted), to be sent again. Rejects with InvalidImageError when the pixels do not decode (the staged row
+   * stays until the caller saves the job's error result with saveResult, which replaces it).
+   */
+  confirmStagedResult(jobId: string, bytes?: Uint8Array): Promise<JobResult | null>;
+  /** Results recorded by saveStagedResult and not yet confirmed or replaced (what a killed run left). */
+  stagedResults(): JobResult[];
   getImage(id: ImageId): StoredImage | undefined;
   /** Absolute path of a stored image. Throws for an unknown id. */
   imagePath(id: ImageId): string;
@@ -49,7 +80,7 @@ export interface RunStore {
   setJobStatus(id: string, status: JobStatus, attempts?: number): void;
 
   /**
-   * Save a result (replacing an earlier one of the job) and set its job's status and attempts in one
+   * Save a result (replacing an earlier one of the job, and a staged one) and set its job's status and attempts in one
    * transaction. The job status is the result's status, except that an error of kind `skipped` (a chain turn
    * after a failed turn) sets `skipped`.
    */
