@@ -70,6 +70,15 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
   // The product's engine unless OCR is off or a caller brought its own; its workers start on the first read.
   const ownOcr: RunOcrReader | null =
     options.ocr === false || options.ocrReader ? null : createRunOcrReader(options.ocrWorkerUrl ? { workerUrl: options.ocrWorkerUrl } : {});
+  // Workers, models and simulators are let go before the reports are written: the report renders every thumbnail
+  // and text crop, and the run's peak memory would otherwise be the two added together (issue 10: < 1 GB).
+  let released: Promise<void> | null = null;
+  const release = (): Promise<void> =>
+    (released ??= (async () => {
+      await Promise.all([pool.close(), ownOcr?.close()]);
+      for (const adapter of Object.values(adapters)) adapter?.close?.();
+      await Promise.all(sims.map((s) => s.close()));
+    })());
   try {
     for (const side of SIDES) {
       const cfg = store.config.backends[side];
@@ -120,13 +129,11 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
       const info = connected[side].serverInfo?.();
       if (info) store.saveServerInfo(side, info);
     }
+    await release();
     const report = reportFromStore(store);
     const files = await writeReports(report, store.dir, options.formats);
     return { outcome, report, files };
   } finally {
-    await pool.close();
-    await ownOcr?.close();
-    for (const adapter of Object.values(adapters)) adapter?.close?.();
-    await Promise.all(sims.map((s) => s.close()));
+    await release();
   }
 }
