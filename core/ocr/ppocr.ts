@@ -113,10 +113,6 @@ export async function createPpOcr(options: PpOcrOptions = {}): Promise<PpOcr> {
       interOpNumThreads: 1,
       executionMode: 'sequential' as const,
       graphOptimizationLevel: 'all' as const,
-      // No CPU memory arena: with it each session keeps the largest activations it ever needed (the detector's, at
-      // 736 px: a ~150 MB block) for as long as the worker lives, on top of the run's image work. Without it they
-      // are freed after each read and the run's other threads reuse the memory (issue 10, docs/performance.md).
-      enableCpuMemArena: false,
     };
     // Models are read as bytes rather than by path so they load from inside an Electron asar archive too.
     const [detBytes, recBytes, dictText] = await Promise.all([
