@@ -4,6 +4,7 @@
  * through it again and the scheduler only sends what never finished.
  */
 import { SIDES, type BackendConfig, type ServerInfo, type Side } from '../../shared/model.ts';
+import sharp from 'sharp';
 import type { Report } from '../../shared/report.ts';
 import { createAdapter } from '../backends/index.ts';
 import { DEFAULT_TIME_SCALE } from '../backends/sim/defaults.ts';
@@ -64,6 +65,9 @@ function describeServer(side: Side, cfg: BackendConfig, info: ServerInfo): strin
 /** Run (or resume) every unfinished job of a run folder, then write its reports. */
 export async function executeRun(store: RunStore, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const log = options.onLog ?? (() => {});
+  // libvips' operation cache (sharp's default: 50 MB, 100 operations, process-wide) keeps decoded images in case
+  // the same operation comes again; a run decodes each image once or twice, so it would only hold memory (issue 10).
+  sharp.cache(false);
   const sims: SimServer[] = [];
   const adapters: Partial<Record<Side, BackendAdapter>> = {};
   const pool = createComparePool(options.compareWorkerUrl ? { workerUrl: options.compareWorkerUrl } : {});
