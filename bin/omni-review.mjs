@@ -10,5 +10,14 @@ if (major < 22 || (major === 22 && minor < 13)) {
   );
   process.exit(2);
 }
+// glibc's malloc gives each thread that allocates its own arena (up to 8 per core). A run decodes and encodes images
+// on many threads at once (libvips, onnxruntime, the worker threads), and freed image buffers stay spread over
+// those arenas: a 100-case run peaked ~190 MB higher with the default than with two arenas (docs/performance.md,
+// issue 10). MALLOC_ARENA_MAX is read once, when a process starts, so on Linux the CLI replaces itself (execve:
+// same pid, so signals, kill -9 and exit codes are the caller's as before) with a copy that has it set, unless the
+// caller already chose a value.
+if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined && typeof process.execve === 'function') {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, MALLOC_ARENA_MAX: '2' });
+}
 const { main } = await import('../core/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * (issue 3), over real loopback HTTP: the simulators, a replay server standing in for a vLLM-Omni that is not
  * ours, and child processes where the point is the process itself (exit codes, stderr, kill -9).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const cli = runCliInProcess;
 
-function child(args: string[], options: { onSpawn?: (pid: number) => void } = {}): Promise<CliChildResult> {
+function child(args: string[], options: { onSpawn?: (pid: number) => void; onStdout?: (textSoFar: string) => void } = {}): Promise<CliChildResult> {
   return runCliChild(args, { workspace: join(work, 'ws'), ...options });
 }
 
@@ -247,6 +247,33 @@ describe('bad input: one line naming the file and line or field, exit 2, no stac
     const r = await cli('run', '--resume', work);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/run\.sqlite not found/);
+  });
+});
+
+describe('the process', () => {
+  // bin/omni-review.mjs replaces itself (execve) with a copy that has MALLOC_ARENA_MAX=2 (issue 10: memory).
+  it.runIf(process.platform === 'linux')('runs the engine with two malloc arenas under the pid its caller started, and stops on SIGTERM', async () => {
+    let pid = 0;
+    let listening = false;
+    const running = child(['sim', '--port-a', '0', '--port-b', '0'], {
+      onSpawn: (p) => (pid = p),
+      onStdout: (text) => (listening = text.includes('press Ctrl-C to stop')),
+    });
+    const environ = (): string => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const deadline = Date.now() + 60_000;
+    while (!listening && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(listening).toBe(true);
+    expect(environ().split('\0')).toContain('MALLOC_ARENA_MAX=2');
+    process.kill(pid, 'SIGTERM');
+    const stopped = await running;
+    expect(stopped.signal).toBeNull();
+    expect(stopped.code).toBe(0);
   });
 });
 

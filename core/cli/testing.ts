@@ -44,14 +44,20 @@ export interface CliChildResult {
 /**
  * The CLI as a child process on the pinned Node (what a user's shell runs), from the repository root with
  * `workspace` as its workspace: for tests where the process itself is the point (exit codes, stderr, kill -9 by
- * the pid handed to `onSpawn`).
+ * the pid handed to `onSpawn`; `onStdout` sees its output as it comes).
  */
-export function runCliChild(args: readonly string[], options: { workspace: string; onSpawn?: (pid: number) => void }): Promise<CliChildResult> {
+export function runCliChild(
+  args: readonly string[],
+  options: { workspace: string; onSpawn?: (pid: number) => void; onStdout?: (textSoFar: string) => void },
+): Promise<CliChildResult> {
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, OMNI_REVIEW_WORKSPACE: options.workspace } });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    p.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+      options.onStdout?.(stdout);
+    });
     p.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     p.on('error', fail);
     p.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));

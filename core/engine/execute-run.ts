@@ -4,6 +4,7 @@
  * through it again and the scheduler only sends what never finished.
  */
 import { SIDES, type BackendConfig, type ServerInfo, type Side } from '../../shared/model.ts';
+import sharp from 'sharp';
 import type { Report } from '../../shared/report.ts';
 import { createAdapter } from '../backends/index.ts';
 import { DEFAULT_TIME_SCALE } from '../backends/sim/defaults.ts';
@@ -64,12 +65,24 @@ function describeServer(side: Side, cfg: BackendConfig, info: ServerInfo): strin
 /** Run (or resume) every unfinished job of a run folder, then write its reports. */
 export async function executeRun(store: RunStore, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const log = options.onLog ?? (() => {});
+  // libvips' operation cache (sharp's default: 50 MB, 100 operations, process-wide) keeps decoded images in case
+  // the same operation comes again; a run decodes each image once or twice, so it would only hold memory (issue 10).
+  sharp.cache(false);
   const sims: SimServer[] = [];
   const adapters: Partial<Record<Side, BackendAdapter>> = {};
   const pool = createComparePool(options.compareWorkerUrl ? { workerUrl: options.compareWorkerUrl } : {});
   // The product's engine unless OCR is off or a caller brought its own; its workers start on the first read.
   const ownOcr: RunOcrReader | null =
     options.ocr === false || options.ocrReader ? null : createRunOcrReader(options.ocrWorkerUrl ? { workerUrl: options.ocrWorkerUrl } : {});
+  // Workers, models and simulators are let go before the reports are written: the report renders every thumbnail
+  // and text crop, and the run's peak memory would otherwise be the two added together (issue 10: < 1 GB).
+  let released: Promise<void> | null = null;
+  const release = (): Promise<void> =>
+    (released ??= (async () => {
+      await Promise.all([pool.close(), ownOcr?.close()]);
+      for (const adapter of Object.values(adapters)) adapter?.close?.();
+      await Promise.all(sims.map((s) => s.close()));
+    })());
   try {
     for (const side of SIDES) {
       const cfg = store.config.backends[side];
@@ -120,13 +133,11 @@ export async function executeRun(store: RunStore, options: ExecuteOptions = {}):
       const info = connected[side].serverInfo?.();
       if (info) store.saveServerInfo(side, info);
     }
+    await release();
     const report = reportFromStore(store);
     const files = await writeReports(report, store.dir, options.formats);
     return { outcome, report, files };
   } finally {
-    await pool.close();
-    await ownOcr?.close();
-    for (const adapter of Object.values(adapters)) adapter?.close?.();
-    await Promise.all(sims.map((s) => s.close()));
+    await release();
   }
 }

@@ -113,6 +113,10 @@ export async function createPpOcr(options: PpOcrOptions = {}): Promise<PpOcr> {
       interOpNumThreads: 1,
       executionMode: 'sequential' as const,
       graphOptimizationLevel: 'all' as const,
+      // No memory-pattern planning: it plans (and keeps) one activation block per input shape, and the recogniser
+      // sees a new width with nearly every batch. Demo run peak −60 to −115 MB, reads as fast (issue 10,
+      // docs/performance.md). The CPU arena stays: without it every read is about twice as slow.
+      enableMemPattern: false,
     };
     // Models are read as bytes rather than by path so they load from inside an Electron asar archive too.
     const [detBytes, recBytes, dictText] = await Promise.all([
