@@ -4,10 +4,12 @@
  * c·D after, the throughput is 1 / D whatever c is, and the whole point lasts N·D. c warm-up requests open the
  * connections first and are not counted.
  *
- * What is checked is the queueing shape, not the host's timer precision: a figure can never come out below its
- * model (the server cannot answer before its delay), and above it by less than half a service time D/2, which still
- * tells every queue position apart (they differ by D). A tighter upper bound would be a wall-clock budget: on a
- * busy 2-core machine one point ran 7.5 % late (2,581 ms for 2,400) without anything wrong in the generator.
+ * What is checked is the queueing shape, not the host's timer precision: each figure lies within half a service
+ * time D/2 of its model, which still tells every queue position apart (they differ by D). Lateness moves figures
+ * both ways: a point runs long when timers fire late (2,581 ms for 2,400 on a busy 2-core machine), and a queued
+ * request's latency comes out short by the time its predecessor's answer took to reach the client (its slot opened
+ * that much after the server's queue had already moved on: 1,182 ms for 1,200). A tighter bound would be a
+ * wall-clock budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeSide, type SweepRequestRecord } from '../../shared/sweep.ts';
@@ -74,11 +76,9 @@ async function measure(concurrency: number, items: LoadItem[]): Promise<SweepReq
   return records;
 }
 
-/** Measured against the model: never early (1 % for timer rounding), late by less than half a service time. */
-const asQueued = (measured: number, expected: number, slack = D / 2): void => {
-  const label = `measured ${measured.toFixed(2)} vs expected ${expected.toFixed(2)}`;
-  expect(measured, label).toBeGreaterThanOrEqual(expected * 0.99);
-  expect(measured, label).toBeLessThan(expected + slack);
+/** Measured against the model: off by less than half a service time either way. */
+const asQueued = (measured: number, expected: number): void => {
+  expect(Math.abs(measured - expected), `measured ${measured.toFixed(2)} vs expected ${expected.toFixed(2)}`).toBeLessThan(D / 2);
 };
 
 describe('queueing against a one-worker loopback server (fixed delay)', () => {
@@ -92,9 +92,9 @@ describe('queueing against a one-worker loopback server (fixed delay)', () => {
     const expectedLatencies = Array.from({ length: N }, (_, k) => (k < c ? (k + 1) * D : c * D));
     const expectedMean = expectedLatencies.reduce((a, b) => a + b, 0) / N;
     asQueued(s.durationMs!, N * D);
-    // Throughput is N over the duration: its model bound follows from the duration's (late means lower).
-    expect(s.requestThroughput!).toBeLessThanOrEqual((1000 / D) / 0.99);
+    // Throughput is N over the duration: within the bounds the duration's check allows.
     expect(s.requestThroughput!).toBeGreaterThan(N / ((N * D + D / 2) / 1000));
+    expect(s.requestThroughput!).toBeLessThan(N / ((N * D - D / 2) / 1000));
     asQueued(s.e2e.mean!, expectedMean);
     // The median, not the extremes: one request stalled by a busy host's scheduler must not decide the test.
     asQueued(s.e2e.median!, median(expectedLatencies)!);
