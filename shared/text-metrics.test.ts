@@ -171,6 +171,9 @@ describe('checkText', () => {
   it('tags an edit that left the source text in place', () => {
     const r = checkText({ expected: 'CLOSED', sourceText: 'OPEN', lines: lines('OPEN') });
     expect(r.tags).toContain('text.source_kept');
+    // The kept text reads nothing like the new one, yet it is legible: kept, not garbled.
+    const kept = checkText({ expected: '任务圆满完成', sourceText: '发射成功', lines: lines('发射成功') });
+    expect(kept.tags).toEqual(['text.source_kept']);
     const ok = checkText({ expected: 'CLOSED', sourceText: 'OPEN', lines: lines('CLOSED') });
     expect(ok.tags).toEqual([]);
   });

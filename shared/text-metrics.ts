@@ -601,7 +601,8 @@ export function checkText(input: TextCheckInput): TextCheckResult {
  * - extra: added CJK characters, or two or more added Latin letters standing between expected words;
  * - misspelled: any other difference (letters wrong, dropped or added inside a word; a wrong CJK character);
  * all read from the character alignment, which ignores spaces, so OCR that joins or splits words changes nothing;
- * - garbled: something was recognised but less than `garbledBelowPrecision` of it matches (replaces the others);
+ * - garbled: something was recognised but less than `garbledBelowPrecision` of it matches (replaces the others;
+ *   not said when that something is the kept source text);
  *   when nothing read fits the expected text and it is much shorter or of another script, it is other text in
  *   the picture and the expected text is missing instead;
  * - source_kept: the source text is still there and reads closer than the expected text.
@@ -633,7 +634,8 @@ export function suggestTags(
     return order(tags);
   }
   if (scored.counts.match / rec.length < t.garbledBelowPrecision) {
-    tags.add('text.garbled');
+    // Legible source text where the new text should be is a kept source, not garbage: one tag says what happened.
+    if (!tags.has('text.source_kept')) tags.add('text.garbled');
     return order(tags);
   }
   const raw = alignUnits(exp, rec);
