@@ -12,6 +12,7 @@
  *    and per error kind, and how often the suggested tags name the real kind. Prints markdown and, with
  *    --json, one JSON object.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_TEXT_THRESHOLDS, checkText, type TextThresholds } from '../../shared/text-metrics.ts';
@@ -141,6 +142,17 @@ const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const items = JSON.parse(await readFile(join(args.set, 'manifest.json'), 'utf8')) as SetItem[];
+  // The images are not in the repository (the builder renders them): say how to make them instead of failing
+  // on the first read inside a worker.
+  const absent = items.filter((it) => !existsSync(join(args.set, it.image)));
+  if (absent.length > 0) {
+    const fresh = args.set.replace(/\/+$/, '').endsWith('fresh') ? ' --fresh' : '';
+    process.stderr.write(
+      `${absent.length} of ${items.length} images of ${args.set} are missing (first: ${absent[0]!.image}); ` +
+        `render them with: node scripts/text-check-set/build.ts render${fresh}\n`,
+    );
+    process.exit(2);
+  }
   const started = performance.now();
   const reads = await readAll(items, args);
   const readSeconds = (performance.now() - started) / 1000;
