@@ -59,7 +59,7 @@ export function defaultOcrPoolSize(cores: number = availableParallelism()): numb
   return Math.max(1, Math.min(2, cores - 1));
 }
 
-/** How long an OCR worker may sit idle before it is stopped (a PP-OCR worker loads again in ~0.5 s). */
+/** How long an OCR worker may sit idle before it is stopped (a PP-OCR worker loads again in about a second). */
 export const OCR_IDLE_RELEASE_MS = 5_000;
 
 /** JS heap of an OCR worker; tensors and images live outside it (onnxruntime's and sharp's memory). */
