@@ -184,7 +184,7 @@ export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptio
     if (slot.state === 'starting') {
       // It never became ready: almost certainly deterministic (bad URL, syntax error, missing module), so
       // respawning would fail the same way. Fail what waits unless a live worker can still serve it.
-      if (![...slots].some((s) => s.state !== 'starting')) {
+      if (![...slots].some((s) => s.state !== 'starting' && !s.retiring)) {
         const error = options.startError(reason);
         if (options.startFailureIsFatal) {
           fail(error);
