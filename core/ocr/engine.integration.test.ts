@@ -40,6 +40,23 @@ describe('createOcrEngine (PP-OCRv4 in worker threads)', () => {
     expect(result.lines[0]!.box[0][1]).toBeLessThan(result.lines.at(-1)!.box[0][1]);
   });
 
+  it('with idleReleaseMs, stops its idle worker and reads the same lines with the fresh one', async () => {
+    const releasing = createOcrEngine({ size: 1, idleReleaseMs: 20 });
+    try {
+      const png = await renderSign(['FRESH COFFEE', '新年快乐']);
+      const before = await releasing.read(png);
+      expect(releasing.workers).toBe(1);
+      for (let i = 0; i < 500 && releasing.workers > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(releasing.workers).toBe(0);
+      const after = await releasing.read(png);
+      expect(releasing.workers).toBe(1);
+      expect(after.lines).toEqual(before.lines);
+      expect(checkText({ expected: 'FRESH COFFEE 新年快乐', lines: after.lines }).pass).toBe(true);
+    } finally {
+      await releasing.close();
+    }
+  });
+
   it('reads a file path and reports a misspelt sign as failing', async () => {
     const file = join(dir, 'typo.png');
     await writeFile(file, await renderSign(['FRESH COFEE']));

@@ -34,6 +34,12 @@ export interface OcrEngineOptions {
   models?: PpOcrModelPaths;
   /** Module the workers run; default ./worker.ts beside this file. A bundled Electron main passes its own file. */
   workerUrl?: URL;
+  /**
+   * Stop a worker idle this long with nothing queued, so its models and their working memory (~0.1 GB of
+   * onnxruntime arena per PP-OCR worker) go back while nothing is read; the next read loads a fresh one.
+   * Default OCR_IDLE_RELEASE_MS; `null` keeps workers until close().
+   */
+  idleReleaseMs?: number | null;
 }
 
 export interface OcrEngine {
@@ -44,12 +50,17 @@ export interface OcrEngine {
   ready(): Promise<void>;
   /** Finish queued reads, then stop the workers. */
   close(): Promise<void>;
+  /** Workers alive now (0 before the first read and after an idle release). */
+  readonly workers: number;
 }
 
 /** Leave a core for the main thread and the comparison workers; at most 2 (each engine is multi-MB of models). */
 export function defaultOcrPoolSize(cores: number = availableParallelism()): number {
   return Math.max(1, Math.min(2, cores - 1));
 }
+
+/** How long an OCR worker may sit idle before it is stopped (a PP-OCR worker loads again in about a second). */
+export const OCR_IDLE_RELEASE_MS = 5_000;
 
 /** JS heap of an OCR worker; tensors and images live outside it (onnxruntime's and sharp's memory). */
 export const OCR_WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 } as const;
@@ -67,6 +78,7 @@ export function createOcrEngine(options: OcrEngineOptions = {}): OcrEngine {
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`OCR threads must be an integer between 1 and 64, got ${threads}`);
   const workerUrl = options.workerUrl ?? new URL('./worker.ts', import.meta.url);
+  const idleReleaseMs = options.idleReleaseMs === undefined ? OCR_IDLE_RELEASE_MS : options.idleReleaseMs;
   const workerData: OcrWorkerData = {
     engine,
     threads,
@@ -94,6 +106,7 @@ export function createOcrEngine(options: OcrEngineOptions = {}): OcrEngine {
     // Never became ready (bad URL, a module that does not load): deterministic, so OCR is unavailable here.
     startFailureIsFatal: true,
     closedMessage: 'the OCR engine is closed; create a new one to read more images',
+    ...(idleReleaseMs !== null ? { idleReleaseMs } : {}),
   });
 
   return {
@@ -106,6 +119,9 @@ export function createOcrEngine(options: OcrEngineOptions = {}): OcrEngine {
     },
     ready: () => pool.ready(),
     close: () => pool.close(),
+    get workers() {
+      return pool.liveWorkers;
+    },
   };
 }
 

@@ -9,7 +9,12 @@ interface Echo {
   threadId: number;
 }
 
-function echoPool(size: number, start: EchoData['start'] = 'ready', fatalStart = false): { pool: WorkerPool<EchoTask, Echo>; starts: () => number } {
+function echoPool(
+  size: number,
+  start: EchoData['start'] = 'ready',
+  fatalStart = false,
+  idleReleaseMs?: number,
+): { pool: WorkerPool<EchoTask, Echo>; starts: () => number } {
   const starts = new Int32Array(new SharedArrayBuffer(4));
   const data: EchoData = { starts, start };
   const pool = createWorkerPool<EchoTask, Echo, EchoMessage>({
@@ -29,6 +34,7 @@ function echoPool(size: number, start: EchoData['start'] = 'ready', fatalStart =
     startError: (reason) => new Error(`could not start: ${reason}`),
     startFailureIsFatal: fatalStart,
     closedMessage: 'the test pool is closed',
+    ...(idleReleaseMs !== undefined ? { idleReleaseMs } : {}),
   });
   return { pool, starts: () => Atomics.load(starts, 0) };
 }
@@ -151,7 +157,65 @@ describe('createWorkerPool', () => {
     expect(String(await waiting)).toMatch(/the test pool is closed/);
   });
 
+  it('with idleReleaseMs, stops a worker left idle, and the next task starts a fresh one', async () => {
+    const { pool, starts } = echoPool(1, 'ready', false, 20);
+    try {
+      const first = await pool.run({ value: 1 });
+      expect(pool.liveWorkers).toBe(1);
+      await until(() => pool.liveWorkers === 0);
+      const second = await pool.run({ value: 2 });
+      expect(second.value).toBe(4);
+      expect(second.threadId).not.toBe(first.threadId);
+      expect(starts()).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('with idleReleaseMs, keeps a worker that has work queued, however long the tasks take', async () => {
+    // Each 'slow' task takes 50 ms, longer than the release delay, and the queue never empties between them.
+    const { pool, starts } = echoPool(1, 'ready', false, 10);
+    try {
+      const results = await Promise.all([1, 2, 3, 4].map((value) => pool.run({ value, mode: 'slow' })));
+      expect(results.map((r) => r.value)).toEqual([2, 4, 6, 8]);
+      expect(new Set(results.map((r) => r.threadId)).size).toBe(1);
+      expect(starts()).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('with idleReleaseMs 0, a task that arrives while the idle worker is being stopped is still answered', async () => {
+    const { pool, starts } = echoPool(1, 'ready', false, 0);
+    try {
+      for (let value = 1; value <= 6; value++) {
+        await expect(pool.run({ value })).resolves.toMatchObject({ value: value * 2 });
+        // Odd rounds: the next task comes before the release timer fires (setImmediate runs first); even rounds:
+        // after it (a timer set later fires later), while the released worker is still exiting.
+        await new Promise((resolve) => (value % 2 === 1 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+      }
+      expect(starts()).toBeGreaterThan(1);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.liveWorkers).toBe(0);
+  });
+
+  it('refuses an idleReleaseMs that is not a non-negative number', () => {
+    expect(() => echoPool(1, 'ready', false, -1)).toThrow(RangeError);
+    expect(() => echoPool(1, 'ready', false, Number.NaN)).toThrow(RangeError);
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => echoPool(0)).toThrow(/positive integer/);
   });
 });
+
+/** Bounded polling: resolves once `condition` holds, fails after 5 s of 10 ms checks. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not met after 500 checks');
+}

@@ -43,6 +43,12 @@ export interface WorkerPoolOptions<Task, Result, Message> {
   startFailureIsFatal?: boolean;
   /** The message of run() and ready() once close() was called. */
   closedMessage: string;
+  /**
+   * Stop a worker that has been idle, with nothing queued, for this many milliseconds; a later task starts a
+   * fresh one. For workers whose memory is worth more than their start-up (OCR: its models' working memory).
+   * Default: workers live until close().
+   */
+  idleReleaseMs?: number;
 }
 
 export interface WorkerPool<Task, Result> {
@@ -54,6 +60,8 @@ export interface WorkerPool<Task, Result> {
   fail(error: Error): void;
   /** The error given to fail(), or null. */
   readonly failure: Error | null;
+  /** Workers started and not yet stopped (starting, idle or busy; not those being stopped). */
+  readonly liveWorkers: number;
   /** Finish queued tasks, then stop the workers; resolves when every worker has exited. */
   close(): Promise<void>;
 }
@@ -71,8 +79,10 @@ interface Slot<Task, Result> {
   current: Pending<Task, Result> | null;
   /** The last 'error' event, reported when the worker exits. */
   lastError: Error | null;
-  /** Set when we terminate it ourselves (close, fail), so its exit is not a crash. */
+  /** Set when we terminate it ourselves (close, fail, idle release), so its exit is not a crash. */
   retiring: boolean;
+  /** Pending idle release (idleReleaseMs), cleared when the worker takes a task. */
+  idleTimer: NodeJS.Timeout | null;
 }
 
 interface Waiter {
@@ -83,6 +93,10 @@ interface Waiter {
 export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptions<Task, Result, Message>): WorkerPool<Task, Result> {
   const { size, workerUrl } = options;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker pool size must be a positive integer, got ${size}`);
+  const { idleReleaseMs } = options;
+  if (idleReleaseMs !== undefined && !(Number.isFinite(idleReleaseMs) && idleReleaseMs >= 0)) {
+    throw new RangeError(`idleReleaseMs must be a non-negative number of milliseconds, got ${idleReleaseMs}`);
+  }
 
   const slots = new Set<Slot<Task, Result>>();
   const queue: Pending<Task, Result>[] = [];
@@ -100,7 +114,7 @@ export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptio
       ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
-    const slot: Slot<Task, Result> = { worker, state: 'starting', current: null, lastError: null, retiring: false };
+    const slot: Slot<Task, Result> = { worker, state: 'starting', current: null, lastError: null, retiring: false, idleTimer: null };
     slots.add(slot);
     worker.on('message', (message: Message) => onMessage(slot, message));
     worker.on('error', (err) => {
@@ -112,6 +126,7 @@ export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptio
   function retire(slot: Slot<Task, Result>): void {
     if (slot.retiring) return;
     slot.retiring = true;
+    clearIdleTimer(slot);
     void slot.worker.terminate();
   }
 
@@ -161,13 +176,15 @@ export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptio
     slots.delete(slot);
     if (slot.retiring) {
       settleClose();
+      // A task queued while an idle worker was being released starts a fresh one now.
+      pump();
       return;
     }
     const reason = slot.lastError ? slot.lastError.message : `exited with code ${code}`;
     if (slot.state === 'starting') {
       // It never became ready: almost certainly deterministic (bad URL, syntax error, missing module), so
       // respawning would fail the same way. Fail what waits unless a live worker can still serve it.
-      if (![...slots].some((s) => s.state !== 'starting')) {
+      if (![...slots].some((s) => s.state !== 'starting' && !s.retiring)) {
         const error = options.startError(reason);
         if (options.startFailureIsFatal) {
           fail(error);
@@ -182,26 +199,47 @@ export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptio
     pump();
   }
 
+  function clearIdleTimer(slot: Slot<Task, Result>): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
+  }
+
+  /** An idle worker with nothing queued is stopped after idleReleaseMs unless it gets a task first. */
+  function scheduleIdleRelease(slot: Slot<Task, Result>): void {
+    if (idleReleaseMs === undefined || slot.idleTimer || slot.retiring) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = null;
+      if (slot.state === 'idle' && queue.length === 0 && readyWaiters.length === 0) retire(slot);
+    }, idleReleaseMs);
+    // The release must never keep the process alive on its own.
+    slot.idleTimer.unref();
+  }
+
   /** Hand queued tasks to idle workers, start workers up to `size` while tasks wait, keep refs in sync. */
   function pump(): void {
     if (failure) return;
     for (const slot of slots) {
       if (queue.length === 0) break;
-      if (slot.state !== 'idle') continue;
+      if (slot.state !== 'idle' || slot.retiring) continue;
       const pending = queue.shift() as Pending<Task, Result>;
       slot.state = 'busy';
+      clearIdleTimer(slot);
       slot.current = pending;
       slot.worker.postMessage(options.request(pending.id, pending.task));
     }
-    const starting = [...slots].filter((s) => s.state === 'starting').length;
-    const wanted = Math.max(queue.length - starting, readyWaiters.length > 0 && slots.size === 0 ? 1 : 0);
-    let toStart = Math.min(size - slots.size, wanted);
+    // A worker being released (idle release) no longer counts: it takes no task, and a fresh one may start beside it.
+    const live = [...slots].filter((s) => !s.retiring);
+    const starting = live.filter((s) => s.state === 'starting').length;
+    const wanted = Math.max(queue.length - starting, readyWaiters.length > 0 && live.length === 0 ? 1 : 0);
+    let toStart = Math.min(size - live.length, wanted);
     while (toStart-- > 0) spawn();
     // Idle workers must not keep the process alive (a caller that forgets close() still exits); workers
     // with work, or starting for queued work, must.
     for (const slot of slots) {
-      if (slot.state === 'idle') slot.worker.unref();
-      else slot.worker.ref();
+      if (slot.state === 'idle') {
+        slot.worker.unref();
+        if (queue.length === 0) scheduleIdleRelease(slot);
+      } else slot.worker.ref();
     }
     settleClose();
   }
@@ -239,6 +277,9 @@ export function createWorkerPool<Task, Result, Message>(options: WorkerPoolOptio
     fail,
     get failure() {
       return failure;
+    },
+    get liveWorkers() {
+      return [...slots].filter((s) => !s.retiring).length;
     },
     close(): Promise<void> {
       if (closed) return closed;
