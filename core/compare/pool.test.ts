@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { THUMBNAIL_CACHE_DIR, ThumbnailCache, thumbnailSpecOf } from '../reports/thumbnails.ts';
 import { createComparePool, defaultPoolSize } from './pool.ts';
 import { BASE_HEIGHT as H, BASE_WIDTH as W, baseRgba, fillRect, imageDir, type ImageDir } from './test-fixtures/images.ts';
 
@@ -92,6 +95,41 @@ describe('createComparePool', () => {
     await expect(pool.compare({ a: base, b: base })).rejects.toThrow(/pool is closed/);
   });
 
+  it('makes report thumbnails on a worker into the folder\'s cache, keyed as the report keys them', async () => {
+    await imgs.writeBytes('notes.txt', 'hello');
+    const pool = createComparePool({ size: 1 });
+    try {
+      const job = {
+        reportDir: imgs.dir,
+        images: [
+          { rel: 'base.png', heatmap: false },
+          { rel: 'large.png', heatmap: true },
+          { rel: 'notes.txt', heatmap: false },
+          { rel: 'gone.png', heatmap: false },
+        ],
+      };
+      // An image that is not one, or is missing, is counted and left to the report; the job still succeeds.
+      await expect(pool.thumbnails(job)).resolves.toEqual({ ready: 2, failed: 2 });
+      const cache = new ThumbnailCache(join(imgs.dir, THUMBNAIL_CACHE_DIR));
+      const keyOf = (rel: string, heatmap: boolean): Promise<string> => {
+        const spec = thumbnailSpecOf(heatmap);
+        return ThumbnailCache.keyOf(join(imgs.dir, rel), `${spec.format}|${spec.size}|${spec.quality}`);
+      };
+      await expect(cache.get(await keyOf('base.png', false))).resolves.toMatchObject({ mime: 'image/avif' });
+      await expect(cache.get(await keyOf('large.png', true))).resolves.toMatchObject({ mime: 'image/webp' });
+      // Again (a resumed run): found in the cache, not made again (a thumbnail made again is a new file).
+      const files = async (): Promise<Array<[string, number]>> => {
+        const names = (await readdir(join(imgs.dir, THUMBNAIL_CACHE_DIR))).sort();
+        return Promise.all(names.map(async (n): Promise<[string, number]> => [n, (await stat(join(imgs.dir, THUMBNAIL_CACHE_DIR, n))).ino]));
+      };
+      const before = await files();
+      await expect(pool.thumbnails(job)).resolves.toEqual({ ready: 2, failed: 2 });
+      expect(await files()).toEqual(before);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('close() on a pool that never worked returns at once', async () => {
     await createComparePool().close();
   });
@@ -104,6 +142,18 @@ describe('createComparePool worker failures', () => {
       const crashed = pool.compare({ a: `${imgs.dir}/crash-exit.png`, b: base });
       const after = pool.compare({ a: base, b: large });
       await expect(crashed).rejects.toThrow(/comparison worker crashed while comparing .*crash-exit\.png and .*base\.png: exited with code 7/);
+      await expect(after).resolves.toMatchObject({ ab: { pixels: 120 } });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects a thumbnail job whose worker crashes, and keeps comparing', async () => {
+    const pool = createComparePool({ size: 1, workerUrl: CRASHING_WORKER });
+    try {
+      const crashed = pool.thumbnails({ reportDir: `${imgs.dir}/crash-exit`, images: [{ rel: 'base.png', heatmap: false }] });
+      const after = pool.compare({ a: base, b: large });
+      await expect(crashed).rejects.toThrow(/comparison worker crashed while making report thumbnails in .*crash-exit: exited with code 7/);
       await expect(after).resolves.toMatchObject({ ab: { pixels: 120 } });
     } finally {
       await pool.close();

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 // using it exits, and a later worker's sharp could crash the process (lovell/sharp#2263).
 import 'sharp';
 import { checkCompareOptions, DEFAULT_METRICS_SIZE, DEFAULT_THRESHOLD } from './metrics.ts';
-import type { CompareRequest, WorkerMessage } from './protocol.ts';
+import type { CompareRequest, PoolOutput, PoolTask, WorkerMessage } from './protocol.ts';
 import type { CompareOutput, ComparePool, CompareTask } from './types.ts';
 import { createWorkerPool } from '../workers/worker-pool.ts';
 
@@ -37,29 +37,37 @@ export function defaultPoolSize(cores: number = availableParallelism()): number 
   return Math.max(1, Math.min(2, cores - 1));
 }
 
-function describeTask(task: CompareTask): string {
-  return `${task.a} and ${task.b}`;
+function describeTask(task: PoolTask): string {
+  return task.type === 'compare' ? `comparing ${task.task.a} and ${task.task.b}` : `making report thumbnails in ${task.job.reportDir}`;
 }
 
-export function createComparePool(options: ComparePoolOptions = {}): ComparePool {
+/** A worker's answer of the other kind than asked for: a bug in the worker, never a result. */
+function wrongKind(output: PoolOutput): never {
+  throw new Error(`internal: the comparison worker answered a ${output.type} result to another kind of task`);
+}
+
+/** The product's pool: it also makes report thumbnails. */
+export type ThumbnailingComparePool = ComparePool & Required<Pick<ComparePool, 'thumbnails'>>;
+
+export function createComparePool(options: ComparePoolOptions = {}): ThumbnailingComparePool {
   const size = options.size ?? defaultPoolSize();
   if (!Number.isInteger(size) || size < 1 || size > 64) {
     throw new RangeError(`compare pool size must be an integer between 1 and 64, got ${size}`);
   }
   const workerUrl = options.workerUrl ?? new URL('./worker.ts', import.meta.url);
-  const pool = createWorkerPool<CompareTask, CompareOutput, WorkerMessage>({
+  const pool = createWorkerPool<PoolTask, PoolOutput, WorkerMessage>({
     size,
     workerUrl,
     name: 'omni-review-compare',
     resourceLimits: WORKER_RESOURCE_LIMITS,
-    request: (id, task): CompareRequest => ({ type: 'compare', id, task }),
+    request: (id, task): CompareRequest => ({ ...task, id }),
     interpret: (message) => {
       if (message.type === 'ready') return message;
       return message.ok ? { type: 'done', id: message.id, result: message.output } : { type: 'failed', id: message.id, message: message.message };
     },
     crashError: (task, reason) =>
       new Error(
-        `comparison worker crashed while comparing ${describeTask(task)}: ${reason}. ` +
+        `comparison worker crashed while ${describeTask(task)}: ${reason}. ` +
           'A new worker takes its place; retry the comparison, and report a bug if it crashes again on these files.',
       ),
     startError: (reason) => new Error(`comparison worker failed to start (${workerUrl.href}): ${reason}`),
@@ -76,7 +84,10 @@ export function createComparePool(options: ComparePoolOptions = {}): ComparePool
       } catch (err) {
         return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
-      return pool.run(task);
+      return pool.run({ type: 'compare', task }).then((out) => (out.type === 'compare' ? out.output : wrongKind(out)));
+    },
+    thumbnails(job) {
+      return pool.run({ type: 'thumbnails', job }).then((out) => (out.type === 'thumbnails' ? out.result : wrongKind(out)));
     },
     close: () => pool.close(),
   };

@@ -3,6 +3,7 @@
  * so a run's HTTP traffic and progress output are never blocked by pixel work.
  */
 import type { Bounds } from '../../shared/model.ts';
+import type { ThumbnailItem } from '../reports/thumbnails.ts';
 
 export interface CompareTask {
   /** Output of side A (file path). */
@@ -42,8 +43,27 @@ export interface CompareOutput {
   metricsSize: number;
 }
 
+/** Images of a report folder whose report thumbnails are made ahead (core/reports/thumbnails.ts prepareThumbnails). */
+export interface ThumbnailJob {
+  /** The folder the report is written to (a run folder). */
+  reportDir: string;
+  /** As the report names them: relative to reportDir; heatmaps are encoded differently. */
+  images: ThumbnailItem[];
+}
+
+/** Thumbnails now in the cache (made by this job or before) and those that could not be made (the report tries again). */
+export interface ThumbnailJobResult {
+  ready: number;
+  failed: number;
+}
+
 export interface ComparePool {
   compare(task: CompareTask): Promise<CompareOutput>;
+  /**
+   * Make the report thumbnails of `job`'s images on a worker, off the main thread. Optional: a pool without it
+   * (a test's fake) leaves them to the report.
+   */
+  thumbnails?(job: ThumbnailJob): Promise<ThumbnailJobResult>;
   /** Finish in-flight work, then stop the workers. */
   close(): Promise<void>;
 }

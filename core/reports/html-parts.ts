@@ -7,7 +7,7 @@ import { hashString } from '../../shared/hash.ts';
 import type { Bounds } from '../../shared/model.ts';
 import type { Report, ReportSide } from '../../shared/report.ts';
 import { orderedStageNames } from '../../shared/stages.ts';
-import { cachedThumbnail, HEATMAP_THUMBNAIL, PHOTO_THUMBNAIL, type ThumbnailCache } from './thumbnails.ts';
+import { cachedThumbnail, thumbnailSpecOf, type ThumbnailCache } from './thumbnails.ts';
 import { html, type Html } from './escape.ts';
 import { formatDuration } from '../../shared/units.ts';
 
@@ -58,8 +58,7 @@ export async function makeThumbnails(paths: Iterable<string>, reportDir: string,
     while (next < unique.length) {
       const index = next++;
       const rel = unique[index] as string;
-      const base = options.heatmaps.has(rel) ? HEATMAP_THUMBNAIL : PHOTO_THUMBNAIL;
-      const spec = options.size === undefined ? base : { ...base, size: options.size };
+      const spec = thumbnailSpecOf(options.heatmaps.has(rel), options.size);
       const thumb = safeRelativeHref(rel) === null ? null : await cachedThumbnail(resolve(reportDir, rel), spec, options.cache);
       out.set(rel, thumb ? { id: `th${index}`, uri: `data:${thumb.mime};base64,${thumb.data.toString('base64')}`, width: thumb.width, height: thumb.height } : null);
     }

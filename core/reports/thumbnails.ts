@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { SHARP_LIMITS } from '../store/image-limits.ts';
 
@@ -68,7 +68,8 @@ export async function encodeThumbnail(bytes: Buffer, spec: ThumbnailSpec): Promi
  * again) is never embedded.
  */
 export class ThumbnailCache {
-  private entries: Map<string, string> | null = null;
+  /** The folder's entries, listed once; a promise, so lookups made while the listing runs wait for it. */
+  private entries: Promise<Map<string, string>> | null = null;
   private writable = true;
 
   private readonly dir: string | null;
@@ -77,18 +78,22 @@ export class ThumbnailCache {
     this.dir = dir;
   }
 
-  private async list(): Promise<Map<string, string>> {
-    if (this.entries) return this.entries;
-    this.entries = new Map();
-    if (this.dir === null) return this.entries;
-    try {
-      for (const name of await readdir(this.dir)) {
-        const m = CACHE_NAME.exec(name);
-        if (m) this.entries.set(m[1] as string, name);
+  private list(): Promise<Map<string, string>> {
+    // Concurrent callers (makeThumbnails runs 4 lanes) share one listing: they once saw the empty map while it ran
+    // and made their first thumbnails again.
+    this.entries ??= (async () => {
+      const entries = new Map<string, string>();
+      if (this.dir === null) return entries;
+      try {
+        for (const name of await readdir(this.dir)) {
+          const m = CACHE_NAME.exec(name);
+          if (m) entries.set(m[1] as string, name);
+        }
+      } catch {
+        // no cache yet
       }
-    } catch {
-      // no cache yet
-    }
+      return entries;
+    })();
     return this.entries;
   }
 
@@ -152,4 +157,37 @@ export async function cachedThumbnail(path: string, spec: ThumbnailSpec, cache: 
   }
   if (made) await cache.put(key, made);
   return made;
+}
+
+/** The spec an image of the report is encoded with: heatmaps and photos differ; `size` overrides the longest edge. */
+export function thumbnailSpecOf(heatmap: boolean, size?: number): ThumbnailSpec {
+  const base = heatmap ? HEATMAP_THUMBNAIL : PHOTO_THUMBNAIL;
+  return size === undefined ? base : { ...base, size };
+}
+
+/** One image of a report folder, as the report names it: relative to the folder (POSIX separators). */
+export interface ThumbnailItem {
+  rel: string;
+  heatmap: boolean;
+}
+
+/**
+ * Thumbnails made ahead of the report, while a run goes (the compare workers, core/compare/protocol.ts): the
+ * images of report folder `reportDir` into its cache, exactly as the report would make them (same path, spec and
+ * key), so the report at the end only reads them. `ready`: in the cache now (made here or before). Never throws: a thumbnail that cannot be made here is made
+ * (or found missing) by the report, as before.
+ */
+export async function prepareThumbnails(reportDir: string, items: readonly ThumbnailItem[]): Promise<{ ready: number; failed: number }> {
+  const cache = new ThumbnailCache(join(reportDir, THUMBNAIL_CACHE_DIR));
+  let ready = 0;
+  let failed = 0;
+  for (const item of items) {
+    try {
+      if ((await cachedThumbnail(resolve(reportDir, item.rel), thumbnailSpecOf(item.heatmap), cache)) === null) failed++;
+      else ready++;
+    } catch {
+      failed++;
+    }
+  }
+  return { ready, failed };
 }

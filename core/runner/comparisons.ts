@@ -6,6 +6,7 @@
 import type { Comparison, SuiteCase } from '../../shared/model.ts';
 import { comparisonRecord } from '../compare/record.ts';
 import type { ComparePool, CompareTask } from '../compare/types.ts';
+import type { ThumbnailItem } from '../reports/thumbnails.ts';
 import type { RunStore } from '../store/types.ts';
 import type { RunEvent } from './events.ts';
 import type { JobState, PairStates } from './job-states.ts';
@@ -60,6 +61,8 @@ export class PairComparisons {
   /** Saved comparisons not yet indexed by content (done once the pairs are known, in startReady). */
   private stored: Comparison[] | null;
   private readonly queue: string[] = [];
+  /** Images (relative paths, as the report names them) whose thumbnails were handed to the pool this session. */
+  private readonly thumbnailed = new Set<string>();
   private running = 0;
   private readonly options: PairComparisonsOptions;
 
@@ -91,6 +94,35 @@ export class PairComparisons {
       }
     }
     this.stored = null;
+  }
+
+  /**
+   * The report's thumbnails of a compared pair (both outputs, the A ↔ B heatmap, the case's inputs) made now on
+   * a pool worker, while the run goes, instead of all at once by the report at the end (issue 10). Only
+   * confirmed images get here (a pair is compared once both sides are ok). Best effort: a failure here only
+   * leaves that thumbnail to the report, as before; it never fails the comparison or the run.
+   */
+  private async prepareThumbnails(pair: PairStates | undefined, comparison: Comparison): Promise<void> {
+    const { store, pool, cases } = this.options;
+    if (!pool.thumbnails || !pair?.A || !pair.B) return;
+    const items: ThumbnailItem[] = [];
+    const add = (id: string | null | undefined, heatmap: boolean): void => {
+      const rel = id ? store.getImage(id)?.relPath : undefined;
+      if (rel === undefined || this.thumbnailed.has(rel)) return;
+      this.thumbnailed.add(rel);
+      items.push({ rel, heatmap });
+    };
+    for (const input of cases.get(pair.A.job.caseId)?.inputs ?? []) add(input, false);
+    add(pair.A.result?.imageId, false);
+    add(pair.B.result?.imageId, false);
+    add(comparison.ab.heatmapId, true);
+    if (items.length === 0) return;
+    try {
+      await pool.thumbnails({ reportDir: store.dir, images: items });
+    } catch {
+      // a worker that crashed or a pool closing: the report makes these, as it did before
+      for (const item of items) this.thumbnailed.delete(item.rel);
+    }
   }
 
   /** Pairs waiting for a slot. */
@@ -142,6 +174,7 @@ export class PairComparisons {
       store.saveComparison(comparison);
       this.compared.add(key);
       emit({ type: 'comparison-done', pairKey: key, comparison });
+      await this.prepareThumbnails(pair, comparison);
     } catch (error) {
       this.failed.add(key);
       const message = `comparison of ${key} failed: ${errorMessage(error)} (it is computed again on resume)`;

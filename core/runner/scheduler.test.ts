@@ -1,12 +1,17 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 import { jobId, pairKey, type BackendKind, type JobResult, type RunConfig, type ServerInfo, type Side, type Suite } from '../../shared/model.ts';
 import { BackendError, type BackendAdapter, type ImageRequest, type ImageResponse, type SendOptions } from '../backends/types.ts';
+import { createComparePool } from '../compare/pool.ts';
 import type { CompareOutput, ComparePool, CompareTask } from '../compare/types.ts';
+import { reportFromStore } from '../engine/report-from-store.ts';
+import { heatmapPaths, imagePaths } from '../reports/html-parts.ts';
+import { THUMBNAIL_CACHE_DIR, ThumbnailCache, thumbnailSpecOf } from '../reports/thumbnails.ts';
+import { writeReports } from '../reports/write.ts';
 import { imageIdOf, openRunStore } from '../store/run-store.ts';
 import { backendConfig, sampleRunConfig, solidPng, tempDir } from '../store/testing.ts';
 import type { RunStore } from '../store/types.ts';
@@ -640,6 +645,74 @@ describe('runJobs', () => {
     });
     expect(outcome.status).toBe('complete');
     expect(store.results()).toHaveLength(2);
+  });
+});
+
+describe('runJobs report thumbnails (issue 10)', () => {
+  /** Each cache file of the run folder by name, with its inode: a thumbnail made again is a new file (thumbnails.ts put renames). */
+  async function cacheFiles(dir: string): Promise<Map<string, number>> {
+    const names = await readdir(path.join(dir, THUMBNAIL_CACHE_DIR)).catch(() => []);
+    const files = new Map<string, number>();
+    for (const name of names) files.set(name, (await stat(path.join(dir, THUMBNAIL_CACHE_DIR, name))).ino);
+    return files;
+  }
+
+  it('makes every thumbnail of the report while the run goes, so building the report makes none', async () => {
+    const store = await setup({ cases: ['edit', 'chain', 'gen'] });
+    const pool = createComparePool({ size: 1 });
+    let outcome;
+    try {
+      outcome = await runJobs({ store, adapters: adapters(), compare: pool, backoff: fastBackoff });
+    } finally {
+      await pool.close();
+    }
+    expect(outcome.counts.comparisons).toEqual({ saved: 5, failed: 0, missing: 0 });
+    const report = reportFromStore(store);
+    const heatmaps = heatmapPaths(report);
+    const embedded = [...new Set(imagePaths(report))];
+    // the input, 2 × 5 outputs (the fake outputs differ per side and prompt) and the heatmaps (solid images: some alike)
+    expect(embedded.length).toBeGreaterThan(11);
+    expect(embedded.filter((rel) => heatmaps.has(rel)).length).toBeGreaterThan(0);
+    const cache = new ThumbnailCache(path.join(store.dir, THUMBNAIL_CACHE_DIR));
+    for (const rel of embedded) {
+      const spec = thumbnailSpecOf(heatmaps.has(rel));
+      const key = await ThumbnailCache.keyOf(path.resolve(store.dir, rel), `${spec.format}|${spec.size}|${spec.quality}`);
+      expect(await cache.get(key), rel).not.toBeNull();
+    }
+    const before = await cacheFiles(store.dir);
+    expect(before.size).toBe(embedded.length);
+    await writeReports(report, store.dir, ['html']);
+    expect(await cacheFiles(store.dir)).toEqual(before);
+  });
+
+  it('never fails a comparison or the run when thumbnails cannot be made: the report makes them', async () => {
+    const store = await setup({ cases: ['edit'] });
+    const real = createComparePool({ size: 1 });
+    let asked = 0;
+    const pool: ComparePool = {
+      compare: (task) => real.compare(task),
+      thumbnails: () => {
+        asked++;
+        return Promise.reject(new Error('worker crashed'));
+      },
+      close: () => real.close(),
+    };
+    const events: RunEvent[] = [];
+    let outcome;
+    try {
+      outcome = await runJobs({ store, adapters: adapters(), compare: pool, onEvent: (e) => events.push(e), backoff: fastBackoff });
+    } finally {
+      await pool.close();
+    }
+    expect(asked).toBe(1);
+    expect(outcome.status).toBe('complete');
+    expect(outcome.counts.comparisons).toEqual({ saved: 1, failed: 0, missing: 0 });
+    expect(events.filter((e) => e.type === 'log' && e.level === 'warn')).toEqual([]);
+    expect((await cacheFiles(store.dir)).size).toBe(0);
+    const { html } = await writeReports(reportFromStore(store), store.dir, ['html']);
+    // input, both outputs and the heatmap: made by the report, as before
+    expect((await cacheFiles(store.dir)).size).toBe(4);
+    expect(await readFile(html as string, 'utf8')).toContain('data:image/avif;base64,');
   });
 });
 
