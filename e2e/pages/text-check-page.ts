@@ -32,6 +32,24 @@ export class TextCheckPanel {
     return this.expected(position).locator('mark');
   }
 
+  /**
+   * The fonts Chromium drew that side's reading with (DevTools protocol: the platform fonts of the node). On a
+   * machine without CJK fonts, Chinese must come out in the bundled fallback, never as another family's boxes.
+   */
+  async readFonts(position: Position): Promise<string[]> {
+    const cdp = await this.page.context().newCDPSession(this.page);
+    try {
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+      const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: `[data-testid="text-read-${position}"]` });
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+      return fonts.map((f) => f.familyName);
+    } finally {
+      await cdp.detach();
+    }
+  }
+
   read(position: Position): Locator {
     return this.page.getByTestId(`text-read-${position}`);
   }
