@@ -8,7 +8,7 @@
  * state change calls `pump()` and `maybeFinish()`. One request (timeout, abort) is send.ts; what it sends is
  * job-request.ts; the records it saves are job-result.ts; comparisons.ts compares finished pairs.
  */
-import { SIDES, pairKey as makePairKey, parseSize, type JobError, type JobResult, type Side, type SuiteCase } from '../../shared/model.ts';
+import { SIDES, pairKey as makePairKey, parseSize, type Job, type JobError, type JobResult, type Side, type SuiteCase } from '../../shared/model.ts';
 import type { RunProgress } from '../../shared/contract.ts';
 import { progressOf } from '../../shared/progress.ts';
 import type { BackendAdapter, ImageResponse } from '../backends/types.ts';
@@ -317,11 +317,7 @@ class JobScheduler {
           return;
         } catch (error) {
           if (!(error instanceof InvalidImageError)) throw error;
-          failure = {
-            kind: 'invalid-image',
-            message: `${this.label(side)} returned an unusable image for job ${job.id} (${response.endpoint}): ${error.message}`,
-            retryable: false,
-          };
+          failure = this.invalidImage(job, response.endpoint, error);
         }
       } else {
         failure = sent.error;
@@ -359,12 +355,7 @@ class JobScheduler {
         saved = await this.store.confirmStagedResult(staged.jobId, bytes);
       } catch (error) {
         if (!(error instanceof InvalidImageError)) throw error;
-        const failure: JobError = {
-          kind: 'invalid-image',
-          message: `${this.label(state.job.side)} returned an unusable image for job ${state.job.id} (${staged.endpoint}): ${error.message}`,
-          retryable: false,
-        };
-        this.finish(state, invalidImageResult(staged, failure));
+        this.finish(state, invalidImageResult(staged, this.invalidImage(state.job, staged.endpoint, error)));
         return;
       }
       if (saved) {
@@ -380,6 +371,15 @@ class JobScheduler {
       this.confirming--;
       this.confirmWaiters.shift()?.();
     }
+  }
+
+  /** The error of an image that cannot be used, whether found on arrival (header) or when confirmed (pixels). */
+  private invalidImage(job: Job, endpoint: string, error: InvalidImageError): JobError {
+    return {
+      kind: 'invalid-image',
+      message: `${this.label(job.side)} returned an unusable image for job ${job.id} (${endpoint}): ${error.message}`,
+      retryable: false,
+    };
   }
 
   private setPending(state: JobState): void {

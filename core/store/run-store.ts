@@ -385,13 +385,11 @@ class SqliteRunStore implements RunStore {
         // Read back from its file (a resume): a new output with the same bytes waits for this instead of renaming a
         // copy over the file while it is checked and fsynced (and writes its own if this one is lost).
         const reading = this.readStaged(jobId, relPath, imageId, staged.bytes);
-        this.stagedWrites.set(
-          imageId,
-          reading.then((found) => {
-            if (!found) throw new Error('lost');
-          }),
-        );
-        this.stagedWrites.get(imageId)?.catch(() => undefined);
+        const settled = reading.then((found) => {
+          if (!found) throw new Error('lost');
+        });
+        settled.catch(() => undefined);
+        this.stagedWrites.set(imageId, settled);
         read = (await reading) ?? undefined;
       }
       if (!read) {
