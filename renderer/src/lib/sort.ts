@@ -5,7 +5,7 @@
  * last; ties keep suite order (the order of the list given, which is the engine's suite order).
  */
 import type { PairView } from '../../../shared/contract.ts';
-import type { Side } from '../../../shared/model.ts';
+import { SIDES } from '../../../shared/model.ts';
 
 export const SORT_ORDERS = ['suite', 'text-error', 'diff', 'latency'] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
@@ -16,8 +16,6 @@ export const SORT_LABELS: Record<SortOrder, string> = {
   diff: 'Changed pixels A↔B (most first)',
   latency: 'Slowest end to end first',
 };
-
-const SIDES: readonly Side[] = ['A', 'B'];
 
 function finite(value: number | null | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);

@@ -5,7 +5,7 @@
  * depends on a comparison.
  */
 import { useState } from 'react';
-import type { Side } from '../../../../shared/model.ts';
+import { SIDES, type Side } from '../../../../shared/model.ts';
 import {
   categoryLabel,
   changedPairs,
@@ -22,7 +22,6 @@ import { errorMessage } from '../../bridge/errors.ts';
 import { useApp, useReviewApi } from '../../state/react.tsx';
 import './compare-runs.css';
 
-const SIDES = ['A', 'B'] as const;
 
 type PanelState =
   | { status: 'idle' }

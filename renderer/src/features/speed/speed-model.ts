@@ -4,7 +4,7 @@
  * JSON). Pure, so the tables and exports are tested in Node without a DOM; every number is printed through
  * shared/units.ts, shared/speedup.ts or the team's own format (shared/sweep.ts).
  */
-import type { Side } from '../../../../shared/model.ts';
+import { SIDES, type Side } from '../../../../shared/model.ts';
 import { orderedStageNames } from '../../../../shared/stages.ts';
 import { formatSpeedup } from '../../../../shared/speedup.ts';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../../../../shared/sweep.ts';
 import { formatCount, formatDuration, formatMemory, formatRate } from '../../../../shared/units.ts';
 
-export const SIDES: readonly Side[] = ['A', 'B'];
+export { SIDES };
 
 /** The axes a chart can run along. */
 export type SweepAxis = 'concurrency' | 'requestRate' | 'batch' | 'promptTokens';
