@@ -251,8 +251,8 @@ describe('bad input: one line naming the file and line or field, exit 2, no stac
 });
 
 describe('the process', () => {
-  // bin/omni-review.mjs replaces itself (execve) with a copy that has MALLOC_ARENA_MAX=2 (issue 10: memory).
-  it.runIf(process.platform === 'linux')('runs the engine with two malloc arenas under the pid its caller started, and stops on SIGTERM', async () => {
+  // bin/omni-review.mjs replaces itself (execve) with a copy that has its malloc settings (issue 10: memory).
+  it.runIf(process.platform === 'linux')('runs the engine with two malloc arenas and a fixed mmap threshold under the pid its caller started, and stops on SIGTERM', async () => {
     let pid = 0;
     let listening = false;
     const running = child(['sim', '--port-a', '0', '--port-b', '0'], {
@@ -269,7 +269,10 @@ describe('the process', () => {
     const deadline = Date.now() + 60_000;
     while (!listening && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(listening).toBe(true);
-    expect(environ().split('\0')).toContain('MALLOC_ARENA_MAX=2');
+    const env = environ().split('\0');
+    expect(env).toContain('MALLOC_ARENA_MAX=2');
+    expect(env).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    expect(env).toContain('MALLOC_TRIM_THRESHOLD_=131072');
     process.kill(pid, 'SIGTERM');
     const stopped = await running;
     expect(stopped.signal).toBeNull();
