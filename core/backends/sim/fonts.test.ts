@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { FONT_DIR, fontFor, measureText, pathData, setFontDirectory, textPath } from './fonts.ts';
 import { drawText, planTextLayout } from './text-render.ts';
@@ -58,5 +60,41 @@ describe('fonts', () => {
       setFontDirectory(FONT_DIR);
     }
     expect(measureText('A')).toBeGreaterThan(0);
+  });
+
+  it('draws with the lazily parsed fonts exactly what a full parse of the same files gives', () => {
+    // fonts.ts parses with opentype.js's lowMemory option (glyphs read on first use) to keep ~130 MB of glyph
+    // objects out of the simulator's heap; the outlines, advances and kerning must not change with it.
+    interface FullGlyph {
+      advanceWidth: number;
+      getPath(x: number, y: number, size: number): { commands: Parameters<typeof pathData>[0] };
+    }
+    interface FullFont {
+      unitsPerEm: number;
+      charToGlyph(ch: string): FullGlyph;
+      getKerningValue(a: FullGlyph, b: FullGlyph): number;
+    }
+    const opentype = createRequire(import.meta.url)('opentype.js') as { parse(b: ArrayBuffer): FullFont };
+    const full = (file: string): FullFont => {
+      const bytes = readFileSync(`${FONT_DIR}${file}`);
+      return opentype.parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    };
+    const fonts = { latin: full('Roboto-Bold.ttf'), cjk: full('DroidSansFallbackFull.ttf') };
+    const chars = [...'AVWaytT019,.!?&@"', ...'天增歲月发射成功任务圆满完成，。！？「」、：；０１ＡＢ', ...'€£¥©®™…—–'];
+    for (let code = 0x4e00; code < 0x9fff; code += 97) chars.push(String.fromCodePoint(code));
+    const size = 37.3;
+    const drawn = chars.filter((ch) => fontFor(ch) !== null);
+    expect(drawn.length).toBeGreaterThan(chars.length * 0.95);
+    for (const ch of drawn) {
+      const id = fontFor(ch)!;
+      const glyph = fonts[id].charToGlyph(ch);
+      const run = textPath(ch, size);
+      expect(run.pathData, ch).toBe(pathData(glyph.getPath(0, 0, size).commands));
+      expect(run.width, ch).toBeCloseTo((glyph.advanceWidth * size) / fonts[id].unitsPerEm, 9);
+    }
+    const [a, v] = [fonts.latin.charToGlyph('A'), fonts.latin.charToGlyph('V')];
+    const kern = fonts.latin.getKerningValue(a, v);
+    expect(kern).not.toBe(0);
+    expect(textPath('AV', size).width).toBeCloseTo(((a.advanceWidth + kern + v.advanceWidth) * size) / fonts.latin.unitsPerEm, 9);
   });
 });
