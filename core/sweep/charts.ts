@@ -25,8 +25,12 @@ export interface LineChartSpec {
   fitMin?: boolean;
 }
 
-/** Each chart carries its own background and styles, so a chart saved alone (charts/*.svg) looks as in the report. */
-const SVG_HEAD = '<style>.t{fill:#e6e6e6;font:600 14px system-ui,sans-serif}.k{fill:#b0b0b0;font:11px system-ui,sans-serif}.g{stroke:#333}</style><rect width="100%" height="100%" fill="#1e2126"/>';
+/**
+ * Each chart carries its own background and styles, so a chart saved alone (charts/*.svg) looks as in the report;
+ * sweep.html's Content-Security-Policy allows this <style> text by its hash.
+ */
+export const CHART_STYLE = '.t{fill:#e6e6e6;font:600 14px system-ui,sans-serif}.k{fill:#b0b0b0;font:11px system-ui,sans-serif}.g{stroke:#333}';
+const SVG_HEAD = `<style>${CHART_STYLE}</style><rect width="100%" height="100%" fill="#1e2126"/>`;
 
 const W = 640;
 const H = 300;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sweepPoints, type SweepRequestRecord } from '../../shared/sweep.ts';
 import { renderSweepCsv, renderSweepHtml, renderSweepMarkdown } from './report.ts';
@@ -74,6 +75,21 @@ describe('sweep reports', () => {
     }
     expect(html).not.toMatch(/NaN|undefined|Infinity/);
     expect(html).toContain('B is SIMULATED'.replace('B', 'A'));
+  });
+
+  it('html: a strict Content-Security-Policy that allows its styles by hash, no inline style attributes and no script', () => {
+    const html = renderSweepHtml(result, c);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1]?.replace(/&#39;/g, "'");
+    // The page's own <style> and the one every inline chart SVG carries: each must be allowed by its hash, or the
+    // browser drops it (the charts lose their text colours).
+    const styles = new Set([...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!));
+    expect(styles.size).toBe(2);
+    expect(csp).toMatch(/^default-src 'none'; /);
+    for (const style of styles) expect(csp).toContain(`'sha256-${createHash('sha256').update(style, 'utf8').digest('base64')}'`);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('script-src');
+    expect(csp).toContain('img-src data:');
+    expect(html).not.toMatch(/\sstyle="|<script/);
   });
 
   it('markdown: the team table, a pipe in a name cannot break a row; estimated tokens are labelled', () => {

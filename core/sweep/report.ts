@@ -22,8 +22,9 @@ import { COMPARED_STAGES } from '../../shared/timing-breakdown.ts';
 import { formatCount, formatDuration, formatMemory } from '../../shared/units.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { csvRow, type CsvValue } from '../reports/csv.ts';
-import { escapeHtml } from '../reports/escape.ts';
-import { lineChart, stackChart, type Series } from './charts.ts';
+import { escapeHtml, Html } from '../reports/escape.ts';
+import { pageCsp, renderPage } from '../reports/html-page.ts';
+import { CHART_STYLE, lineChart, stackChart, type Series } from './charts.ts';
 import type { SweepConfig } from './store.ts';
 
 export interface SweepReportFiles {
@@ -233,6 +234,14 @@ export function sweepCharts(result: SweepResult, sides: readonly Side[]): Array<
   return charts;
 }
 
+const SWEEP_CSS = `
+body{font:14px/1.45 system-ui,sans-serif;background:#16181c;color:#e6e6e6;margin:24px}
+table{border-collapse:collapse;margin:8px 0 24px}td,th{border-bottom:1px solid #333;padding:4px 8px;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}.sim{background:#5a3d00;padding:6px 10px;border-radius:4px;display:inline-block}
+figure{display:inline-block;margin:8px;background:#1e2126;border-radius:6px;padding:6px}
+svg .t{fill:#e6e6e6;font-size:14px;font-weight:600}svg .k{fill:#b0b0b0;font-size:11px}svg .g{stroke:#333}
+`;
+
 export function renderSweepHtml(result: SweepResult, config: SweepConfig): string {
   const sims = (['A', 'B'] as Side[]).filter((s) => config.backends[s].simulated);
   const team = result.points
@@ -253,17 +262,10 @@ export function renderSweepHtml(result: SweepResult, config: SweepConfig): strin
   const charts = sweepCharts(result, config.sides)
     .map((c) => `<figure id="${c.id}">${c.svg}</figure>`)
     .join('');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sweep ${escapeHtml(result.summary.name)}</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<style>
-body{font:14px/1.45 system-ui,sans-serif;background:#16181c;color:#e6e6e6;margin:24px}
-table{border-collapse:collapse;margin:8px 0 24px}td,th{border-bottom:1px solid #333;padding:4px 8px;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.sim{background:#5a3d00;padding:6px 10px;border-radius:4px;display:inline-block}
-figure{display:inline-block;margin:8px;background:#1e2126;border-radius:6px;padding:6px}
-svg .t{fill:#e6e6e6;font-size:14px;font-weight:600}svg .k{fill:#b0b0b0;font-size:11px}svg .g{stroke:#333}
-</style></head><body>
-<h1>Sweep ${escapeHtml(result.summary.name)}</h1>
+  // The same strict page as report.html (core/reports/html-page.ts): the page's <style> and the charts' own
+  // <style> allowed by their hashes, images only from data: URLs, no script; a sweep's labels come from its spec
+  // file and are escaped above.
+  const body = `<h1>Sweep ${escapeHtml(result.summary.name)}</h1>
 <p>A: ${escapeHtml(config.backends.A.label)} · B: ${escapeHtml(config.backends.B.label)} · state: ${escapeHtml(result.summary.state)} · spec: ${escapeHtml(config.specSource)}</p>
 ${sims.length ? `<p class="sim">${sims.join(' and ')} ${sims.length > 1 ? 'are' : 'is'} SIMULATED: the timings are a model, not real model output.</p>` : ''}
 <h2>A vs B (mean end-to-end)</h2>
@@ -274,8 +276,13 @@ ${charts}
 <h2>Per point and side</h2>
 <table><thead><tr><th>configuration</th><th>side</th><th>ok</th><th>failed</th><th>duration</th><th>req/s</th><th>images/s</th><th>e2e mean</th><th>median</th><th>P90</th><th>P95</th><th>P99</th><th>std</th><th>peak memory</th><th>prompt tokens</th></tr></thead><tbody>${perSide}</tbody></table>
 <p>Every figure: sweep.json and sweep.csv beside this file; each chart alone: charts/*.svg.</p>
-</body></html>
 `;
+  return renderPage({
+    title: `Sweep ${result.summary.name}`,
+    csp: pageCsp({ styles: [SWEEP_CSS, CHART_STYLE], imgSrc: 'data:', font: false }),
+    styles: [SWEEP_CSS],
+    body: new Html(body),
+  });
 }
 
 export async function writeSweepReports(dir: string, result: SweepResult, config: SweepConfig): Promise<SweepReportFiles> {
