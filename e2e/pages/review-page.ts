@@ -113,6 +113,20 @@ export class ReviewPage {
     return (await this.selectedRow.getAttribute('data-key')) ?? '';
   }
 
+  /**
+   * How many pixels of a pane label's output size (e.g. "1024×1024") are cut off at the label's right edge; 0 when
+   * it is shown whole. A narrow pane must shorten the backend's name instead.
+   */
+  async labelSizeClippedPx(label: Locator): Promise<number> {
+    const sub = label.locator('.cv-pane-sub');
+    await expect(sub).toHaveText(/^\d+×\d+$/);
+    return sub.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const parent = (el.parentElement as HTMLElement).getBoundingClientRect();
+      return Math.max(0, Math.ceil(box.right - parent.right), el.scrollWidth - el.clientWidth);
+    });
+  }
+
   async waitForPairs(): Promise<void> {
     await expect(this.rows.first()).toBeVisible();
   }

@@ -71,6 +71,10 @@ test('demo run → keyboard review → tags, undo, blind, filter → export', as
   await expect(page.getByTestId('compare-view')).toHaveAttribute('data-painted', 'true');
   await expect(review.labelLeft).toContainText('A');
   await expect(review.labelRight).toContainText('B');
+  // The first demo case is an edit: source, A and B share the stage at 1440 px, and each output's size stays whole.
+  await expect(review.paneSource).toBeVisible();
+  expect(await review.labelSizeClippedPx(review.labelLeft)).toBe(0);
+  expect(await review.labelSizeClippedPx(review.labelRight)).toBe(0);
   await shot(page, testInfo, 'review-list-and-compare');
 
   // Five verdicts by keyboard, each advancing to the next pair once saved.

@@ -34,7 +34,9 @@ function SideLabel({ place, testId, extra }: { place: PlacedSide; testId?: strin
   return (
     <div className="cv-pane-label" data-testid={testId} style={{ ['--cv-side' as string]: `var(${place.colorVar})` }}>
       <span className="cv-side-dot" />
-      <span className="cv-pane-label-text">{place.label}</span>
+      <span className="cv-pane-label-text" title={place.label}>
+        {place.label}
+      </span>
       {extra}
     </div>
   );
