@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { marked } from 'marked';
-import sharp from 'sharp';
+import { compressScreenshot } from './palette-png.ts';
 
 const [runArg, workspaceArg] = process.argv.slice(2);
 if (!runArg) throw new Error('usage: node scripts/report-screenshots.ts <run folder> [workspace]');
@@ -24,11 +24,6 @@ const out = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/omni-review.mjs', import.meta.url));
 const workspace = workspaceArg ?? mkdtempSync(join(tmpdir(), 'omni-shots-'));
 const runId = (JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { run: { id: string } }).run.id;
-
-async function compress(path: string): Promise<void> {
-  const png = await sharp(path).png({ palette: true, quality: 80, compressionLevel: 9 }).toBuffer();
-  writeFileSync(path, png);
-}
 
 const shots: string[] = [];
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
@@ -109,5 +104,5 @@ try {
 } finally {
   rmSync(pdfDir, { recursive: true, force: true });
 }
-for (const name of shots) await compress(join(out, name));
+for (const name of shots) await compressScreenshot(join(out, name));
 console.log(shots.map((s) => `docs/screenshots/${s}`).join('\n'));

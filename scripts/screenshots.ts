@@ -1,13 +1,15 @@
 /**
  * `node scripts/screenshots.ts <workspace> <port>`: the docs' screenshots of the timing views at 1440×900, taken
  * with Debian's Chromium (CHROMIUM_PATH) against `omni-review serve` on a workspace that holds a finished run:
- * the review screen (timing panel and waterfall) and report.html's stage table. Writes docs/screenshots/*.png.
+ * the review screen (timing panel and waterfall) and report.html's stage table. Writes docs/screenshots/*.png as
+ * palette PNGs.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
+import { compressScreenshot } from './palette-png.ts';
 
 const [workspace, port = '4797'] = process.argv.slice(2);
 if (!workspace) throw new Error('usage: node scripts/screenshots.ts <workspace> [port]');
@@ -50,6 +52,7 @@ try {
   const card = report.locator('.card', { hasText: 'Where the time goes' });
   await card.scrollIntoViewIfNeeded();
   await card.screenshot({ path: join(out, 'report-stages.png') });
+  for (const name of ['review-timings.png', 'waterfall.png', 'timing-panel.png', 'report-stages.png']) await compressScreenshot(join(out, name));
 } finally {
   await browser.close();
   if (server.pid !== undefined) process.kill(server.pid, 'SIGTERM');
